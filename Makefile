@@ -1,0 +1,138 @@
+# netcon: one build for the daemon/CLI, the intercept library, tests, fuzzers and benchmarks.
+#
+#   make                  build/netcon and build/libnetcon.so
+#   make check            build, install missing test packages (as root), run every test
+#   make check SAN=address,undefined   the same under sanitizers
+#   make fuzz             libFuzzer harnesses (clang) in build/fuzz/
+#   make bench            benchmarks in bench/, printing ratios against a baseline
+#   make install PREFIX=/usr/local DESTDIR=
+#   make deps             apt-get the build and test packages that are missing (root)
+#   make format           clang-format every source file
+
+CC ?= cc
+PREFIX ?= /usr/local
+DESTDIR ?=
+B := build
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+OPT ?= -O2 -g
+CFLAGS_ALL := -std=gnu11 $(OPT) $(WARN) $(HARDEN) -Iinclude -Isrc -fPIC $(EXTRA_CFLAGS)
+ifdef WERROR
+CFLAGS_ALL += -Werror
+endif
+ifdef SAN
+CFLAGS_ALL += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDSAN := -fsanitize=$(SAN)
+# _FORTIFY_SOURCE and ASan disagree on some wrappers; ASan checks more anyway.
+HARDEN :=
+endif
+
+LWIP_CFLAGS := $(shell pkg-config --cflags lwip 2>/dev/null)
+LWIP_LIBS := $(shell pkg-config --libs lwip 2>/dev/null || echo -llwip)
+LIBS := $(LWIP_LIBS) -lsodium -llz4 -lpthread
+
+COMMON_SRC := $(wildcard src/common/*.c)
+ZT_SRC := $(wildcard src/zt/*.c)
+DAEMON_SRC := $(wildcard src/daemon/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+ICPT_SRC := $(wildcard src/intercept/*.c)
+# The intercept links only libc: it takes the common files that do no allocation or stdio.
+ICPT_COMMON := src/common/log.c src/common/fdpass.c src/common/addr.c
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+picobj = $(patsubst %.c,$(B)/pic/%.o,$(1))
+
+NETCON_OBJ := $(call obj,$(COMMON_SRC) $(ZT_SRC) $(DAEMON_SRC) $(CLI_SRC))
+ICPT_OBJ := $(call picobj,$(ICPT_SRC) $(ICPT_COMMON))
+
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
+INTEG_SRC := $(wildcard tests/integ/*.c)
+INTEG_BIN := $(patsubst tests/integ/%.c,$(B)/tests/integ/%,$(INTEG_SRC))
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+
+.PHONY: all check deps fuzz fuzz-replay bench install format format-check clean tests apps stress demo
+
+all: $(B)/netcon $(B)/libnetcon.so
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LWIP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fvisibility=hidden -MMD -MP -c $< -o $@
+
+$(B)/netcon: $(NETCON_OBJ)
+	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
+
+$(B)/libnetcon.so: $(ICPT_OBJ)
+	$(CC) $(LDSAN) -shared -Wl,-z,defs -o $@ $^ -ldl -lpthread
+
+# Library archives for tests: an archive link pulls in only the objects a test uses.
+$(B)/libnc.a: $(call obj,$(COMMON_SRC) $(ZT_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libnc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(LDSAN) -lsodium -llz4 -lpthread
+
+$(B)/tests/integ/%: tests/integ/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(LDSAN) -lpthread
+
+$(B)/bench/%: bench/%.c $(B)/libnc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(LDSAN) -lsodium -llz4 -lpthread
+
+tests: all $(UNIT_BIN) $(INTEG_BIN)
+
+# `make check`: what CI runs. Installs what is missing when root, then runs every test with prove.
+check: deps tests fuzz-replay-build
+	tests/run-all
+
+deps:
+	@tests/deps.sh
+
+# Fuzz harnesses: clang + libFuzzer, each links the parser sources it names in FUZZ_SRCS_<name>.
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -std=gnu11 -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined
+$(B)/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(ZT_SRC) src/daemon/rpc_check.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(ZT_SRC) src/daemon/rpc_check.c -lsodium -llz4 -lpthread
+
+fuzz: $(FUZZ_BIN)
+
+# make check replays every corpus through the harnesses (built if clang is present).
+fuzz-replay-build:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz; fi
+
+bench: all $(BENCH_BIN)
+	bench/run-all
+
+apps: all
+	tests/apps/run-all
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/netcon $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(B)/netcon $(DESTDIR)$(PREFIX)/bin/netcon
+	install -m 0755 $(B)/libnetcon.so $(DESTDIR)$(PREFIX)/lib/netcon/libnetcon.so
+	install -m 0644 doc/netcon.1 $(DESTDIR)$(PREFIX)/share/man/man1/netcon.1
+
+FMT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FMT_FILES)
+
+format-check:
+	@clang-format --dry-run -Werror $(FMT_FILES)
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,208 @@
+/* The intercept <-> daemon control protocol (normative): fixed-size, versioned messages. */
+#ifndef NETCON_RPC_H
+#define NETCON_RPC_H
+
+/*
+ * Transport: a SOCK_SEQPACKET unix socket, "<NETCON_HOME>/control", one connection ("channel")
+ * per process. Every request gets exactly one reply on the same channel, except NC_STATUS (a
+ * series of messages ending with NC_STATUS_END). File descriptors travel in SCM_RIGHTS. The
+ * daemon learns the caller from SO_PEERCRED and SCM_CREDENTIALS, never from the payload.
+ *
+ * A forked child never shares its parent's channel: it sends NC_CLONE with one end of a new
+ * socketpair attached over the inherited channel, and the daemon answers on that new end, which
+ * becomes the child's channel. That needs no filesystem access, so it works after chroot/setuid.
+ *
+ * Every message is exactly the size its type lists in NC_MSG_SIZES; anything else is refused.
+ * Integers are host order (both ends are on one host); ports are host order too.
+ */
+
+#include <stdint.h>
+
+#define NC_RPC_MAGIC 0x4e43 /* "NC" */
+#define NC_RPC_VERSION 1
+#define NC_MAX_ROUTES 16
+#define NC_CONTROL_NAME "control"
+
+enum nc_msg_type {
+	NC_HELLO = 1,      /* req: nc_hdr; reply: nc_hello_reply */
+	NC_CLONE,          /* req: nc_hdr + fd (new channel); reply nc_hello_reply on the new channel */
+	NC_RUN_REGISTER,   /* req: nc_hdr (from `netcon run`); reply: nc_hdr */
+	NC_BIND,           /* req: nc_sock_req; reply: nc_sock_reply + fd (placeholder end) */
+	NC_LISTEN,         /* req: nc_sock_req; reply: nc_sock_reply + fd (SEQPACKET listener end) */
+	NC_CONNECT,        /* req: nc_sock_req; reply: nc_sock_reply + fd (STREAM end, filled) */
+	NC_SETOPT,         /* req: nc_opt_req; reply: nc_hdr */
+	NC_GETERR,         /* req: nc_sock_req (sockid); reply: nc_sock_reply (.error, consumed) */
+	NC_LOOKUP,         /* req: nc_sock_req (ino); reply: nc_sock_reply */
+	NC_STATUS,         /* req: nc_hdr; replies: nc_info, nc_status_entry..., nc_hdr(STATUS_END) */
+	NC_STATUS_END,     /* end of a status listing */
+	NC_INFO,           /* the daemon's identity and addresses (first reply of NC_STATUS) */
+	NC_STATUS_ENTRY,   /* one socket */
+	NC_ACCEPT,         /* daemon -> listening end: a new connection, its fd attached */
+	NC_MSG_TYPE_MAX,
+};
+
+struct nc_hdr {
+	uint16_t magic;
+	uint8_t version;
+	uint8_t type;
+	uint32_t seq;    /* echoed in the reply */
+	int32_t status;  /* replies: 0 or -errno */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct nc_hdr) == 16, "nc_hdr size");
+
+struct nc_addr {
+	uint8_t family; /* 0 none, 4 IPv4, 6 IPv6 */
+	uint8_t pad;
+	uint16_t port;
+	uint32_t scope;
+	uint8_t ip[16]; /* IPv4 in the first 4 bytes */
+};
+_Static_assert(sizeof(struct nc_addr) == 24, "nc_addr size");
+
+struct nc_route {
+	struct nc_addr addr;
+	uint8_t prefix;
+	uint8_t pad[7];
+};
+_Static_assert(sizeof(struct nc_route) == 32, "nc_route size");
+
+struct nc_hello_reply {
+	struct nc_hdr h;
+	uint32_t nroutes;
+	uint32_t flags;
+	struct nc_route routes[NC_MAX_ROUTES];
+};
+_Static_assert(sizeof(struct nc_hello_reply) == 24 + 32 * NC_MAX_ROUTES, "hello size");
+
+/* Socket options recorded by the intercept and carried to the daemon. */
+enum nc_opt_flag {
+	NC_OPT_REUSEADDR = 1 << 0,
+	NC_OPT_REUSEPORT = 1 << 1,
+	NC_OPT_KEEPALIVE = 1 << 2,
+	NC_OPT_NODELAY = 1 << 3,
+	NC_OPT_LINGER = 1 << 4,
+	NC_OPT_V6ONLY = 1 << 5,
+	NC_OPT_NONBLOCK = 1 << 6, /* the program's socket is non-blocking (connect semantics) */
+};
+
+struct nc_opts {
+	uint32_t flags;
+	int32_t keepidle; /* seconds, 0 = default */
+	int32_t keepintvl;
+	int32_t keepcnt;
+	int32_t linger; /* seconds, with NC_OPT_LINGER */
+	int32_t user_timeout; /* TCP_USER_TIMEOUT, ms, 0 = none */
+	int32_t rcvbuf;
+	int32_t sndbuf;
+};
+_Static_assert(sizeof(struct nc_opts) == 32, "nc_opts size");
+
+struct nc_sock_req {
+	struct nc_hdr h;
+	uint64_t sockid; /* the daemon's id of a bound socket, or 0 */
+	uint64_t ino;    /* NC_LOOKUP: inode of the fd in question */
+	struct nc_addr addr; /* BIND: local; CONNECT: remote; LISTEN: local if sockid is 0 */
+	int32_t backlog;
+	uint8_t family; /* the program's socket family: 4 or 6 */
+	uint8_t proto;  /* 6 TCP */
+	uint8_t pad[2];
+	struct nc_opts opts;
+};
+_Static_assert(sizeof(struct nc_sock_req) == 96, "nc_sock_req size");
+
+enum nc_sock_state {
+	NC_ST_BOUND = 1,
+	NC_ST_LISTEN,
+	NC_ST_CONNECTING,
+	NC_ST_CONNECTED,
+	NC_ST_CLOSING,
+	NC_ST_FAILED,
+	NC_ST_RESET,
+};
+
+struct nc_sock_reply {
+	struct nc_hdr h;
+	uint64_t sockid;
+	uint64_t ino; /* inode of the program's end */
+	struct nc_addr local;
+	struct nc_addr peer;
+	int32_t error; /* GETERR: pending socket error (positive errno), consumed */
+	uint8_t state; /* enum nc_sock_state */
+	uint8_t family;
+	uint8_t proto;
+	uint8_t pad;
+	struct nc_opts opts;
+};
+_Static_assert(sizeof(struct nc_sock_reply) == 120, "nc_sock_reply size");
+
+struct nc_opt_req {
+	struct nc_hdr h;
+	uint64_t sockid;
+	struct nc_opts opts; /* the whole recorded set, applied at once */
+};
+_Static_assert(sizeof(struct nc_opt_req) == 56, "nc_opt_req size");
+
+/* Sent on a listening socket's SEQPACKET pair, one per connection, the connection's fd attached. */
+struct nc_accept_msg {
+	struct nc_hdr h;
+	uint64_t sockid;
+	uint64_t ino;
+	struct nc_addr local;
+	struct nc_addr peer;
+};
+_Static_assert(sizeof(struct nc_accept_msg) == 80, "nc_accept_msg size");
+
+struct nc_info {
+	struct nc_hdr h;
+	int32_t pid;
+	uint32_t nroutes;
+	uint64_t sockets;
+	uint64_t clients;
+	char version[16];
+	struct nc_route routes[NC_MAX_ROUTES];
+};
+_Static_assert(sizeof(struct nc_info) == 56 + 32 * NC_MAX_ROUTES, "nc_info size");
+
+struct nc_status_entry {
+	struct nc_hdr h;
+	uint64_t sockid;
+	struct nc_addr local;
+	struct nc_addr peer;
+	int32_t pid;
+	uint8_t state;
+	uint8_t proto;
+	uint8_t pad[2];
+	uint64_t bytes_in;  /* from the network to the program */
+	uint64_t bytes_out; /* from the program to the network */
+};
+_Static_assert(sizeof(struct nc_status_entry) == 96, "nc_status_entry size");
+
+/* Largest message either side sends: receive buffers are this big. */
+#define NC_MSG_MAX 1024
+
+/* What each type's request and reply sizes are; 0 = not valid in that direction. */
+struct nc_msg_size {
+	uint16_t req;
+	uint16_t reply;
+};
+
+#define NC_MSG_SIZES                                                                               \
+	{                                                                                          \
+		[NC_HELLO] = { sizeof(struct nc_hdr), sizeof(struct nc_hello_reply) },             \
+		[NC_CLONE] = { sizeof(struct nc_hdr), sizeof(struct nc_hello_reply) },             \
+		[NC_RUN_REGISTER] = { sizeof(struct nc_hdr), sizeof(struct nc_hdr) },              \
+		[NC_BIND] = { sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply) },          \
+		[NC_LISTEN] = { sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply) },        \
+		[NC_CONNECT] = { sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply) },       \
+		[NC_SETOPT] = { sizeof(struct nc_opt_req), sizeof(struct nc_hdr) },                \
+		[NC_GETERR] = { sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply) },        \
+		[NC_LOOKUP] = { sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply) },        \
+		[NC_STATUS] = { sizeof(struct nc_hdr), 0 },                                        \
+		[NC_STATUS_END] = { 0, sizeof(struct nc_hdr) },                                    \
+		[NC_INFO] = { 0, sizeof(struct nc_info) },                                         \
+		[NC_STATUS_ENTRY] = { 0, sizeof(struct nc_status_entry) },                         \
+		[NC_ACCEPT] = { 0, sizeof(struct nc_accept_msg) },                                 \
+	}
+
+#endif

@@ -1,0 +1,5 @@
+/* The netcon release version, printed by `netcon --version` and reported in status. */
+#ifndef NETCON_VERSION_H
+#define NETCON_VERSION_H
+#define NETCON_VERSION "0.1.0"
+#endif

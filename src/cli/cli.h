@@ -1,0 +1,20 @@
+/* The netcon command: subcommand entry points and helpers they share. */
+#ifndef NETCON_CLI_H
+#define NETCON_CLI_H
+
+#include <stdbool.h>
+
+/* Each subcommand: argv[0] is the subcommand's name; returns the process exit status. */
+int cmd_daemon(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_idtool(int argc, char **argv);
+int cmd_planet(int argc, char **argv);
+
+/* NETCON_HOME resolution: --home, then $NETCON_HOME, then ~/.netcon (or /var/lib/netcon as root).
+ * Writes into buf; returns 0 or -ENAMETOOLONG. */
+int cli_home(const char *opt, char *buf, unsigned long size);
+/* Print "netcon SUB: message" on stderr; returns 2 (the usage-error exit status) for chaining. */
+int cli_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

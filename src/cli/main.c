@@ -1,0 +1,98 @@
+/* The netcon command: a table of subcommands, each in its own file. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/log.h"
+#include "netcon/version.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *description;
+} subcommands[] = {
+	{ "daemon", cmd_daemon, "run the netcon daemon (lwIP stack, ZeroTier node)" },
+	{ "run", cmd_run, "run a program with its sockets on the virtual network" },
+	{ "status", cmd_status, "show the daemon's addresses, sockets and connections" },
+	{ "idtool", cmd_idtool, "generate, validate, sign and verify ZeroTier identities" },
+	{ "planet", cmd_planet, "show or create ZeroTier planet (world) files" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: netcon COMMAND [ARGS...]\n\n"
+		   "netcon runs unmodified programs with their TCP and UDP sockets on a virtual\n"
+		   "network served by a user-space TCP/IP stack (lwIP) in the netcon daemon.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].description);
+	fprintf(f, "\nEvery command takes --help. Version " NETCON_VERSION ".\n");
+}
+
+int cli_usage_error(const char *sub, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "netcon %s: ", sub);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(try 'netcon %s --help')\n", sub);
+	return 2;
+}
+
+int cli_home(const char *opt, char *buf, unsigned long size)
+{
+	const char *h = opt ? opt : getenv("NETCON_HOME");
+	int n;
+
+	if (h && *h)
+		n = snprintf(buf, size, "%s", h);
+	else if (geteuid() == 0)
+		n = snprintf(buf, size, "/var/lib/netcon");
+	else
+		n = snprintf(buf, size, "%s/.netcon", getenv("HOME") ? getenv("HOME") : "/tmp");
+	if (n < 0 || (unsigned long)n >= size)
+		return -ENAMETOOLONG;
+	/* The daemon and its programs must agree on the home; make it absolute. */
+	if (buf[0] != '/') {
+		char cwd[PATH_MAX], tmp[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			return -errno;
+		n = snprintf(tmp, sizeof(tmp), "%s/%s", cwd, buf);
+		if (n < 0 || (unsigned long)n >= size || n >= (int)sizeof(tmp))
+			return -ENAMETOOLONG;
+		memcpy(buf, tmp, n + 1);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (log_set_level(getenv("NETCON_LOG")) < 0)
+		fprintf(stderr, "netcon: NETCON_LOG must be error, warn, info or debug; ignored\n");
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("netcon %s\n", NETCON_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "netcon: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

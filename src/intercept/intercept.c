@@ -1,0 +1,3 @@
+/* placeholder */
+int netcon_intercept_placeholder(void);
+int netcon_intercept_placeholder(void) { return 0; }

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install the Debian packages that building and testing netcon need, when they are missing.
+# Runs apt-get only as root and only if something is missing, so `make check` is fast when set up.
+set -e
+PKGS="build-essential pkg-config liblwip-dev libsodium-dev liblz4-dev clang libclang-rt-14-dev
+ clang-format perl python3 curl socat nginx-light redis-server redis-tools openssh-server
+ openssh-client openssh-sftp-server iproute2 nftables procps psmisc wrk iperf3"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing (run 'make deps' as root)" >&2
+	exit 0
+fi
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends $missing >/dev/null
