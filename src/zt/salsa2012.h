@@ -1,0 +1,24 @@
+/* Salsa20 stream ciphers ZeroTier uses: Salsa20/12 for packets, Salsa20/20 for the identity hash. */
+#ifndef NETCON_ZT_SALSA2012_H
+#define NETCON_ZT_SALSA2012_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZT_SALSA2012_KEY_LEN 32
+#define ZT_SALSA2012_NONCE_LEN 8
+#define ZT_SALSA2012_BLOCK_LEN 64
+
+/* XOR len bytes of in with the Salsa20/12 keystream of (key, nonce) that starts at 64-byte block
+ * ic, into out (in == out allowed). A trailing partial block discards the rest of its keystream,
+ * as ZeroTier's Salsa20 does. */
+void zt_salsa2012_xor_ic(uint8_t *out, const uint8_t *in, size_t len,
+			 const uint8_t nonce[ZT_SALSA2012_NONCE_LEN], uint64_t ic,
+			 const uint8_t key[ZT_SALSA2012_KEY_LEN]);
+
+/* The same with 20 rounds (the memory-hard identity hash). */
+void zt_salsa2012_xor20_ic(uint8_t *out, const uint8_t *in, size_t len,
+			   const uint8_t nonce[ZT_SALSA2012_NONCE_LEN], uint64_t ic,
+			   const uint8_t key[ZT_SALSA2012_KEY_LEN]);
+
+#endif
