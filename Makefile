@@ -18,7 +18,7 @@ WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototyp
 	-Wno-unused-parameter
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 OPT ?= -O2 -g
-CFLAGS_ALL := -std=gnu11 $(OPT) $(WARN) $(HARDEN) -Iinclude -Isrc -fPIC $(EXTRA_CFLAGS)
+CFLAGS_ALL := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(HARDEN) -Iinclude -Isrc -fPIC $(EXTRA_CFLAGS)
 ifdef WERROR
 CFLAGS_ALL += -Werror
 endif
@@ -39,7 +39,7 @@ DAEMON_SRC := $(wildcard src/daemon/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 ICPT_SRC := $(wildcard src/intercept/*.c)
 # The intercept links only libc: it takes the common files that do no allocation or stdio.
-ICPT_COMMON := src/common/log.c src/common/fdpass.c src/common/addr.c
+ICPT_COMMON := src/common/log.c src/common/fdpass.c src/common/addr.c src/common/rpc_check.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 picobj = $(patsubst %.c,$(B)/pic/%.o,$(1))
@@ -102,10 +102,10 @@ deps:
 
 # Fuzz harnesses: clang + libFuzzer, each links the parser sources it names in FUZZ_SRCS_<name>.
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=gnu11 -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined
-$(B)/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(ZT_SRC) src/daemon/rpc_check.c
+FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined
+$(B)/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(ZT_SRC)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(ZT_SRC) src/daemon/rpc_check.c -lsodium -llz4 -lpthread
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(ZT_SRC) -lsodium -llz4 -lpthread
 
 fuzz: $(FUZZ_BIN)
 

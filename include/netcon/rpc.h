@@ -24,20 +24,20 @@
 #define NC_CONTROL_NAME "control"
 
 enum nc_msg_type {
-	NC_HELLO = 1,      /* req: nc_hdr; reply: nc_hello_reply */
-	NC_CLONE,          /* req: nc_hdr + fd (new channel); reply nc_hello_reply on the new channel */
-	NC_RUN_REGISTER,   /* req: nc_hdr (from `netcon run`); reply: nc_hdr */
-	NC_BIND,           /* req: nc_sock_req; reply: nc_sock_reply + fd (placeholder end) */
-	NC_LISTEN,         /* req: nc_sock_req; reply: nc_sock_reply + fd (SEQPACKET listener end) */
-	NC_CONNECT,        /* req: nc_sock_req; reply: nc_sock_reply + fd (STREAM end, filled) */
-	NC_SETOPT,         /* req: nc_opt_req; reply: nc_hdr */
-	NC_GETERR,         /* req: nc_sock_req (sockid); reply: nc_sock_reply (.error, consumed) */
-	NC_LOOKUP,         /* req: nc_sock_req (ino); reply: nc_sock_reply */
-	NC_STATUS,         /* req: nc_hdr; replies: nc_info, nc_status_entry..., nc_hdr(STATUS_END) */
-	NC_STATUS_END,     /* end of a status listing */
-	NC_INFO,           /* the daemon's identity and addresses (first reply of NC_STATUS) */
-	NC_STATUS_ENTRY,   /* one socket */
-	NC_ACCEPT,         /* daemon -> listening end: a new connection, its fd attached */
+	NC_HELLO = 1, /* req: nc_hdr; reply: nc_hello_reply */
+	NC_CLONE, /* req: nc_hdr + fd (new channel); reply nc_hello_reply on the new channel */
+	NC_RUN_REGISTER, /* req: nc_hdr (from `netcon run`); reply: nc_hdr */
+	NC_BIND, /* req: nc_sock_req; reply: nc_sock_reply + fd (placeholder end) */
+	NC_LISTEN, /* req: nc_sock_req; reply: nc_sock_reply + fd (SEQPACKET listener end) */
+	NC_CONNECT, /* req: nc_sock_req; reply: nc_sock_reply + fd (STREAM end, filled) */
+	NC_SETOPT, /* req: nc_opt_req; reply: nc_hdr */
+	NC_GETERR, /* req: nc_sock_req (sockid); reply: nc_sock_reply (.error, consumed) */
+	NC_LOOKUP, /* req: nc_sock_req (ino); reply: nc_sock_reply */
+	NC_STATUS, /* req: nc_sock_req (.sockid = cursor); replies: nc_info, nc_status_entry..., nc_hdr(STATUS_END) */
+	NC_STATUS_END, /* end of a status listing */
+	NC_INFO, /* the daemon's identity and addresses (first reply of NC_STATUS) */
+	NC_STATUS_ENTRY, /* one socket */
+	NC_ACCEPT, /* daemon -> listening end: a new connection, its fd attached */
 	NC_MSG_TYPE_MAX,
 };
 
@@ -45,8 +45,8 @@ struct nc_hdr {
 	uint16_t magic;
 	uint8_t version;
 	uint8_t type;
-	uint32_t seq;    /* echoed in the reply */
-	int32_t status;  /* replies: 0 or -errno */
+	uint32_t seq; /* echoed in the reply */
+	int32_t status; /* replies: 0 or -errno */
 	uint32_t reserved;
 };
 _Static_assert(sizeof(struct nc_hdr) == 16, "nc_hdr size");
@@ -101,11 +101,11 @@ _Static_assert(sizeof(struct nc_opts) == 32, "nc_opts size");
 struct nc_sock_req {
 	struct nc_hdr h;
 	uint64_t sockid; /* the daemon's id of a bound socket, or 0 */
-	uint64_t ino;    /* NC_LOOKUP: inode of the fd in question */
+	uint64_t ino; /* NC_LOOKUP: inode of the fd in question */
 	struct nc_addr addr; /* BIND: local; CONNECT: remote; LISTEN: local if sockid is 0 */
 	int32_t backlog;
 	uint8_t family; /* the program's socket family: 4 or 6 */
-	uint8_t proto;  /* 6 TCP */
+	uint8_t proto; /* 6 TCP */
 	uint8_t pad[2];
 	struct nc_opts opts;
 };
@@ -173,7 +173,7 @@ struct nc_status_entry {
 	uint8_t state;
 	uint8_t proto;
 	uint8_t pad[2];
-	uint64_t bytes_in;  /* from the network to the program */
+	uint64_t bytes_in; /* from the network to the program */
 	uint64_t bytes_out; /* from the program to the network */
 };
 _Static_assert(sizeof(struct nc_status_entry) == 96, "nc_status_entry size");
@@ -189,20 +189,20 @@ struct nc_msg_size {
 
 #define NC_MSG_SIZES                                                                               \
 	{                                                                                          \
-		[NC_HELLO] = { sizeof(struct nc_hdr), sizeof(struct nc_hello_reply) },             \
-		[NC_CLONE] = { sizeof(struct nc_hdr), sizeof(struct nc_hello_reply) },             \
-		[NC_RUN_REGISTER] = { sizeof(struct nc_hdr), sizeof(struct nc_hdr) },              \
-		[NC_BIND] = { sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply) },          \
-		[NC_LISTEN] = { sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply) },        \
-		[NC_CONNECT] = { sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply) },       \
-		[NC_SETOPT] = { sizeof(struct nc_opt_req), sizeof(struct nc_hdr) },                \
-		[NC_GETERR] = { sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply) },        \
-		[NC_LOOKUP] = { sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply) },        \
-		[NC_STATUS] = { sizeof(struct nc_hdr), 0 },                                        \
-		[NC_STATUS_END] = { 0, sizeof(struct nc_hdr) },                                    \
-		[NC_INFO] = { 0, sizeof(struct nc_info) },                                         \
-		[NC_STATUS_ENTRY] = { 0, sizeof(struct nc_status_entry) },                         \
-		[NC_ACCEPT] = { 0, sizeof(struct nc_accept_msg) },                                 \
+		[NC_HELLO] = {sizeof(struct nc_hdr), sizeof(struct nc_hello_reply)},               \
+		[NC_CLONE] = {sizeof(struct nc_hdr), sizeof(struct nc_hello_reply)},               \
+		[NC_RUN_REGISTER] = {sizeof(struct nc_hdr), sizeof(struct nc_hdr)},                \
+		[NC_BIND] = {sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply)},            \
+		[NC_LISTEN] = {sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply)},          \
+		[NC_CONNECT] = {sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply)},         \
+		[NC_SETOPT] = {sizeof(struct nc_opt_req), sizeof(struct nc_hdr)},                  \
+		[NC_GETERR] = {sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply)},          \
+		[NC_LOOKUP] = {sizeof(struct nc_sock_req), sizeof(struct nc_sock_reply)},          \
+		[NC_STATUS] = {sizeof(struct nc_sock_req), 0},                                     \
+		[NC_STATUS_END] = {0, sizeof(struct nc_hdr)},                                      \
+		[NC_INFO] = {0, sizeof(struct nc_info)},                                           \
+		[NC_STATUS_ENTRY] = {0, sizeof(struct nc_status_entry)},                           \
+		[NC_ACCEPT] = {0, sizeof(struct nc_accept_msg)},                                   \
 	}
 
 #endif

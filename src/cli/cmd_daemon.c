@@ -1,10 +1,78 @@
-/* netcon daemon: placeholder, being written. */
+/* netcon daemon: parse the command line and run the daemon. */
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "common/addr.h"
+#include "daemon/daemon.h"
+
+static void daemon_usage(FILE *f)
+{
+	fprintf(
+	    f, "Usage: netcon daemon [--home DIR] [--addr CIDR]... [-d]\n\n"
+	       "Runs the netcon daemon: the lwIP stack that programs started with 'netcon run'\n"
+	       "use for their sockets, and its control socket DIR/control.\n\n"
+	       "  --home DIR    state directory (default $NETCON_HOME, ~/.netcon, or\n"
+	       "                /var/lib/netcon for root)\n"
+	       "  --addr CIDR   a virtual address and its subnet, IPv4 or IPv6, repeatable\n"
+	       "                (standalone mode: programs on this host on a private virtual LAN)\n"
+	       "  -d            run in the background; print the daemon's pid once it is ready\n");
+}
 
 int cmd_daemon(int argc, char **argv)
 {
-	fprintf(stderr, "netcon daemon: not built yet\n");
-	return 1;
+	static const struct option opts[] = {
+	    {"home", required_argument, NULL, 'H'},
+	    {"addr", required_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct daemon_config cfg;
+	const char *home = NULL;
+	char homebuf[PATH_MAX];
+	int c;
+
+	memset(&cfg, 0, sizeof(cfg));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+dh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			home = optarg;
+			break;
+		case 'a':
+			if (cfg.naddrs >= NC_MAX_ROUTES)
+				return cli_usage_error("daemon", "at most %d --addr",
+						       NC_MAX_ROUTES);
+			if (addr_parse_cidr(&cfg.addrs[cfg.naddrs], optarg) < 0)
+				return cli_usage_error(
+				    "daemon",
+				    "--addr '%s' is not an address/prefix such as "
+				    "10.7.0.1/24 or fd00:7::1/64",
+				    optarg);
+			for (int i = 0; i < cfg.naddrs; i++)
+				if (!memcmp(cfg.addrs[i].addr.ip, cfg.addrs[cfg.naddrs].addr.ip,
+					    16))
+					return cli_usage_error("daemon", "--addr %s given twice",
+							       optarg);
+			cfg.naddrs++;
+			break;
+		case 'd':
+			cfg.background = true;
+			break;
+		case 'h':
+			daemon_usage(stdout);
+			return 0;
+		default:
+			daemon_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("daemon", "unexpected argument '%s'", argv[optind]);
+	if (cli_home(home, homebuf, sizeof(homebuf)) < 0)
+		return cli_usage_error("daemon", "home path too long");
+	cfg.home = homebuf;
+	return daemon_main(&cfg);
 }

@@ -1,10 +1,151 @@
-/* netcon run: placeholder, being written. */
+/* netcon run: start a program with libnetcon.so preloaded, its sockets on the virtual network. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/client.h"
+#include "netcon/rpc.h"
+
+static void run_usage(FILE *f)
+{
+	fprintf(
+	    f, "Usage: netcon run [--home DIR] [--isolate] [--listen-host] -- PROGRAM [ARGS...]\n\n"
+	       "Runs PROGRAM with its TCP sockets on the netcon daemon's virtual network:\n"
+	       "connections to virtual addresses and listeners on them or on the wildcard go\n"
+	       "through the daemon; loopback and host addresses stay on the host.\n\n"
+	       "  --home DIR      the daemon's home (default $NETCON_HOME, ~/.netcon, or\n"
+	       "                  /var/lib/netcon for root)\n"
+	       "  --isolate       refuse everything that is not on the virtual network\n"
+	       "  --listen-host   wildcard binds listen on the host, not the virtual network\n\n"
+	       "The exit status is the program's; 127 if it cannot be found, 126 if it cannot\n"
+	       "be run, 1 if no daemon answers.\n");
+}
+
+/* libnetcon.so beside the binary (build tree) or in ../lib/netcon (installed). */
+static int run_find_lib(char *buf, size_t size)
+{
+	const char *env = getenv("NETCON_LIB");
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(buf, size, "%s", env);
+		return access(buf, R_OK) == 0 ? 0 : -errno;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return -errno;
+	exe[n] = 0;
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = 0;
+	if (snprintf(buf, size, "%.4000s/libnetcon.so", exe) >= (int)size)
+		return -ENAMETOOLONG;
+	if (access(buf, R_OK) == 0)
+		return 0;
+	if (snprintf(buf, size, "%.4000s/../lib/netcon/libnetcon.so", exe) >= (int)size)
+		return -ENAMETOOLONG;
+	if (access(buf, R_OK) == 0) {
+		char real[PATH_MAX];
+
+		if (realpath(buf, real))
+			snprintf(buf, size, "%s", real);
+		return 0;
+	}
+	return -ENOENT;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	fprintf(stderr, "netcon run: not built yet\n");
-	return 1;
+	static const struct option opts[] = {
+	    {"home", required_argument, NULL, 'H'},
+	    {"isolate", no_argument, NULL, 'i'},
+	    {"listen-host", no_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	char home[PATH_MAX], lib[PATH_MAX], *preload;
+	const char *homeopt = NULL, *old;
+	bool isolate = false, listen_host = false;
+	struct nc_hdr h;
+	int c, fd, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			homeopt = optarg;
+			break;
+		case 'i':
+			isolate = true;
+			break;
+		case 'l':
+			listen_host = true;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return 0;
+		default:
+			run_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("run", "no program given");
+	if (cli_home(homeopt, home, sizeof(home)) < 0)
+		return cli_usage_error("run", "home path too long");
+	if (run_find_lib(lib, sizeof(lib)) < 0) {
+		fprintf(stderr, "netcon run: cannot find libnetcon.so (set NETCON_LIB)\n");
+		return 1;
+	}
+	fd = client_open(home);
+	if (fd < 0) {
+		fprintf(stderr,
+			"netcon run: no netcon daemon answers at %s/%s: %s\n"
+			"(start one with 'netcon daemon --home %s --addr CIDR -d')\n",
+			home, NC_CONTROL_NAME, strerror(-fd), home);
+		return 1;
+	}
+	/* The daemon remembers us, so that our descendants are let in even after they change
+	 * user (apache's children, sshd's privilege separation). The pid stays across exec. */
+	memset(&h, 0, sizeof(h));
+	h.type = NC_RUN_REGISTER;
+	r = client_call(fd, &h, sizeof(h), &h, sizeof(h));
+	close(fd);
+	if (r < 0) {
+		fprintf(stderr, "netcon run: the daemon refused: %s\n", strerror(-r));
+		return 1;
+	}
+	old = getenv("LD_PRELOAD");
+	if (old && *old) {
+		size_t len = strlen(old) + strlen(lib) + 2;
+
+		preload = malloc(len);
+		if (!preload)
+			return 1;
+		/* Kept first: a sanitizer runtime must come before us. */
+		snprintf(preload, len, "%s %s", old, lib);
+	} else {
+		preload = lib;
+	}
+	setenv("LD_PRELOAD", preload, 1);
+	setenv("NETCON_HOME", home, 1);
+	if (isolate)
+		setenv("NETCON_ISOLATE", "1", 1);
+	else
+		unsetenv("NETCON_ISOLATE");
+	if (listen_host)
+		setenv("NETCON_LISTEN_HOST", "1", 1);
+	else
+		unsetenv("NETCON_LISTEN_HOST");
+	execvp(argv[optind], argv + optind);
+	r = errno;
+	fprintf(stderr, "netcon run: %s: %s\n", argv[optind], strerror(r));
+	return r == ENOENT ? 127 : 126;
 }

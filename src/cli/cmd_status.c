@@ -1,10 +1,157 @@
-/* netcon status: placeholder, being written. */
+/* netcon status: the daemon's addresses and a table of its sockets and connections. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/client.h"
+#include "common/addr.h"
+#include "netcon/rpc.h"
+
+static const char *status_state(int s)
+{
+	static const char *const names[] = {"?",	 "BOUND",   "LISTEN", "CONNECTING",
+					    "CONNECTED", "CLOSING", "FAILED", "RESET"};
+
+	return s >= 0 && s < (int)(sizeof(names) / sizeof(names[0])) ? names[s] : "?";
+}
+
+static void status_usage(FILE *f)
+{
+	fprintf(f, "Usage: netcon status [--home DIR] [--json]\n\n"
+		   "Shows the daemon's virtual addresses and its sockets: local and remote\n"
+		   "address, state, owning pid, bytes in (network to program) and out.\n");
+}
 
 int cmd_status(int argc, char **argv)
 {
-	fprintf(stderr, "netcon status: not built yet\n");
+	static const struct option opts[] = {
+	    {"home", required_argument, NULL, 'H'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *homeopt = NULL;
+	char home[PATH_MAX], a[80], b[80];
+	bool json = false, info_done = false, more = true;
+	unsigned long long nent = 0;
+	uint64_t cursor = 0;
+	int c, fd;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			homeopt = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			status_usage(stdout);
+			return 0;
+		default:
+			status_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("status", "unexpected argument '%s'", argv[optind]);
+	if (cli_home(homeopt, home, sizeof(home)) < 0)
+		return cli_usage_error("status", "home path too long");
+	fd = client_open(home);
+	if (fd < 0) {
+		fprintf(stderr, "netcon status: no netcon daemon answers at %s: %s\n", home,
+			strerror(-fd));
+		return 1;
+	}
+	while (more) {
+		struct nc_sock_req req;
+		union {
+			struct nc_hdr h;
+			struct nc_info info;
+			struct nc_status_entry e;
+		} m;
+		int n;
+
+		memset(&req, 0, sizeof(req));
+		req.h.type = NC_STATUS;
+		req.sockid = cursor;
+		req.h.magic = NC_RPC_MAGIC;
+		req.h.version = NC_RPC_VERSION;
+		if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) < 0)
+			goto broken;
+		for (;;) {
+			n = client_recv(fd, &m, sizeof(m));
+			if (n < 0)
+				goto broken;
+			if (m.h.type == NC_INFO && n == sizeof(m.info)) {
+				if (info_done)
+					continue;
+				info_done = true;
+				if (json) {
+					printf("{\"pid\":%d,\"version\":\"%.15s\",\"sockets\":%llu,"
+					       "\"clients\":%llu,\"addresses\":[",
+					       m.info.pid, m.info.version,
+					       (unsigned long long)m.info.sockets,
+					       (unsigned long long)m.info.clients);
+				} else {
+					printf("netcon daemon pid %d, version %.15s, %llu sockets, "
+					       "%llu channels\naddresses:",
+					       m.info.pid, m.info.version,
+					       (unsigned long long)m.info.sockets,
+					       (unsigned long long)m.info.clients);
+				}
+				for (unsigned i = 0; i < m.info.nroutes && i < NC_MAX_ROUTES; i++) {
+					addr_format(&m.info.routes[i].addr, false, a, sizeof(a));
+					printf(json ? "%s\"%s/%u\"" : "%s%s/%u",
+					       json && i ? "," : " ", a, m.info.routes[i].prefix);
+				}
+				if (json)
+					printf("],\"sockets_table\":[");
+				else
+					printf("\n%-6s %-28s %-28s %-11s %7s %12s %12s\n", "ID",
+					       "LOCAL", "REMOTE", "STATE", "PID", "BYTES_IN",
+					       "BYTES_OUT");
+			} else if (m.h.type == NC_STATUS_ENTRY && n == sizeof(m.e)) {
+				addr_format(&m.e.local, true, a, sizeof(a));
+				addr_format(&m.e.peer, true, b, sizeof(b));
+				if (json)
+					printf("%s{\"id\":%llu,\"proto\":\"tcp\",\"local\":\"%s\","
+					       "\"remote\":\"%s\",\"state\":\"%s\",\"pid\":%d,"
+					       "\"bytes_in\":%llu,\"bytes_out\":%llu}",
+					       nent ? "," : "", (unsigned long long)m.e.sockid, a,
+					       b, status_state(m.e.state), m.e.pid,
+					       (unsigned long long)m.e.bytes_in,
+					       (unsigned long long)m.e.bytes_out);
+				else
+					printf("%-6llu %-28s %-28s %-11s %7d %12llu %12llu\n",
+					       (unsigned long long)m.e.sockid, a, b,
+					       status_state(m.e.state), m.e.pid,
+					       (unsigned long long)m.e.bytes_in,
+					       (unsigned long long)m.e.bytes_out);
+				cursor = m.e.sockid;
+				nent++;
+			} else if (m.h.type == NC_STATUS_END) {
+				more = m.h.reserved != 0;
+				break;
+			} else {
+				fprintf(stderr,
+					"netcon status: unexpected message from the daemon\n");
+				close(fd);
+				return 1;
+			}
+		}
+	}
+	if (json)
+		printf("]}\n");
+	close(fd);
+	return 0;
+broken:
+	fprintf(stderr, "netcon status: lost the daemon: %s\n", strerror(errno));
+	close(fd);
 	return 1;
 }

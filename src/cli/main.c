@@ -16,11 +16,11 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *description;
 } subcommands[] = {
-	{ "daemon", cmd_daemon, "run the netcon daemon (lwIP stack, ZeroTier node)" },
-	{ "run", cmd_run, "run a program with its sockets on the virtual network" },
-	{ "status", cmd_status, "show the daemon's addresses, sockets and connections" },
-	{ "idtool", cmd_idtool, "generate, validate, sign and verify ZeroTier identities" },
-	{ "planet", cmd_planet, "show or create ZeroTier planet (world) files" },
+    {"daemon", cmd_daemon, "run the netcon daemon (lwIP stack, ZeroTier node)"},
+    {"run", cmd_run, "run a program with its sockets on the virtual network"},
+    {"status", cmd_status, "show the daemon's addresses, sockets and connections"},
+    {"idtool", cmd_idtool, "generate, validate, sign and verify ZeroTier identities"},
+    {"planet", cmd_planet, "show or create ZeroTier planet (world) files"},
 };
 
 static void usage(FILE *f)

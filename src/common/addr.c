@@ -8,7 +8,7 @@
 
 #include "common/addr.h"
 
-static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+static const uint8_t v4mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 int addr_from_sockaddr(struct nc_addr *out, const struct sockaddr *sa, socklen_t len)
 {
@@ -89,7 +89,7 @@ bool addr_is_any(const struct nc_addr *a)
 
 bool addr_is_loopback(const struct nc_addr *a)
 {
-	static const uint8_t lo6[16] = { [15] = 1 };
+	static const uint8_t lo6[16] = {[15] = 1};
 
 	if (a->family == 4)
 		return a->ip[0] == 127;

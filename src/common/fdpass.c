@@ -12,8 +12,8 @@ ssize_t fdpass_send(int sock, const void *buf, size_t len, const int *fds, int n
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int) * FDPASS_MAX)];
 	} cbuf;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n;
 
 	if (nfds < 0 || nfds > FDPASS_MAX)
@@ -42,9 +42,11 @@ ssize_t fdpass_recv(int sock, void *buf, size_t len, int *fds, int *nfds, int fl
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int) * FDPASS_MAX)];
 	} cbuf;
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
-			      .msg_controllen = sizeof(cbuf.buf) };
+	struct iovec iov = {.iov_base = buf, .iov_len = len};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf.buf,
+			     .msg_controllen = sizeof(cbuf.buf)};
 	int room = nfds ? *nfds : 0, got = 0, lost = 0;
 	ssize_t n;
 

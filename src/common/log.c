@@ -11,7 +11,7 @@ static const char *log_prefix = "netcon";
 
 int log_set_level(const char *name)
 {
-	static const char *const names[] = { "error", "warn", "info", "debug" };
+	static const char *const names[] = {"error", "warn", "info", "debug"};
 
 	if (!name || !*name)
 		return 0;
@@ -35,7 +35,7 @@ void log_set_prefix(const char *prefix)
 
 void log_msg(int level, const char *fmt, ...)
 {
-	static const char *const tags[] = { "error", "warning", "info", "debug" };
+	static const char *const tags[] = {"error", "warning", "info", "debug"};
 	char buf[1024];
 	int saved = errno, n, m;
 	va_list ap;

@@ -1,0 +1,74 @@
+/* The CLI's connection to a running daemon's control socket. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cli/client.h"
+#include "netcon/rpc.h"
+
+int client_open(const char *home)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct timeval tv = {.tv_sec = 10};
+	struct nc_hello_reply rep;
+	struct nc_hdr h;
+	int fd, n, r;
+
+	n = snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s", home, NC_CONTROL_NAME);
+	if (n < 0 || n >= (int)sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	memset(&h, 0, sizeof(h));
+	h.type = NC_HELLO;
+	r = client_call(fd, &h, sizeof(h), &rep, sizeof(rep));
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int client_recv(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ECONNRESET;
+	if ((size_t)n < sizeof(struct nc_hdr))
+		return -EPROTO;
+	return (int)n;
+}
+
+int client_call(int fd, void *req, size_t reqlen, void *rep, size_t replen)
+{
+	struct nc_hdr *h = req, *rh = rep;
+	int n;
+
+	h->magic = NC_RPC_MAGIC;
+	h->version = NC_RPC_VERSION;
+	if (send(fd, req, reqlen, MSG_NOSIGNAL) < 0)
+		return -errno;
+	n = client_recv(fd, rep, replen);
+	if (n < 0)
+		return n;
+	if (rh->status < 0)
+		return rh->status;
+	return n;
+}

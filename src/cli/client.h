@@ -1,0 +1,14 @@
+/* The CLI's connection to a running daemon's control socket. */
+#ifndef NETCON_CLIENT_H
+#define NETCON_CLIENT_H
+
+#include <stddef.h>
+
+/* Connect to <home>/control and say hello. Returns the channel fd or -errno. */
+int client_open(const char *home);
+/* Send a request (its header filled here) and receive one reply of the given size range. */
+int client_call(int fd, void *req, size_t reqlen, void *rep, size_t replen);
+/* Receive the next message of a multi-message reply. Returns its length or -errno. */
+int client_recv(int fd, void *buf, size_t len);
+
+#endif

@@ -1,0 +1,193 @@
+/* The netcon daemon: start-up, the loop, shutdown. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "common/addr.h"
+#include "common/log.h"
+#include "daemon/daemon.h"
+#include "daemon/loop.h"
+#include "daemon/rpc_srv.h"
+#include "daemon/stack.h"
+#include "daemon/vsock.h"
+
+static struct loop_obj signal_obj = {.type = LOOP_SIGNAL};
+static int signal_fd = -1;
+
+static void daemon_dispatch(struct loop_obj *obj, uint32_t events)
+{
+	switch (obj->type) {
+	case LOOP_CONTROL:
+	case LOOP_CLIENT:
+		rpc_srv_event(obj, events);
+		break;
+	case LOOP_VSOCK:
+		vsock_event(obj, events);
+		break;
+	case LOOP_SIGNAL: {
+		struct signalfd_siginfo si;
+
+		while (read(signal_fd, &si, sizeof(si)) == sizeof(si)) {
+			log_info("signal %u: shutting down", si.ssi_signo);
+			loop_stop();
+		}
+		break;
+	}
+	}
+}
+
+static void daemon_idle(void)
+{
+	vsock_flush();
+	rpc_srv_reap();
+}
+
+/* Passing descriptors counts against our limit (DESIGN.md): take all the kernel allows. */
+static void daemon_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int daemon_prepare_home(const char *home)
+{
+	struct stat st;
+
+	if (mkdir(home, 0711) < 0 && errno != EEXIST)
+		return -errno;
+	if (stat(home, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return 0;
+}
+
+static void daemon_write_pid(const char *home)
+{
+	char path[4096], buf[32];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "%s/netcon.pid", home);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (write(fd, buf, (size_t)n) != n)
+		log_warn("writing %s failed", path);
+	close(fd);
+}
+
+int daemon_main(const struct daemon_config *cfg)
+{
+	int r, ready[2] = {-1, -1};
+	sigset_t mask;
+	char path[4096];
+
+	r = daemon_prepare_home(cfg->home);
+	if (r < 0) {
+		log_err("home %s: %s", cfg->home, strerror(-r));
+		return 1;
+	}
+	if (cfg->background) {
+		pid_t pid;
+
+		if (pipe2(ready, O_CLOEXEC) < 0) {
+			log_err("pipe: %m");
+			return 1;
+		}
+		pid = fork();
+		if (pid < 0) {
+			log_err("fork: %m");
+			return 1;
+		}
+		if (pid > 0) {
+			char c = 1;
+
+			/* The parent returns once the control socket accepts, or with the child's error. */
+			close(ready[1]);
+			if (read(ready[0], &c, 1) != 1 || c != 0)
+				return 1;
+			printf("%d\n", (int)pid);
+			return 0;
+		}
+		close(ready[0]);
+		setsid();
+	}
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	daemon_raise_nofile();
+	r = loop_init();
+	if (r == 0) {
+		signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+		r = signal_fd < 0 ? -errno : loop_add(signal_fd, EPOLLIN, &signal_obj);
+	}
+	if (r < 0) {
+		log_err("event loop: %s", strerror(-r));
+		goto fail;
+	}
+	stack_init();
+	for (int i = 0; i < cfg->naddrs; i++) {
+		char buf[64];
+
+		r = stack_add_route(&cfg->addrs[i]);
+		if (r < 0) {
+			log_err("--addr %s: %s",
+				addr_format(&cfg->addrs[i].addr, false, buf, sizeof(buf)),
+				strerror(-r));
+			goto fail;
+		}
+	}
+	r = rpc_srv_open(cfg->home);
+	if (r == -EADDRINUSE) {
+		log_err("a daemon is already running with home %s", cfg->home);
+		goto fail;
+	} else if (r < 0) {
+		log_err("control socket in %s: %s", cfg->home, strerror(-r));
+		goto fail;
+	}
+	daemon_write_pid(cfg->home);
+	log_info("ready: home %s, pid %d", cfg->home, (int)getpid());
+	if (cfg->background) {
+		char c = 0;
+		int devnull = open("/dev/null", O_RDWR);
+
+		if (write(ready[1], &c, 1) != 1)
+			log_warn("telling the parent we are ready failed");
+		close(ready[1]);
+		if (devnull >= 0) {
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+			close(devnull);
+		}
+	}
+	loop_run(daemon_dispatch, daemon_idle);
+	vsock_shutdown_all();
+	rpc_srv_close();
+	snprintf(path, sizeof(path), "%s/netcon.pid", cfg->home);
+	unlink(path);
+	log_info("stopped");
+	return 0;
+fail:
+	if (ready[1] >= 0) {
+		char c = 1;
+
+		if (write(ready[1], &c, 1) < 0)
+			log_warn("telling the parent we failed failed");
+	}
+	return 1;
+}

@@ -1,0 +1,489 @@
+/* The control socket: channels to programs and the CLI, access checks, request dispatch. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/fdpass.h"
+#include "common/log.h"
+#include "common/rpc_check.h"
+#include "daemon/loop.h"
+#include "daemon/rpc_srv.h"
+#include "daemon/stack.h"
+#include "daemon/vsock.h"
+#include "netcon/version.h"
+
+#define RPC_MAX_RUNS 256
+#define RPC_STATUS_PAGE 8
+
+struct client {
+	struct loop_obj obj;
+	int fd;
+	uid_t uid;
+	pid_t pid;
+	struct client *next;
+};
+
+static struct loop_obj control_obj = {.type = LOOP_CONTROL};
+static int control_fd = -1;
+static char control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static struct client *clients, *dead_clients;
+static uint64_t nclients;
+static uid_t my_uid;
+static struct {
+	pid_t pid;
+	unsigned long long start;
+} runs[RPC_MAX_RUNS];
+
+/* Field 22 of /proc/PID/stat (start time) and field 4 (parent), so a reused pid is not trusted. */
+static int rpc_proc_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+	if (!p)
+		return -EIO;
+	if (sscanf(
+		p + 2,
+		"%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		ppid, start) != 2)
+		return -EIO;
+	return 0;
+}
+
+/* Is pid a descendant of a registered `netcon run` that is still alive? */
+static bool rpc_descends_from_run(pid_t pid)
+{
+	for (int depth = 0; depth < 64 && pid > 1; depth++) {
+		unsigned long long start;
+		pid_t ppid;
+
+		if (rpc_proc_stat(pid, &ppid, &start) < 0)
+			return false;
+		for (int i = 0; i < RPC_MAX_RUNS; i++)
+			if (runs[i].pid == pid && runs[i].start == start)
+				return true;
+		pid = ppid;
+	}
+	return false;
+}
+
+static void rpc_register_run(pid_t pid)
+{
+	unsigned long long start;
+	pid_t ppid;
+	int slot = -1;
+
+	if (rpc_proc_stat(pid, &ppid, &start) < 0)
+		return;
+	for (int i = 0; i < RPC_MAX_RUNS; i++) {
+		unsigned long long s;
+		pid_t pp;
+
+		/* Reuse slots of runs that have ended. */
+		if (!runs[i].pid || rpc_proc_stat(runs[i].pid, &pp, &s) < 0 || s != runs[i].start) {
+			slot = i;
+			break;
+		}
+	}
+	if (slot < 0)
+		slot = (int)(pid % RPC_MAX_RUNS);
+	runs[slot].pid = pid;
+	runs[slot].start = start;
+}
+
+static struct client *rpc_client_new(int fd, uid_t uid, pid_t pid)
+{
+	struct client *c = calloc(1, sizeof(*c));
+	int one = 1;
+
+	if (!c)
+		return NULL;
+	c->obj.type = LOOP_CLIENT;
+	c->fd = fd;
+	c->uid = uid;
+	c->pid = pid;
+	/* Each message then carries its sender's pid, checked by the kernel. */
+	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	if (loop_add(fd, EPOLLIN, &c->obj) < 0) {
+		free(c);
+		return NULL;
+	}
+	c->next = clients;
+	clients = c;
+	nclients++;
+	return c;
+}
+
+static void rpc_client_drop(struct client *c)
+{
+	if (c->obj.dead)
+		return;
+	c->obj.dead = 1;
+	loop_del(c->fd);
+	close(c->fd);
+	for (struct client **pp = &clients; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	nclients--;
+	c->next = dead_clients;
+	dead_clients = c;
+}
+
+void rpc_srv_reap(void)
+{
+	while (dead_clients) {
+		struct client *c = dead_clients;
+
+		dead_clients = c->next;
+		free(c);
+	}
+}
+
+static void rpc_hdr(struct nc_hdr *h, int type, uint32_t seq, int status)
+{
+	memset(h, 0, sizeof(*h));
+	h->magic = NC_RPC_MAGIC;
+	h->version = NC_RPC_VERSION;
+	h->type = (uint8_t)type;
+	h->seq = seq;
+	h->status = status;
+}
+
+static int rpc_send(struct client *c, const void *m, size_t len, int fd)
+{
+	ssize_t r = fdpass_send(c->fd, m, len, &fd, fd >= 0 ? 1 : 0, MSG_DONTWAIT);
+
+	return r < 0 ? (int)r : 0;
+}
+
+static void rpc_hello_reply(struct nc_hello_reply *r, int type, uint32_t seq)
+{
+	memset(r, 0, sizeof(*r));
+	rpc_hdr(&r->h, type, seq, 0);
+	r->nroutes = (uint32_t)stack_routes(r->routes, NC_MAX_ROUTES);
+}
+
+static int rpc_status(struct client *c, const struct nc_sock_req *req)
+{
+	struct nc_info info;
+	struct nc_status_entry e[RPC_STATUS_PAGE];
+	struct nc_hdr end;
+	int n, r;
+
+	memset(&info, 0, sizeof(info));
+	rpc_hdr(&info.h, NC_INFO, req->h.seq, 0);
+	info.pid = getpid();
+	info.nroutes = (uint32_t)stack_routes(info.routes, NC_MAX_ROUTES);
+	info.sockets = vsock_count();
+	info.clients = nclients;
+	snprintf(info.version, sizeof(info.version), "%s", NETCON_VERSION);
+	r = rpc_send(c, &info, sizeof(info), -1);
+	n = vsock_list(req->sockid, e, RPC_STATUS_PAGE);
+	for (int i = 0; i < n && r == 0; i++) {
+		rpc_hdr(&e[i].h, NC_STATUS_ENTRY, req->h.seq, 0);
+		r = rpc_send(c, &e[i], sizeof(e[i]), -1);
+	}
+	rpc_hdr(&end, NC_STATUS_END, req->h.seq, 0);
+	end.reserved = n == RPC_STATUS_PAGE; /* more after the last id */
+	if (r == 0)
+		r = rpc_send(c, &end, sizeof(end), -1);
+	return r;
+}
+
+static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t pid, int in_fd)
+{
+	union {
+		struct nc_hdr h;
+		struct nc_hello_reply hello;
+		struct nc_sock_reply sock;
+	} rep;
+	const char *why = NULL;
+	int type = rpc_check_request(buf, len, &why), r = 0, out_fd = -1;
+	struct nc_sock_req req;
+	struct nc_hdr h;
+
+	if (type < 0) {
+		log_warn("client pid %d: bad message (%zu bytes): %s; dropping it", (int)pid, len,
+			 why);
+		goto drop;
+	}
+	memcpy(&h, buf, sizeof(h));
+	if (in_fd >= 0 && type != NC_CLONE) {
+		log_warn("client pid %d: unexpected descriptor; dropping it", (int)pid);
+		goto drop;
+	}
+	memset(&rep, 0, sizeof(rep));
+	switch (type) {
+	case NC_HELLO:
+		rpc_hello_reply(&rep.hello, NC_HELLO, h.seq);
+		r = rpc_send(c, &rep.hello, sizeof(rep.hello), -1);
+		break;
+	case NC_CLONE: {
+		struct client *nc;
+		struct ucred cr;
+		socklen_t cl = sizeof(cr);
+
+		if (in_fd < 0) {
+			log_warn("client pid %d: clone without a channel; dropping it", (int)pid);
+			goto drop;
+		}
+		if (getsockopt(in_fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
+			cr.uid = c->uid;
+			cr.pid = pid;
+		}
+		fcntl(in_fd, F_SETFL, O_NONBLOCK);
+		fcntl(in_fd, F_SETFD, FD_CLOEXEC);
+		/* Inherits the parent's authorization: it comes over an authorized channel. */
+		nc = rpc_client_new(in_fd, cr.uid, cr.pid);
+		if (!nc) {
+			close(in_fd);
+			return;
+		}
+		rpc_hello_reply(&rep.hello, NC_CLONE, h.seq);
+		if (rpc_send(nc, &rep.hello, sizeof(rep.hello), -1) < 0)
+			rpc_client_drop(nc);
+		return;
+	}
+	case NC_RUN_REGISTER:
+		rpc_register_run(pid);
+		rpc_hdr(&rep.h, type, h.seq, 0);
+		r = rpc_send(c, &rep.h, sizeof(rep.h), -1);
+		break;
+	case NC_SETOPT: {
+		struct nc_opt_req oreq;
+
+		memcpy(&oreq, buf, sizeof(oreq));
+		rpc_hdr(&rep.h, type, h.seq, vsock_setopt(&oreq));
+		r = rpc_send(c, &rep.h, sizeof(rep.h), -1);
+		break;
+	}
+	case NC_STATUS:
+		memcpy(&req, buf, sizeof(req));
+		r = rpc_status(c, &req);
+		break;
+	case NC_BIND:
+	case NC_LISTEN:
+	case NC_CONNECT:
+	case NC_GETERR:
+	case NC_LOOKUP:
+		memcpy(&req, buf, sizeof(req));
+		switch (type) {
+		case NC_BIND:
+			r = vsock_bind(&req, pid, &rep.sock, &out_fd);
+			break;
+		case NC_LISTEN:
+			r = vsock_listen(&req, pid, &rep.sock, &out_fd);
+			break;
+		case NC_CONNECT:
+			r = vsock_connect(&req, pid, &rep.sock, &out_fd);
+			break;
+		case NC_GETERR:
+			r = vsock_geterr(&req, &rep.sock);
+			break;
+		default:
+			r = vsock_lookup(&req, &rep.sock);
+			break;
+		}
+		if (r < 0) {
+			rpc_hdr(&rep.h, type, h.seq, r);
+			r = rpc_send(c, &rep.h, sizeof(rep.h), -1);
+		} else {
+			rpc_hdr(&rep.sock.h, type, h.seq, 0);
+			r = rpc_send(c, &rep.sock, sizeof(rep.sock), out_fd);
+		}
+		if (out_fd >= 0)
+			close(out_fd);
+		break;
+	default:
+		log_warn("client pid %d: message type %d is not a request; dropping it", (int)pid,
+			 type);
+		goto drop;
+	}
+	if (r < 0) {
+		log_info("client pid %d: reply failed: %s; dropping it", (int)pid, strerror(-r));
+		rpc_client_drop(c);
+	}
+	return;
+drop:
+	if (in_fd >= 0)
+		close(in_fd);
+	rpc_client_drop(c);
+}
+
+static void rpc_client_event(struct client *c, uint32_t events)
+{
+	/* A few messages per wakeup, so one busy process cannot starve the others. */
+	for (int i = 0; i < 16 && !c->obj.dead; i++) {
+		uint8_t buf[NC_MSG_MAX];
+		union {
+			struct cmsghdr align;
+			char b[CMSG_SPACE(sizeof(struct ucred)) +
+			       CMSG_SPACE(sizeof(int) * FDPASS_MAX)];
+		} cbuf;
+		struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+		struct msghdr msg = {.msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = cbuf.b,
+				     .msg_controllen = sizeof(cbuf.b)};
+		pid_t pid = c->pid;
+		int in_fd = -1, extra = 0;
+		ssize_t n = recvmsg(c->fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			rpc_client_drop(c);
+			return;
+		}
+		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET)
+				continue;
+			if (cm->cmsg_type == SCM_CREDENTIALS &&
+			    cm->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+				struct ucred cr;
+
+				memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
+				pid = cr.pid;
+			} else if (cm->cmsg_type == SCM_RIGHTS) {
+				int cnt = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+
+				for (int k = 0; k < cnt; k++) {
+					int fd;
+
+					memcpy(&fd, CMSG_DATA(cm) + k * sizeof(int), sizeof(int));
+					if (in_fd < 0) {
+						in_fd = fd;
+					} else {
+						close(fd);
+						extra = 1;
+					}
+				}
+			}
+		}
+		if (n == 0) {
+			if (in_fd >= 0)
+				close(in_fd);
+			rpc_client_drop(c);
+			return;
+		}
+		if (extra || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+			log_warn("client pid %d: oversized or truncated message; dropping it",
+				 (int)pid);
+			if (in_fd >= 0)
+				close(in_fd);
+			rpc_client_drop(c);
+			return;
+		}
+		rpc_handle(c, buf, (size_t)n, pid, in_fd);
+	}
+}
+
+static void rpc_control_event(void)
+{
+	for (;;) {
+		struct ucred cr;
+		socklen_t cl = sizeof(cr);
+		int fd = accept4(control_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				log_warn("control: out of descriptors");
+			return;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
+			close(fd);
+			continue;
+		}
+		if (cr.uid != my_uid && cr.uid != 0 && !rpc_descends_from_run(cr.pid)) {
+			struct nc_hdr h;
+
+			log_warn("control: refused uid %u pid %d: not the daemon's user, root, "
+				 "or a program started by netcon run",
+				 (unsigned)cr.uid, (int)cr.pid);
+			rpc_hdr(&h, NC_HELLO, 0, -EACCES);
+			send(fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL);
+			close(fd);
+			continue;
+		}
+		if (!rpc_client_new(fd, cr.uid, cr.pid))
+			close(fd);
+	}
+}
+
+void rpc_srv_event(struct loop_obj *obj, uint32_t events)
+{
+	if (obj->type == LOOP_CONTROL)
+		rpc_control_event();
+	else
+		rpc_client_event((struct client *)obj, events);
+}
+
+int rpc_srv_open(const char *home)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd, n;
+
+	my_uid = geteuid();
+	n = snprintf(control_path, sizeof(control_path), "%s/%s", home, NC_CONTROL_NAME);
+	if (n < 0 || n >= (int)sizeof(control_path))
+		return -ENAMETOOLONG;
+	memcpy(sun.sun_path, control_path, (size_t)n + 1);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A live daemon answers on the path; a stale socket file does not. */
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		close(fd);
+		return -EADDRINUSE;
+	}
+	close(fd);
+	unlink(control_path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 512) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	/* Reachable by any user: who may use it is decided by SO_PEERCRED at accept. */
+	chmod(control_path, 0666);
+	control_fd = fd;
+	return loop_add(fd, EPOLLIN, &control_obj);
+}
+
+void rpc_srv_close(void)
+{
+	while (clients)
+		rpc_client_drop(clients);
+	rpc_srv_reap();
+	if (control_fd >= 0) {
+		loop_del(control_fd);
+		close(control_fd);
+		unlink(control_path);
+		control_fd = -1;
+	}
+}

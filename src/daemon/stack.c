@@ -1,0 +1,169 @@
+/* lwIP glue: one-thread lwIP driven from the daemon's epoll loop, netifs for the virtual addresses. */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "lwip/init.h"
+#include "lwip/ip_addr.h"
+#include "lwip/netif.h"
+#include "lwip/tcpip.h"
+#include "lwip/timeouts.h"
+
+#include "common/log.h"
+#include "daemon/stack.h"
+
+#define STACK_MAX_NETIFS 8
+#define STACK_MTU 1500
+
+static struct netif netifs[STACK_MAX_NETIFS];
+static int nnetifs;
+static bool loop_pending[STACK_MAX_NETIFS];
+static bool any_loop_pending;
+static struct nc_route routes[NC_MAX_ROUTES];
+static int nroutes;
+
+/*
+ * lwIP built with NO_SYS=0 hands looped-back packets to its tcpip thread through
+ * tcpip_try_callback(netif_poll, netif). We run no such thread: this definition, in the
+ * executable, takes precedence over the library's for its PLT calls, and records the netif so
+ * that stack_poll() delivers the packets from the daemon's own loop.
+ */
+err_t tcpip_try_callback(tcpip_callback_fn function, void *ctx);
+err_t tcpip_try_callback(tcpip_callback_fn function, void *ctx)
+{
+	for (int i = 0; i < nnetifs; i++) {
+		if (ctx == &netifs[i]) {
+			loop_pending[i] = true;
+			any_loop_pending = true;
+			return ERR_OK;
+		}
+	}
+	/* Anything else lwIP would defer: run it now, we are the only thread. */
+	function(ctx);
+	return ERR_OK;
+}
+
+/* Standalone mode: frames for other hosts on the virtual LAN have nowhere to go. */
+static err_t stack_drop4(struct netif *n, struct pbuf *p, const ip4_addr_t *a)
+{
+	return ERR_OK;
+}
+
+static err_t stack_drop6(struct netif *n, struct pbuf *p, const ip6_addr_t *a)
+{
+	return ERR_OK;
+}
+
+static err_t stack_netif_init(struct netif *n)
+{
+	n->name[0] = 'n';
+	n->name[1] = 'c';
+	n->mtu = STACK_MTU;
+	n->mtu6 = STACK_MTU;
+	n->output = stack_drop4;
+	n->output_ip6 = stack_drop6;
+	n->flags = NETIF_FLAG_UP | NETIF_FLAG_LINK_UP;
+	return ERR_OK;
+}
+
+void stack_init(void)
+{
+	lwip_init();
+}
+
+static struct netif *stack_new_netif(void)
+{
+	struct netif *n;
+
+	if (nnetifs >= STACK_MAX_NETIFS)
+		return NULL;
+	n = &netifs[nnetifs++];
+	if (!netif_add(n, NULL, NULL, NULL, NULL, stack_netif_init, netif_input))
+		return NULL;
+	netif_set_up(n);
+	netif_set_link_up(n);
+	return n;
+}
+
+int stack_add_route(const struct nc_route *r)
+{
+	struct netif *n = NULL;
+
+	if (nroutes >= NC_MAX_ROUTES)
+		return -ENOSPC;
+	if (r->addr.family == 4) {
+		ip4_addr_t ip, mask, gw;
+		uint32_t m = r->prefix ? htonl(~0u << (32 - r->prefix)) : 0;
+
+		n = stack_new_netif();
+		if (!n)
+			return -ENOSPC;
+		memcpy(&ip.addr, r->addr.ip, 4);
+		mask.addr = m;
+		gw.addr = 0;
+		netif_set_addr(n, &ip, &mask, &gw);
+	} else {
+		ip6_addr_t ip6;
+		s8_t idx;
+
+		/* IPv6 addresses go on the first interface (lwIP keeps six per netif). */
+		n = nnetifs ? &netifs[0] : stack_new_netif();
+		if (!n)
+			return -ENOSPC;
+		memset(&ip6, 0, sizeof(ip6));
+		memcpy(ip6.addr, r->addr.ip, 16);
+		if (netif_add_ip6_address(n, &ip6, &idx) != ERR_OK)
+			return -ENOSPC;
+		netif_ip6_addr_set_state(n, idx, IP6_ADDR_PREFERRED);
+	}
+	routes[nroutes++] = *r;
+	return 0;
+}
+
+int stack_routes(struct nc_route *out, int max)
+{
+	int n = nroutes < max ? nroutes : max;
+
+	memcpy(out, routes, n * sizeof(*out));
+	return n;
+}
+
+bool stack_is_local(const struct nc_addr *a)
+{
+	for (int i = 0; i < nroutes; i++)
+		if (routes[i].addr.family == a->family &&
+		    !memcmp(routes[i].addr.ip, a->ip, a->family == 4 ? 4 : 16))
+			return true;
+	return false;
+}
+
+bool stack_poll(void)
+{
+	bool did = false;
+
+	/* Bounded, so a storm of looped-back packets cannot starve the rest of the loop. */
+	for (int round = 0; round < 64 && any_loop_pending; round++) {
+		any_loop_pending = false;
+		for (int i = 0; i < nnetifs; i++) {
+			if (loop_pending[i]) {
+				loop_pending[i] = false;
+				netif_poll(&netifs[i]);
+				did = true;
+			}
+		}
+	}
+	sys_check_timeouts();
+	return did || any_loop_pending;
+}
+
+int stack_timeout_ms(int max_ms)
+{
+	u32_t t;
+
+	if (any_loop_pending)
+		return 0;
+	t = sys_timeouts_sleeptime();
+	if (t == SYS_TIMEOUTS_SLEEPTIME_INFINITE || t > (u32_t)max_ms)
+		return max_ms;
+	return (int)t;
+}

@@ -1,0 +1,23 @@
+/* lwIP glue: one-thread lwIP driven from the daemon's epoll loop, netifs for the virtual addresses. */
+#ifndef NETCON_STACK_H
+#define NETCON_STACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "netcon/rpc.h"
+
+/* Start lwIP (no tcpip thread: timers and loopback are driven by stack_poll). */
+void stack_init(void);
+/* Give the standalone interface an address (IPv4 or IPv6 CIDR). Returns 0 or -errno. */
+int stack_add_route(const struct nc_route *r);
+/* The virtual subnets (what the intercept sends through the daemon). */
+int stack_routes(struct nc_route *out, int max);
+/* Is this address one of ours (bindable)? */
+bool stack_is_local(const struct nc_addr *a);
+/* Run lwIP's due timers and deliver looped-back packets; returns true if work was done. */
+bool stack_poll(void);
+/* Milliseconds until lwIP's next timer (for epoll_wait), at most max_ms. */
+int stack_timeout_ms(int max_ms);
+
+#endif

@@ -1,3 +1,0 @@
-/* placeholder */
-int netcon_intercept_placeholder(void);
-int netcon_intercept_placeholder(void) { return 0; }

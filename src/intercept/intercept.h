@@ -1,0 +1,104 @@
+/* libnetcon.so internals: configuration, real libc functions, the control channel, the fd table. */
+#ifndef NETCON_INTERCEPT_H
+#define NETCON_INTERCEPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "netcon/rpc.h"
+
+#define NC_EXPORT __attribute__((visibility("default")))
+
+/* The libc functions we wrap, resolved with dlsym(RTLD_NEXT). */
+struct real_fns {
+	int (*socket)(int, int, int);
+	int (*bind)(int, const struct sockaddr *, socklen_t);
+	int (*listen)(int, int);
+	int (*accept)(int, struct sockaddr *, socklen_t *);
+	int (*accept4)(int, struct sockaddr *, socklen_t *, int);
+	int (*connect)(int, const struct sockaddr *, socklen_t);
+	int (*getsockname)(int, struct sockaddr *, socklen_t *);
+	int (*getpeername)(int, struct sockaddr *, socklen_t *);
+	int (*getsockopt)(int, int, int, void *, socklen_t *);
+	int (*setsockopt)(int, int, int, const void *, socklen_t);
+	int (*epoll_ctl)(int, int, int, struct epoll_event *);
+	ssize_t (*sendto)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
+	ssize_t (*sendmsg)(int, const struct msghdr *, int);
+	ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
+	ssize_t (*recvmsg)(int, struct msghdr *, int);
+};
+extern struct real_fns real;
+
+/* Configuration, read once in the constructor (programs may scrub their environment later). */
+struct nc_config {
+	bool active; /* NETCON_HOME was set by `netcon run` */
+	bool isolate; /* refuse what is not on the virtual network */
+	bool listen_host; /* wildcard binds stay on the host */
+	char control[108];
+};
+extern struct nc_config cfg;
+
+void icpt_resolve(void);
+#define REAL(fn) (real.fn ? real.fn : (icpt_resolve(), real.fn))
+
+/* ---- control channel (chan.c) ---- */
+
+/* One request, one reply (and at most one fd back). Returns 0 or -errno: a daemon error is the
+ * reply's status; a transport failure is -ENOTCONN after one line on stderr. */
+int chan_call(void *req, size_t reqlen, void *rep, size_t replen, int *fd_out);
+/* The virtual subnets, from the daemon's hello (connecting first if needed). */
+int chan_routes(const struct nc_route **routes);
+void chan_after_fork_child(void);
+void chan_before_fork(void);
+void chan_after_fork_parent(void);
+
+/* ---- fd table (fdtab.c) ---- */
+
+enum fd_state {
+	FD_NONE = 0,
+	FD_UNDECIDED, /* kernel socket, virtual or not not yet known */
+	FD_HOST, /* decided: stays on the host */
+	FD_NOTOURS, /* a unix socket the daemon does not know */
+	FD_BOUND,
+	FD_LISTEN,
+	FD_CONNECTING,
+	FD_CONNECTED,
+	FD_FAILED, /* a connect failed; the error is reported once */
+};
+
+#define FD_EPOLL_MAX 4
+
+struct fdent {
+	uint64_t ino;
+	uint64_t sockid;
+	uint8_t state;
+	uint8_t family; /* 4 or 6 */
+	uint8_t nepoll;
+	uint8_t pad;
+	int error; /* pending SO_ERROR */
+	struct nc_opts opts;
+	struct nc_addr local, peer;
+	struct {
+		int epfd;
+		struct epoll_event ev;
+	} ep[FD_EPOLL_MAX];
+};
+
+void fdtab_init(void);
+/* The entry for fd if it is still the same file, else NULL (and the stale entry is cleared). */
+struct fdent *fdtab_get(int fd);
+/* As fdtab_get, and for an unknown unix socket ask the daemon (a virtual fd inherited across
+ * exec). Returns NULL if fd is not a virtual socket of ours. */
+struct fdent *fdtab_resolve(int fd);
+/* A fresh entry for fd (its inode recorded). NULL if fd is out of the table's range. */
+struct fdent *fdtab_new(int fd, uint8_t state);
+void fdtab_clear(int fd);
+/* Put newfd in place of fd (same number, flags and epoll registrations); closes newfd. */
+int fdtab_replace(int fd, struct fdent *e, int newfd);
+/* Fill from a daemon reply. */
+void fdtab_from_reply(struct fdent *e, const struct nc_sock_reply *r);
+bool fdtab_is_virtual(const struct fdent *e);
+
+#endif

@@ -1,0 +1,447 @@
+/* The socket calls: socket, bind, listen, connect, accept; each decides host or virtual. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/addr.h"
+#include "common/fdpass.h"
+#include "common/log.h"
+#include "common/rpc_check.h"
+#include "intercept/intercept.h"
+
+#define RET_ERR(e)                                                                                 \
+	do {                                                                                       \
+		errno = (e);                                                                       \
+		return -1;                                                                         \
+	} while (0)
+
+static bool icpt_is_tcp(int domain, int type, int protocol)
+{
+	return (domain == AF_INET || domain == AF_INET6) && (type & 0xf) == SOCK_STREAM &&
+	       (protocol == 0 || protocol == IPPROTO_TCP);
+}
+
+/* Does a go through the daemon? Loopback never does; wildcards do unless --listen-host. */
+static int icpt_is_virtual_addr(const struct nc_addr *a, bool for_bind)
+{
+	const struct nc_route *routes;
+	int n;
+
+	if (addr_is_loopback(a))
+		return 0;
+	if (for_bind && addr_is_any(a))
+		return cfg.listen_host ? 0 : 1;
+	n = chan_routes(&routes);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		if (addr_in_route(a, &routes[i]))
+			return 1;
+	return 0;
+}
+
+static void icpt_req(struct nc_sock_req *req, int type, const struct fdent *e)
+{
+	memset(req, 0, sizeof(*req));
+	req->h.type = (uint8_t)type;
+	req->sockid = e->sockid;
+	req->family = e->family;
+	req->proto = 6;
+	req->opts = e->opts;
+}
+
+NC_EXPORT int socket(int domain, int type, int protocol)
+{
+	int fd = REAL(socket)(domain, type, protocol), saved = errno;
+	struct fdent *e;
+
+	if (fd < 0 || !cfg.active || !icpt_is_tcp(domain, type, protocol))
+		return fd;
+	e = fdtab_new(fd, FD_UNDECIDED);
+	if (e)
+		e->family = domain == AF_INET ? 4 : 6;
+	errno = saved;
+	return fd;
+}
+
+NC_EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct fdent *e = fdtab_get(fd);
+	struct nc_sock_req req;
+	struct nc_sock_reply rep;
+	struct nc_addr a;
+	int r, newfd;
+
+	if (!e || e->state == FD_HOST)
+		return REAL(bind)(fd, sa, len);
+	if (e->state != FD_UNDECIDED)
+		RET_ERR(EINVAL);
+	if (!sa || len < sizeof(sa_family_t))
+		RET_ERR(EINVAL);
+	if ((e->family == 4 && sa->sa_family != AF_INET) ||
+	    (e->family == 6 && sa->sa_family != AF_INET6))
+		RET_ERR(sa->sa_family == AF_UNSPEC && e->family == 4 ? EAFNOSUPPORT : EINVAL);
+	r = addr_from_sockaddr(&a, sa, len);
+	if (r < 0)
+		RET_ERR(-r);
+	r = icpt_is_virtual_addr(&a, true);
+	if (r == 0) {
+		if (cfg.isolate && !addr_is_any(&a))
+			RET_ERR(EADDRNOTAVAIL);
+		e->state = FD_HOST;
+		return REAL(bind)(fd, sa, len);
+	}
+	if (r < 0)
+		RET_ERR(EADDRNOTAVAIL);
+	icpt_req(&req, NC_BIND, e);
+	req.addr = a;
+	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	if (r == -ENOTCONN)
+		RET_ERR(EADDRNOTAVAIL);
+	if (r < 0)
+		RET_ERR(-r);
+	r = fdtab_replace(fd, e, newfd);
+	if (r < 0)
+		RET_ERR(-r);
+	fdtab_from_reply(e, &rep);
+	return 0;
+}
+
+NC_EXPORT int listen(int fd, int backlog)
+{
+	struct fdent *e = fdtab_resolve(fd);
+	struct nc_sock_req req;
+	struct nc_sock_reply rep;
+	int r, newfd;
+
+	if (!e) {
+		e = fdtab_get(fd);
+		if (!e || e->state != FD_UNDECIDED || cfg.listen_host)
+			return REAL(listen)(fd, backlog);
+		/* listen() without bind() picks a port on the wildcard: ours, in a container. */
+	}
+	if (e->state == FD_LISTEN)
+		return 0; /* again, as nginx does: the backlog stays */
+	if (e->state != FD_UNDECIDED && e->state != FD_BOUND)
+		RET_ERR(EINVAL);
+	icpt_req(&req, NC_LISTEN, e);
+	if (backlog <= 0)
+		backlog = 1;
+	req.backlog = backlog > 65535 ? 65535 : backlog;
+	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	if (r == -ENOTCONN)
+		RET_ERR(EADDRINUSE);
+	if (r < 0)
+		RET_ERR(-r);
+	r = fdtab_replace(fd, e, newfd);
+	if (r < 0)
+		RET_ERR(-r);
+	fdtab_from_reply(e, &rep);
+	return 0;
+}
+
+/* Ask the daemon how a connect went; updates the entry. Returns 0 or -errno. */
+static int icpt_refresh(struct fdent *e)
+{
+	struct nc_sock_req req;
+	struct nc_sock_reply rep;
+	int r;
+
+	icpt_req(&req, NC_GETERR, e);
+	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), NULL);
+	if (r < 0)
+		return r;
+	e->local = rep.local;
+	e->peer = rep.peer;
+	if (rep.state == NC_ST_FAILED) {
+		e->state = FD_FAILED;
+		e->error = rep.error;
+	} else if (rep.state != NC_ST_CONNECTING) {
+		e->state = FD_CONNECTED;
+		if (rep.error)
+			e->error = rep.error;
+	}
+	return 0;
+}
+
+/* After a connect: wait for the handshake like the kernel does for a blocking socket. */
+static int icpt_connect_wait(int fd, struct fdent *e)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+
+	for (;;) {
+		int r = poll(&p, 1, -1);
+
+		if (r < 0)
+			RET_ERR(errno); /* EINTR: the connect goes on, as in the kernel */
+		if (r > 0)
+			break;
+	}
+	if (icpt_refresh(e) < 0)
+		RET_ERR(ECONNREFUSED);
+	if (e->state == FD_FAILED) {
+		int err = e->error ? e->error : ECONNREFUSED;
+
+		e->error = 0;
+		RET_ERR(err);
+	}
+	if (e->state == FD_CONNECTING)
+		RET_ERR(EINPROGRESS);
+	return 0;
+}
+
+NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct fdent *e = fdtab_resolve(fd);
+	struct nc_sock_req req;
+	struct nc_sock_reply rep;
+	struct nc_addr a;
+	int r, newfd, fl;
+
+	if (!e) {
+		e = fdtab_get(fd);
+		if (!e || e->state != FD_UNDECIDED)
+			return REAL(connect)(fd, sa, len);
+	}
+	switch (e->state) {
+	case FD_CONNECTING:
+		if (icpt_refresh(e) < 0)
+			RET_ERR(EALREADY);
+		if (e->state == FD_CONNECTING)
+			RET_ERR(EALREADY);
+		if (e->state == FD_CONNECTED)
+			return 0; /* once, then EISCONN */
+		r = e->error ? e->error : ECONNREFUSED;
+		e->error = 0;
+		RET_ERR(r);
+	case FD_CONNECTED:
+		RET_ERR(EISCONN);
+	case FD_LISTEN:
+		RET_ERR(EISCONN);
+	default:
+		break;
+	}
+	if (!sa || len < sizeof(sa_family_t))
+		RET_ERR(EINVAL);
+	if (sa->sa_family == AF_UNSPEC && e->state == FD_UNDECIDED)
+		return REAL(connect)(fd, sa, len);
+	if ((e->family == 4 && sa->sa_family != AF_INET) ||
+	    (e->family == 6 && sa->sa_family != AF_INET6))
+		RET_ERR(EAFNOSUPPORT);
+	r = addr_from_sockaddr(&a, sa, len);
+	if (r < 0)
+		RET_ERR(-r);
+	if (e->state == FD_UNDECIDED) {
+		r = icpt_is_virtual_addr(&a, false);
+		if (r == 0) {
+			if (cfg.isolate)
+				RET_ERR(ENETUNREACH);
+			e->state = FD_HOST;
+			return REAL(connect)(fd, sa, len);
+		}
+		if (r < 0)
+			RET_ERR(ENETUNREACH);
+	}
+	if (e->state == FD_FAILED) {
+		/* A new attempt on a socket whose connect failed: start from scratch. */
+		e->sockid = 0;
+		e->error = 0;
+	}
+	fl = fcntl(fd, F_GETFL);
+	icpt_req(&req, NC_CONNECT, e);
+	req.addr = a;
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		req.opts.flags |= NC_OPT_NONBLOCK;
+	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	if (r == -ENOTCONN)
+		RET_ERR(ENETUNREACH);
+	if (r < 0)
+		RET_ERR(-r);
+	r = fdtab_replace(fd, e, newfd);
+	if (r < 0)
+		RET_ERR(-r);
+	fdtab_from_reply(e, &rep);
+	e->opts.flags &= ~(uint32_t)NC_OPT_NONBLOCK;
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		RET_ERR(EINPROGRESS);
+	return icpt_connect_wait(fd, e);
+}
+
+static int icpt_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	struct fdent *e = fdtab_resolve(fd), *ne;
+	struct nc_accept_msg m;
+	const char *why;
+	int nfd = 1, cfd;
+	ssize_t n;
+
+	if (!e)
+		return REAL(accept4)(fd, sa, len, flags);
+	if (e->state != FD_LISTEN)
+		RET_ERR(EINVAL);
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		RET_ERR(EINVAL);
+	if (sa && !len)
+		RET_ERR(EFAULT);
+	for (;;) {
+		n = fdpass_recv(fd, &m, sizeof(m), &cfd, &nfd,
+				(flags & SOCK_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0);
+		if (n < 0)
+			RET_ERR(-n == EMFILE ? EMFILE : (int)-n);
+		if (n == 0)
+			RET_ERR(EINVAL); /* the daemon closed the listener */
+		if (nfd == 1 && rpc_check_reply(&m, (size_t)n, NC_ACCEPT, &why) >= 0)
+			break;
+		if (nfd == 1)
+			close(cfd);
+		nfd = 1;
+	}
+	if (flags & SOCK_NONBLOCK)
+		fcntl(cfd, F_SETFL, O_NONBLOCK);
+	ne = fdtab_new(cfd, FD_CONNECTED);
+	if (ne) {
+		ne->sockid = m.sockid;
+		ne->family = e->family;
+		ne->local = m.local;
+		ne->peer = m.peer;
+		ne->opts = e->opts;
+	}
+	if (sa)
+		addr_to_sockaddr(&m.peer, e->family == 4 ? AF_INET : AF_INET6, sa, len);
+	return cfd;
+}
+
+NC_EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	if (!cfg.active)
+		return REAL(accept)(fd, sa, len);
+	return icpt_accept(fd, sa, len, 0);
+}
+
+NC_EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	if (!cfg.active)
+		return REAL(accept4)(fd, sa, len, flags);
+	return icpt_accept(fd, sa, len, flags);
+}
+
+NC_EXPORT int getsockname(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	struct fdent *e = cfg.active ? fdtab_resolve(fd) : NULL;
+
+	if (!e)
+		return REAL(getsockname)(fd, sa, len);
+	if (!sa || !len)
+		RET_ERR(EFAULT);
+	addr_to_sockaddr(&e->local, e->family == 4 ? AF_INET : AF_INET6, sa, len);
+	return 0;
+}
+
+NC_EXPORT int getpeername(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	struct fdent *e = cfg.active ? fdtab_resolve(fd) : NULL;
+
+	if (!e)
+		return REAL(getpeername)(fd, sa, len);
+	if (!sa || !len)
+		RET_ERR(EFAULT);
+	if (e->state == FD_CONNECTING)
+		icpt_refresh(e);
+	if (e->state != FD_CONNECTED)
+		RET_ERR(ENOTCONN);
+	addr_to_sockaddr(&e->peer, e->family == 4 ? AF_INET : AF_INET6, sa, len);
+	return 0;
+}
+
+NC_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+	int r = REAL(epoll_ctl)(epfd, op, fd, ev), saved = errno;
+	struct fdent *e;
+
+	if (r < 0 || !cfg.active)
+		return r;
+	e = fdtab_get(fd);
+	/* Remember registrations of sockets that may still be replaced by a virtual one. */
+	if (!e || (e->state != FD_UNDECIDED && e->state != FD_BOUND && e->state != FD_FAILED))
+		return r;
+	for (int i = 0; i < e->nepoll; i++) {
+		if (e->ep[i].epfd != epfd)
+			continue;
+		if (op == EPOLL_CTL_DEL) {
+			e->ep[i] = e->ep[--e->nepoll];
+		} else if (ev) {
+			e->ep[i].ev = *ev;
+		}
+		errno = saved;
+		return r;
+	}
+	if (op == EPOLL_CTL_ADD && ev && e->nepoll < FD_EPOLL_MAX) {
+		e->ep[e->nepoll].epfd = epfd;
+		e->ep[e->nepoll].ev = *ev;
+		e->nepoll++;
+	}
+	errno = saved;
+	return r;
+}
+
+/* Connected TCP ignores a destination address; the unix socket underneath would refuse it. */
+NC_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *sa,
+			 socklen_t len)
+{
+	if (sa && cfg.active && fdtab_resolve(fd))
+		return REAL(sendto)(fd, buf, n, flags, NULL, 0);
+	return REAL(sendto)(fd, buf, n, flags, sa, len);
+}
+
+NC_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	if (msg && msg->msg_name && cfg.active && fdtab_resolve(fd)) {
+		struct msghdr m = *msg;
+
+		m.msg_name = NULL;
+		m.msg_namelen = 0;
+		return REAL(sendmsg)(fd, &m, flags);
+	}
+	return REAL(sendmsg)(fd, msg, flags);
+}
+
+/* TCP reports no source address; the unix socket underneath would report an AF_UNIX one. */
+NC_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *sa,
+			   socklen_t *len)
+{
+	ssize_t r;
+	int saved;
+
+	if (!sa || !len || !cfg.active || !fdtab_resolve(fd))
+		return REAL(recvfrom)(fd, buf, n, flags, sa, len);
+	r = REAL(recvfrom)(fd, buf, n, flags, NULL, NULL);
+	saved = errno;
+	if (r >= 0)
+		*len = 0;
+	errno = saved;
+	return r;
+}
+
+NC_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	ssize_t r;
+	int saved;
+
+	if (!msg || !msg->msg_name || !cfg.active || !fdtab_resolve(fd))
+		return REAL(recvmsg)(fd, msg, flags);
+	{
+		void *name = msg->msg_name;
+
+		msg->msg_name = NULL;
+		msg->msg_namelen = 0;
+		r = REAL(recvmsg)(fd, msg, flags);
+		saved = errno;
+		msg->msg_name = name;
+		msg->msg_namelen = 0;
+		errno = saved;
+	}
+	return r;
+}
