@@ -1,0 +1,51 @@
+# Shared helpers for integration tests (sourced): TAP output, a daemon in a temporary home,
+# cleanup of exactly the processes the test started.
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+NETCON=${NETCON:-$TOP/build/netcon}
+T_N=0
+T_FAILED=0
+T_PIDS=""
+T_DIRS=""
+
+ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
+not_ok() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $*"; }
+# check "description" command...: ok if the command exits 0
+check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+diag() { echo "# $*"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+done_testing() { echo "1..$T_N"; [ "$T_FAILED" = 0 ]; }
+
+# Remember a pid to kill at exit (only processes this test started).
+track() { T_PIDS="$T_PIDS $1"; }
+tmpdir() { d=$(mktemp -d /tmp/netcon-test.XXXXXX); chmod 755 "$d"; T_DIRS="$T_DIRS $d"; echo "$d"; }
+
+cleanup() {
+	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $T_PIDS; do kill -9 "$p" 2>/dev/null; done
+	for d in $T_DIRS; do rm -rf "$d"; done
+}
+trap cleanup EXIT INT TERM
+
+# start_daemon HOME ADDR...: a daemon in the background on the given --addr CIDRs; sets DAEMON_PID.
+start_daemon() {
+	h=$1; shift
+	args=""
+	for a in "$@"; do args="$args --addr $a"; done
+	DAEMON_PID=$($NETCON daemon --home "$h" $args -d) || return 1
+	track "$DAEMON_PID"
+}
+
+# run_in HOME CMD...: run through the intercept
+run_in() { h=$1; shift; "$NETCON" run --home "$h" -- "$@"; }
+
+# wait_port HOME IP PORT: until a connect through netcon succeeds (up to ~5 s)
+wait_port() {
+	for _ in $(seq 50); do
+		if "$NETCON" run --home "$1" -- "$TOP/build/tests/integ/tcp_probe" "$2" "$3" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
