@@ -357,11 +357,15 @@ static void vsock_forget_pcb(struct vsock *vs)
 	if (!vs->pcb)
 		return;
 	tcp_arg(vs->pcb, NULL);
-	tcp_recv(vs->pcb, NULL);
-	tcp_sent(vs->pcb, NULL);
-	tcp_err(vs->pcb, NULL);
-	if (vs->pcb->state != LISTEN)
+	if (vs->pcb->state == LISTEN) {
+		/* A listen pcb has only an accept callback (lwIP asserts on the others). */
+		tcp_accept(vs->pcb, NULL);
+	} else {
+		tcp_recv(vs->pcb, NULL);
+		tcp_sent(vs->pcb, NULL);
+		tcp_err(vs->pcb, NULL);
 		tcp_poll(vs->pcb, NULL, 0);
+	}
 	vs->pcb = NULL;
 }
 
