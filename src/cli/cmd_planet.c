@@ -1,10 +1,492 @@
-/* netcon planet: placeholder until the ZeroTier protocol library lands (issue 3). */
+/* netcon planet: show and create ZeroTier planet (and moon) World files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "zt/c25519.h"
+#include "zt/identity.h"
+#include "zt/inetaddr.h"
+#include "zt/world.h"
+
+/* The signing key file beside a world: "<128 hex public>:<128 hex secret>\n". */
+#define SIGNING_KEY_SUFFIX ".signing-key"
+#define SIGNING_KEY_TEXT_LEN (128 + 1 + 128 + 1)
+
+static void usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "Usage: netcon planet show FILE [--json]\n"
+	    "       netcon planet create --root IDENTITY --endpoint IP/PORT [--endpoint ...]\n"
+	    "                            [--root IDENTITY --endpoint ...] --out FILE\n"
+	    "                            [--id N] [--timestamp MS] [--moon]\n\n"
+	    "show    print a World file: its id, type, timestamp, signature check and each\n"
+	    "        root's address and stable endpoints (IP/PORT), or all of it as JSON.\n"
+	    "        Exits 1 when the file is malformed or its signature does not verify.\n"
+	    "create  write a new signed planet (or moon with --moon) with up to %d roots of up\n"
+	    "        to %d endpoints each. IDENTITY is an identity.public (or .secret) file;\n"
+	    "        each --endpoint belongs to the --root before it. The signing key pair is\n"
+	    "        kept in FILE" SIGNING_KEY_SUFFIX " (mode 0600) and reused when present, so\n"
+	    "        that nodes accept the new file as an update; an existing FILE keeps its id\n"
+	    "        and the new timestamp is later than its. --id defaults to a random one\n"
+	    "        (for a moon: the first root's address); --timestamp to now, in ms.\n",
+	    ZT_WORLD_MAX_ROOTS, ZT_WORLD_MAX_ENDPOINTS);
+}
+
+static const char *type_name(uint8_t t)
+{
+	return t == ZT_WORLD_TYPE_PLANET ? "planet" : t == ZT_WORLD_TYPE_MOON ? "moon" : "null";
+}
+
+static void hex(const uint8_t *p, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+}
+
+/* Read at most size bytes of path; -EFBIG if it is longer. Returns the length or -errno. */
+static ssize_t read_file(const char *path, uint8_t *buf, size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int extra;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, size, f);
+	extra = fgetc(f);
+	if (ferror(f)) {
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	return extra == EOF ? (ssize_t)n : -EFBIG;
+}
+
+/* Parse a world file fully. Returns 0 or prints why and returns -1. */
+static int load_world(const char *path, struct zt_world *w)
+{
+	uint8_t *buf = malloc(ZT_WORLD_MAX_SIZE);
+	ssize_t n;
+	int r = -1;
+
+	if (!buf)
+		return -1;
+	n = read_file(path, buf, ZT_WORLD_MAX_SIZE);
+	if (n < 0) {
+		fprintf(stderr, "netcon planet: %s: %s\n", path,
+			n == -EFBIG ? "too large for a world file" : strerror((int)-n));
+		goto out;
+	}
+	r = zt_world_deserialize(w, buf, (size_t)n);
+	if (r < 0) {
+		fprintf(stderr, "netcon planet: %s: not a valid world file\n", path);
+		r = -1;
+	} else if (r != n) {
+		fprintf(stderr, "netcon planet: %s: %zd unexpected bytes after the world\n", path,
+			n - r);
+		r = -1;
+	} else {
+		r = 0;
+	}
+out:
+	free(buf);
+	return r;
+}
+
+static void print_text(const struct zt_world *w, bool valid)
+{
+	char s[ZT_INETADDR_STRLEN], key[129], addr[ZT_IDENTITY_ADDRESS_STRING_LEN];
+
+	hex(w->update_key, 64, key);
+	printf("world %" PRIu64 " (%016" PRIx64 ")\n", w->id, w->id);
+	printf("type %s\n", type_name(w->type));
+	printf("timestamp %" PRIu64 "\n", w->timestamp);
+	printf("update key %s\n", key);
+	printf("signature %s\n", valid ? "valid" : "INVALID");
+	for (unsigned i = 0; i < w->n_roots; i++) {
+		printf("root %s", zt_identity_address_to_hex(w->roots[i].identity.address, addr));
+		for (unsigned k = 0; k < w->roots[i].n_endpoints; k++)
+			printf(" %s", zt_inetaddr_to_string(&w->roots[i].endpoints[k], s));
+		printf("\n");
+	}
+}
+
+static void print_json(const struct zt_world *w, bool valid)
+{
+	char s[ZT_INETADDR_STRLEN], key[129], sig[193], addr[ZT_IDENTITY_ADDRESS_STRING_LEN];
+	char id[ZT_IDENTITY_STRING_LEN];
+
+	hex(w->update_key, 64, key);
+	hex(w->signature, 96, sig);
+	printf("{\"objtype\":\"world\",\"worldType\":\"%s\",\"id\":\"%016" PRIx64
+	       "\",\"idDecimal\":%" PRIu64 ",\"timestamp\":%" PRIu64
+	       ",\"updatesMustBeSignedBy\":\"%s\",\"signature\":\"%s\",\"signatureValid\":%s,"
+	       "\"roots\":[",
+	       type_name(w->type), w->id, w->id, w->timestamp, key, sig, valid ? "true" : "false");
+	for (unsigned i = 0; i < w->n_roots; i++) {
+		zt_identity_to_string(&w->roots[i].identity, false, id, sizeof(id));
+		printf("%s{\"address\":\"%s\",\"identity\":\"%s\",\"stableEndpoints\":[",
+		       i ? "," : "", zt_identity_address_to_hex(w->roots[i].identity.address, addr),
+		       id);
+		for (unsigned k = 0; k < w->roots[i].n_endpoints; k++)
+			printf("%s\"%s\"", k ? "," : "",
+			       zt_inetaddr_to_string(&w->roots[i].endpoints[k], s));
+		printf("]}");
+	}
+	printf("]}\n");
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	const char *file = NULL;
+	struct zt_world *w;
+	bool json = false, valid;
+	int r;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage_error("planet", "show: unknown option '%s'", argv[i]);
+		else if (file)
+			return cli_usage_error("planet", "show: one FILE only");
+		else
+			file = argv[i];
+	}
+	if (!file)
+		return cli_usage_error("planet", "show: which FILE?");
+	w = malloc(sizeof(*w));
+	if (!w || load_world(file, w) < 0) {
+		free(w);
+		return 1;
+	}
+	valid = zt_world_verify(w, w->update_key) == 0;
+	if (json)
+		print_json(w, valid);
+	else
+		print_text(w, valid);
+	if (!valid)
+		fprintf(stderr, "netcon planet: %s: the signature does not verify\n", file);
+	r = valid ? 0 : 1;
+	free(w);
+	return r;
+}
+
+static int unhex(const char *s, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(s + 2 * i, "%2x", &v) != 1 ||
+		    !strchr("0123456789abcdefABCDEF", s[2 * i]) || !s[2 * i + 1] ||
+		    !strchr("0123456789abcdefABCDEF", s[2 * i + 1]))
+			return -EINVAL;
+		out[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+/* Load the signing key pair beside out, or make and store one. Returns 0 or -1 (printed). */
+static int signing_key(const char *out, bool may_create, uint8_t pub[64], uint8_t priv[64],
+		       bool *created)
+{
+	char path[4096], text[SIGNING_KEY_TEXT_LEN + 2];
+	uint8_t check[64];
+	ssize_t n;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s" SIGNING_KEY_SUFFIX, out) >= (int)sizeof(path)) {
+		fprintf(stderr, "netcon planet: %s: path too long\n", out);
+		return -1;
+	}
+	n = read_file(path, (uint8_t *)text, sizeof(text) - 1);
+	if (n >= 0) {
+		text[n] = '\0';
+		text[strcspn(text, "\r\n")] = '\0';
+		if (strlen(text) != 257 || text[128] != ':' || unhex(text, pub, 64) ||
+		    unhex(text + 129, priv, 64) || zt_c25519_calc_pub_dh(check, priv) ||
+		    zt_c25519_calc_pub_ed(check, priv) || memcmp(check, pub, 64)) {
+			fprintf(stderr, "netcon planet: %s: not a valid signing key file\n", path);
+			return -1;
+		}
+		*created = false;
+		return 0;
+	}
+	if (n == -ENOENT && !may_create) {
+		fprintf(stderr,
+			"netcon planet: %s exists but %s does not: a new key could not sign its "
+			"update\n",
+			out, path);
+		return -1;
+	}
+	if (n != -ENOENT) {
+		fprintf(stderr, "netcon planet: %s: %s\n", path,
+			n == -EFBIG ? "not a valid signing key file" : strerror((int)-n));
+		return -1;
+	}
+	if (zt_c25519_generate(pub, priv) < 0) {
+		fprintf(stderr, "netcon planet: cannot generate a key pair\n");
+		return -1;
+	}
+	hex(pub, 64, text);
+	text[128] = ':';
+	hex(priv, 64, text + 129);
+	text[257] = '\n';
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text, 258) != 258 || fsync(fd) < 0) {
+		fprintf(stderr, "netcon planet: %s: %s\n", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		return -1;
+	}
+	close(fd);
+	*created = true;
+	return 0;
+}
+
+static int load_root(const char *path, struct zt_identity *id)
+{
+	char text[1024];
+	ssize_t n = read_file(path, (uint8_t *)text, sizeof(text) - 1);
+
+	if (n < 0) {
+		fprintf(stderr, "netcon planet: %s: %s\n", path,
+			n == -EFBIG ? "not an identity file" : strerror((int)-n));
+		return -1;
+	}
+	text[n] = '\0';
+	if (zt_identity_from_string(id, text) < 0 || zt_identity_validate(id) < 0) {
+		fprintf(stderr, "netcon planet: %s: not a valid ZeroTier identity\n", path);
+		return -1;
+	}
+	/* A world carries public keys only. */
+	id->has_private = false;
+	memset(id->priv, 0, sizeof(id->priv));
+	return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -EINVAL : 0;
+}
+
+static int write_world(const char *out, const struct zt_world *w)
+{
+	uint8_t *buf = malloc(ZT_WORLD_MAX_SIZE);
+	char tmp[4096];
+	int n, fd = -1, r = -1;
+
+	if (!buf)
+		return -1;
+	n = zt_world_serialize(w, false, buf, ZT_WORLD_MAX_SIZE);
+	if (n < 0 || snprintf(tmp, sizeof(tmp), "%s.tmp", out) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "netcon planet: cannot write %s\n", out);
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n || fsync(fd) < 0 || rename(tmp, out) < 0) {
+		fprintf(stderr, "netcon planet: %s: %s\n", out, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+		goto out;
+	}
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return r;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	const char *out = NULL;
+	uint64_t id = 0, ts = 0;
+	bool have_id = false, have_ts = false, moon = false, created = false;
+	uint8_t pub[64], priv[64];
+	struct zt_world *w, *old;
+	struct timeval tv;
+	int r = 1;
+
+	w = calloc(1, sizeof(*w));
+	old = calloc(1, sizeof(*old));
+	if (!w || !old)
+		goto out;
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(opt, "--moon")) {
+			moon = true;
+			continue;
+		}
+		if (strcmp(opt, "--root") && strcmp(opt, "--endpoint") && strcmp(opt, "--out") &&
+		    strcmp(opt, "--id") && strcmp(opt, "--timestamp")) {
+			r = cli_usage_error("planet", "create: unknown argument '%s'", opt);
+			goto out;
+		}
+		if (!arg) {
+			r = cli_usage_error("planet", "create: %s needs a value", opt);
+			goto out;
+		}
+		i++;
+		if (!strcmp(opt, "--root")) {
+			if (w->n_roots == ZT_WORLD_MAX_ROOTS) {
+				r = cli_usage_error("planet", "create: at most %d roots",
+						    ZT_WORLD_MAX_ROOTS);
+				goto out;
+			}
+			if (load_root(arg, &w->roots[w->n_roots].identity) < 0)
+				goto out;
+			w->n_roots++;
+		} else if (!strcmp(opt, "--endpoint")) {
+			struct zt_world_root *root;
+
+			if (!w->n_roots) {
+				r = cli_usage_error("planet",
+						    "create: --endpoint before any --root");
+				goto out;
+			}
+			root = &w->roots[w->n_roots - 1];
+			if (root->n_endpoints == ZT_WORLD_MAX_ENDPOINTS) {
+				r = cli_usage_error("planet",
+						    "create: at most %d endpoints per root",
+						    ZT_WORLD_MAX_ENDPOINTS);
+				goto out;
+			}
+			if (zt_inetaddr_from_string(&root->endpoints[root->n_endpoints], arg) < 0) {
+				r = cli_usage_error("planet",
+						    "create: '%s' is not IP/PORT (10.0.0.1/9993, "
+						    "fd00::1/9993)",
+						    arg);
+				goto out;
+			}
+			root->n_endpoints++;
+		} else if (!strcmp(opt, "--out")) {
+			out = arg;
+		} else if (!strcmp(opt, "--id")) {
+			if (parse_u64(arg, &id) < 0 || !id) {
+				r = cli_usage_error("planet", "create: bad --id '%s'", arg);
+				goto out;
+			}
+			have_id = true;
+		} else {
+			if (parse_u64(arg, &ts) < 0 || !ts) {
+				r = cli_usage_error("planet", "create: bad --timestamp '%s'", arg);
+				goto out;
+			}
+			have_ts = true;
+		}
+	}
+	if (!out) {
+		r = cli_usage_error("planet", "create: --out FILE is required");
+		goto out;
+	}
+	if (!w->n_roots) {
+		r = cli_usage_error("planet", "create: at least one --root is required");
+		goto out;
+	}
+	for (unsigned i = 0; i < w->n_roots; i++)
+		if (!w->roots[i].n_endpoints) {
+			r = cli_usage_error("planet", "create: root %u has no --endpoint", i + 1);
+			goto out;
+		}
+
+	if (access(out, F_OK) == 0) {
+		if (load_world(out, old) < 0)
+			goto out;
+	}
+	if (signing_key(out, old->type == ZT_WORLD_TYPE_NULL, pub, priv, &created) < 0)
+		goto out;
+	if (old->type != ZT_WORLD_TYPE_NULL) {
+		if (memcmp(old->update_key, pub, 64)) {
+			fprintf(
+			    stderr,
+			    "netcon planet: %s is signed by another key than %s" SIGNING_KEY_SUFFIX
+			    "; nodes would refuse the update\n",
+			    out, out);
+			goto out;
+		}
+		if (!have_id)
+			id = old->id;
+	}
+	w->type = moon ? ZT_WORLD_TYPE_MOON : ZT_WORLD_TYPE_PLANET;
+	if (old->type != ZT_WORLD_TYPE_NULL && (old->id != id || old->type != w->type))
+		fprintf(stderr,
+			"netcon planet: warning: %s had world %" PRIu64 " (%s); nodes will "
+			"not take this one as its update\n",
+			out, old->id, type_name(old->type));
+	if (!id && moon)
+		id = w->roots[0].identity.address;
+	while (!id)
+		randombytes_buf(&id, sizeof(id));
+	if (!have_ts) {
+		gettimeofday(&tv, NULL);
+		ts = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+		if (old->type != ZT_WORLD_TYPE_NULL && ts <= old->timestamp)
+			ts = old->timestamp + 1;
+	} else if (old->type != ZT_WORLD_TYPE_NULL && old->id == id && ts <= old->timestamp) {
+		fprintf(stderr,
+			"netcon planet: --timestamp %" PRIu64 " is not later than %s's %" PRIu64
+			"; nodes would keep the old one\n",
+			ts, out, old->timestamp);
+		goto out;
+	}
+	w->id = id;
+	w->timestamp = ts;
+	if (zt_world_sign(w, pub, priv) < 0 || zt_world_verify(w, pub) < 0) {
+		fprintf(stderr, "netcon planet: signing failed\n");
+		goto out;
+	}
+	if (write_world(out, w) < 0)
+		goto out;
+	fprintf(stderr,
+		"netcon planet: wrote %s (world %" PRIu64
+		", %s, %u root%s), %s %s" SIGNING_KEY_SUFFIX "\n",
+		out, id, type_name(w->type), w->n_roots, w->n_roots == 1 ? "" : "s",
+		created ? "new signing key in" : "signed with", out);
+	r = 0;
+out:
+	explicit_bzero(priv, sizeof(priv));
+	free(w);
+	free(old);
+	return r;
+}
 
 int cmd_planet(int argc, char **argv)
 {
-	fprintf(stderr, "netcon planet: not built yet\n");
-	return 1;
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		}
+	if (!strcmp(argv[1], "show"))
+		return cmd_show(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "create"))
+		return cmd_create(argc - 1, argv + 1);
+	return cli_usage_error("planet", "unknown action '%s' (show or create)", argv[1]);
 }
