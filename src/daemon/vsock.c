@@ -466,9 +466,10 @@ static err_t vsock_on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t
 		else
 			vs->rx = p;
 		vs->ack_pending = true;
-		vsock_mark_dirty(vs);
 	}
-	vsock_flush_rx(vs);
+	/* Written out at the end of the loop iteration, with what else arrives meanwhile:
+	 * one writev per batch rather than one per segment. */
+	vsock_mark_dirty(vs);
 	return ERR_OK;
 }
 
@@ -485,12 +486,12 @@ static err_t vsock_on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 static void vsock_flush_rx(struct vsock *vs)
 {
 	while (vs->rx && vs->fd >= 0) {
-		struct iovec iov[16];
+		struct iovec iov[64];
 		int n = 0;
 		uint32_t off = vs->rx_off;
 		ssize_t w;
 
-		for (struct pbuf *q = vs->rx; q && n < 16; q = q->next) {
+		for (struct pbuf *q = vs->rx; q && n < 64; q = q->next) {
 			if (off >= q->len) {
 				off -= q->len;
 				continue;
@@ -1130,6 +1131,10 @@ void vsock_flush(void)
 
 		dirty_head = vs->dirty_next;
 		vs->dirty = false;
+		if (vs->obj.dead)
+			continue;
+		if ((vs->rx || vs->rx_fin) && vs->state != NC_ST_CONNECTING)
+			vsock_flush_rx(vs);
 		if (vs->obj.dead || !vs->pcb)
 			continue;
 		/* No round trip waits on lwIP's delayed-ACK timer. */
