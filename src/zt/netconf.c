@@ -136,8 +136,9 @@ static int parse_blobs(struct zt_netconf *nc, const struct zt_dict *d, uint8_t *
 	if (n >= 0) {
 		if (n < ZT_NETCONF_DNS_DOMAIN_LEN)
 			return -EBADMSG;
-		memcpy(nc->dns_domain, tmp, ZT_NETCONF_DNS_DOMAIN_LEN);
-		nc->dns_domain[ZT_NETCONF_DNS_DOMAIN_LEN - 1] = '\0';
+		/* A C string: what follows its NUL is padding, not kept. */
+		memcpy(nc->dns_domain, tmp,
+		       strnlen((const char *)tmp, ZT_NETCONF_DNS_DOMAIN_LEN - 1));
 		off = ZT_NETCONF_DNS_DOMAIN_LEN;
 		for (int i = 0; i < ZT_NETCONF_DNS_SERVERS; i++) {
 			r = zt_inetaddr_deserialize(&nc->dns_servers[i], tmp + off,
