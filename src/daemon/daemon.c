@@ -19,6 +19,8 @@
 #include "daemon/stack.h"
 #include "daemon/vsock.h"
 
+#define DAEMON_NOFILE_WANT (1 << 20)
+
 static struct loop_obj signal_obj = {.type = LOOP_SIGNAL};
 static int signal_fd = -1;
 
@@ -50,15 +52,22 @@ static void daemon_idle(void)
 	rpc_srv_reap();
 }
 
-/* Passing descriptors counts against our limit (DESIGN.md): take all the kernel allows. */
+/* Passing descriptors counts against our limit (DESIGN.md): take all we may. Root may raise the
+ * hard limit too, up to the kernel's nr_open. */
 static void daemon_raise_nofile(void)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_max < DAEMON_NOFILE_WANT) {
+		struct rlimit want = { DAEMON_NOFILE_WANT, DAEMON_NOFILE_WANT };
+
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			return;
 	}
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 static int daemon_prepare_home(const char *home)

@@ -181,9 +181,12 @@ int main(int argc, char **argv)
 		long n = atol(argv[4]);
 		struct rlimit rl;
 
-		getrlimit(RLIMIT_NOFILE, &rl);
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+		rl.rlim_cur = rl.rlim_max = (rlim_t)(2 * n + 64);
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+			getrlimit(RLIMIT_NOFILE, &rl);
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
 		for (long i = 0; i < n; i++) {
 			dial();
 			if (accept(listen_fd, NULL, NULL) < 0)
