@@ -119,6 +119,9 @@ bench: all $(BENCH_BIN)
 apps: all
 	tests/apps/run-all
 
+demo: all
+	tests/demo.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/netcon $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(B)/netcon $(DESTDIR)$(PREFIX)/bin/netcon
