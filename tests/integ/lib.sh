@@ -15,15 +15,28 @@ diag() { echo "# $*"; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$T_N"; [ "$T_FAILED" = 0 ]; }
 
+# What to clean up is also written to a file: `W=$(tmpdir)` and `( track ... )` run in subshells,
+# whose variables the exit trap never sees.
+T_REG=$(mktemp /tmp/netcon-test-reg.XXXXXX)
+
 # Remember a pid to kill at exit (only processes this test started).
-track() { T_PIDS="$T_PIDS $1"; }
-tmpdir() { d=$(mktemp -d /tmp/netcon-test.XXXXXX); chmod 755 "$d"; T_DIRS="$T_DIRS $d"; echo "$d"; }
+track() { T_PIDS="$T_PIDS $1"; echo "p $1" >>"$T_REG"; }
+tmpdir() {
+	d=$(mktemp -d /tmp/netcon-test.XXXXXX)
+	chmod 755 "$d"
+	T_DIRS="$T_DIRS $d"
+	echo "d $d" >>"$T_REG"
+	echo "$d"
+}
 
 cleanup() {
-	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
+	pids=$(sed -n 's/^p //p' "$T_REG" 2>/dev/null)
+	dirs=$(sed -n 's/^d //p' "$T_REG" 2>/dev/null)
+	for p in $T_PIDS $pids; do kill "$p" 2>/dev/null; done
 	sleep 0.2
-	for p in $T_PIDS; do kill -9 "$p" 2>/dev/null; done
-	for d in $T_DIRS; do rm -rf "$d"; done
+	for p in $T_PIDS $pids; do kill -9 "$p" 2>/dev/null; done
+	for d in $T_DIRS $dirs; do rm -rf "$d"; done
+	rm -f "$T_REG"
 }
 trap cleanup EXIT INT TERM
 
