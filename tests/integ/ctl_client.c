@@ -54,7 +54,7 @@ static int send_fds(int fd, const void *buf, size_t len, const int *fds, int nfd
 }
 
 /* Print what the daemon answers; returns 1 for a reply, 0 for closed, -1 for a timeout. */
-static int answer(int fd)
+static int answer(int fd, int quiet)
 {
 	uint8_t buf[NC_MSG_MAX];
 	struct nc_hdr h;
@@ -73,14 +73,15 @@ static int answer(int fd)
 		return 1;
 	}
 	memcpy(&h, buf, sizeof(h));
-	printf("reply %d status %d\n", h.type, h.status);
+	if (!quiet)
+		printf("reply %d status %d\n", h.type, h.status);
 	return 1;
 }
 
 int main(int argc, char **argv)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	struct timeval tv = {.tv_sec = 5};
+	struct timeval tv = {.tv_sec = 3};
 	const char *kind = argc > 2 ? argv[2] : "hello";
 	uint8_t m[2048];
 	size_t len = sizeof(struct nc_hdr);
@@ -114,7 +115,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	/* The valid hello first, so a drop is due to what follows and not to the start. */
-	if (answer(fd) != 1)
+	if (answer(fd, 1) != 1)
 		return 1;
 	memset(m, 0, sizeof(m));
 	if (!strcmp(kind, "runt")) { /* shorter than a header */
@@ -161,6 +162,12 @@ int main(int argc, char **argv)
 		hdr(m, NC_CLONE);
 		fds[0] = open("/dev/null", O_RDWR);
 		nfds = 1;
+	} else if (!strcmp(kind, "clonestream")) { /* a clone whose channel is a stream socket */
+		hdr(m, NC_CLONE);
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+			return 1;
+		fds[0] = sv[1];
+		nfds = 1;
 	} else if (!strcmp(kind, "badsockid")) { /* well formed, a socket that does not exist */
 		struct nc_sock_req *r = (struct nc_sock_req *)m;
 
@@ -184,6 +191,6 @@ int main(int argc, char **argv)
 		printf("closed\n");
 		return 0;
 	}
-	answer(fd);
+	answer(fd, 0);
 	return 0;
 }
