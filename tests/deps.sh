@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential pkg-config liblwip-dev libsodium-dev liblz4-dev clang libclang-rt-14-dev
  clang-format perl python3 curl socat nginx-light redis-server redis-tools openssh-server
- openssh-client openssh-sftp-server iproute2 nftables procps psmisc wrk iperf3"
+ openssh-client openssh-sftp-server iproute2 nftables procps psmisc util-linux wrk iperf3"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -50,7 +50,7 @@ if [ -x /usr/bin/python3 ] && have curl; then
 		t1=$(date +%s.%N)
 		if [ "$(hsha "$W/http.got" 2>/dev/null)" = "$BIG_SHA" ]; then
 			ok "curl through netcon gets the 10 MB file, sha256 equal"
-			diag "http.server 10 MB in $(echo "$t1 - $t0" | bc 2>/dev/null || echo ?) s"
+			diag "http.server 10 MB in $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }") s"
 		else
 			not_ok "curl through netcon gets the 10 MB file, sha256 equal"
 		fi
@@ -248,7 +248,7 @@ EOF
 		t1=$(date +%s.%N)
 		if cmp -s "$W/big.bin" "$W/sftp.up" && cmp -s "$W/big.bin" "$W/sftp.down"; then
 			ok "sftp through netcon: 10 MB put and get, cmp equal"
-			diag "sftp 10 MB put + get in $(echo "$t1 - $t0" | bc 2>/dev/null || echo ?) s"
+			diag "sftp 10 MB put + get in $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }") s"
 		else
 			not_ok "sftp through netcon: 10 MB put and get, cmp equal"
 			sed 's/^/# sftp: /' "$W/sftp.out" | tail -5
