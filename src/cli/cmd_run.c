@@ -105,6 +105,13 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	fd = client_open(home);
+	if (fd == -EACCES) {
+		fprintf(stderr,
+			"netcon run: the netcon daemon at %s refused us: permission denied\n"
+			"(only its user, root and programs started by netcon run may use it)\n",
+			home);
+		return 1;
+	}
 	if (fd < 0) {
 		fprintf(stderr,
 			"netcon run: no netcon daemon answers at %s/%s: %s\n"

@@ -16,18 +16,21 @@
 #include "common/rpc_check.h"
 #include "daemon/loop.h"
 #include "daemon/rpc_srv.h"
+#include "daemon/rstab.h"
 #include "daemon/stack.h"
 #include "daemon/vsock.h"
 #include "netcon/version.h"
 
 #define RPC_MAX_RUNS 256
 #define RPC_STATUS_PAGE 8
+#define RPC_MAX_REFUSED 64
 
 struct client {
 	struct loop_obj obj;
 	int fd;
 	uid_t uid;
 	pid_t pid;
+	bool refused;
 	struct client *next;
 };
 
@@ -36,6 +39,7 @@ static int control_fd = -1;
 static char control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static struct client *clients, *dead_clients;
 static uint64_t nclients;
+static int nrefused;
 static uid_t my_uid;
 static struct {
 	pid_t pid;
@@ -147,6 +151,8 @@ static void rpc_client_drop(struct client *c)
 		}
 	}
 	nclients--;
+	if (c->refused)
+		nrefused--;
 	c->next = dead_clients;
 	dead_clients = c;
 }
@@ -238,7 +244,7 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 	switch (type) {
 	case NC_HELLO:
 		rpc_hello_reply(&rep.hello, NC_HELLO, h.seq);
-		r = rpc_send(c, &rep.hello, sizeof(rep.hello), -1);
+		r = rpc_send(c, &rep.hello, sizeof(rep.hello), rstab_fd());
 		break;
 	case NC_CLONE: {
 		struct client *nc;
@@ -249,9 +255,20 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 			log_warn("client pid %d: clone without a channel; dropping it", (int)pid);
 			goto drop;
 		}
-		if (getsockopt(in_fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
-			cr.uid = c->uid;
-			cr.pid = pid;
+		{
+			int dom = 0, st = 0;
+			socklen_t dl = sizeof(dom), sl = sizeof(st);
+
+			if (getsockopt(in_fd, SOL_SOCKET, SO_DOMAIN, &dom, &dl) < 0 ||
+			    getsockopt(in_fd, SOL_SOCKET, SO_TYPE, &st, &sl) < 0 ||
+			    dom != AF_UNIX || st != SOCK_SEQPACKET ||
+			    getsockopt(in_fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
+				log_warn(
+				    "client pid %d: clone with a descriptor that is not a unix "
+				    "seqpacket socket; dropping it",
+				    (int)pid);
+				goto drop;
+			}
 		}
 		fcntl(in_fd, F_SETFL, O_NONBLOCK);
 		fcntl(in_fd, F_SETFD, FD_CLOEXEC);
@@ -262,7 +279,7 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 			return;
 		}
 		rpc_hello_reply(&rep.hello, NC_CLONE, h.seq);
-		if (rpc_send(nc, &rep.hello, sizeof(rep.hello), -1) < 0)
+		if (rpc_send(nc, &rep.hello, sizeof(rep.hello), rstab_fd()) < 0)
 			rpc_client_drop(nc);
 		return;
 	}
@@ -396,6 +413,23 @@ static void rpc_client_event(struct client *c, uint32_t events)
 			rpc_client_drop(c);
 			return;
 		}
+		if (c->refused) {
+			struct nc_hdr h;
+
+			rpc_hdr(&h, NC_HELLO, 0, -EACCES);
+			if ((size_t)n >= sizeof(h)) {
+				struct nc_hdr q;
+
+				memcpy(&q, buf, sizeof(q));
+				h.type = q.type;
+				h.seq = q.seq;
+			}
+			rpc_send(c, &h, sizeof(h), -1);
+			if (in_fd >= 0)
+				close(in_fd);
+			rpc_client_drop(c);
+			return;
+		}
 		rpc_handle(c, buf, (size_t)n, pid, in_fd);
 	}
 }
@@ -417,14 +451,20 @@ static void rpc_control_event(void)
 			continue;
 		}
 		if (cr.uid != my_uid && cr.uid != 0 && !rpc_descends_from_run(cr.pid)) {
-			struct nc_hdr h;
+			struct client *rc;
 
 			log_warn("control: refused uid %u pid %d: not the daemon's user, root, "
 				 "or a program started by netcon run",
 				 (unsigned)cr.uid, (int)cr.pid);
-			rpc_hdr(&h, NC_HELLO, 0, -EACCES);
-			send(fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL);
-			close(fd);
+			/* Its first message gets the EACCES answer (closing now would lose the
+			 * reply behind the unread hello); a bounded number may wait. */
+			rc = nrefused < RPC_MAX_REFUSED ? rpc_client_new(fd, cr.uid, cr.pid) : NULL;
+			if (!rc) {
+				close(fd);
+			} else {
+				rc->refused = true;
+				nrefused++;
+			}
 			continue;
 		}
 		if (!rpc_client_new(fd, cr.uid, cr.pid))
@@ -446,6 +486,9 @@ int rpc_srv_open(const char *home)
 	int fd, n;
 
 	my_uid = geteuid();
+	n = rstab_init();
+	if (n < 0)
+		log_warn("reset table: %s; reset connections will read as EOF", strerror(-n));
 	n = snprintf(control_path, sizeof(control_path), "%s/%s", home, NC_CONTROL_NAME);
 	if (n < 0 || n >= (int)sizeof(control_path))
 		return -ENAMETOOLONG;

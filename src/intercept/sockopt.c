@@ -281,6 +281,14 @@ NC_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	}
 	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY)
 		return sockopt_put_int(val, len, !!(o->flags & NC_OPT_V6ONLY));
+	if (level == IPPROTO_IP && name == IP_OPTIONS) {
+		if (!len) {
+			errno = EFAULT;
+			return -1;
+		}
+		*len = 0;
+		return 0;
+	}
 	if (level == IPPROTO_IP && name == IP_TTL)
 		return sockopt_put_int(val, len, 64);
 	if (level == IPPROTO_IP || level == IPPROTO_IPV6)
