@@ -179,8 +179,10 @@ int daemon_main(const struct daemon_config *cfg)
 			log_warn("telling the parent we are ready failed");
 		close(ready[1]);
 		if (devnull >= 0) {
+			/* stdout (the pid went there) must not keep the caller's pipe open; lwIP
+			 * prints its assertion messages on stdout, so send them where logs go. */
 			dup2(devnull, 0);
-			dup2(devnull, 1);
+			dup2(STDERR_FILENO, 1);
 			close(devnull);
 		}
 	}
