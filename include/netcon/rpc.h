@@ -12,6 +12,13 @@
  * socketpair attached over the inherited channel, and the daemon answers on that new end, which
  * becomes the child's channel. That needs no filesystem access, so it works after chroot/setuid.
  *
+ * The HELLO and CLONE replies carry the daemon's reset table (a read-only memfd of NC_RST_SLOTS
+ * uint32_t, mapped shared by every process once). Each connection has a slot and a generation
+ * (nc_sock_reply, nc_accept_msg); when the peer resets the connection the daemon stores
+ * (generation | NC_RST_RESET) in its slot before closing its end of the socketpair, so the
+ * intercept can turn the EOF the program then reads into ECONNRESET without a syscall. Slot 0
+ * means none; a slot is reused with its generation bumped, as late as possible.
+ *
  * Every message is exactly the size its type lists in NC_MSG_SIZES; anything else is refused.
  * Integers are host order (both ends are on one host); ports are host order too.
  */
@@ -19,13 +26,16 @@
 #include <stdint.h>
 
 #define NC_RPC_MAGIC 0x4e43 /* "NC" */
-#define NC_RPC_VERSION 1
+#define NC_RPC_VERSION 2
 #define NC_MAX_ROUTES 16
 #define NC_CONTROL_NAME "control"
+#define NC_RST_SLOTS (1u << 20)
+#define NC_RST_RESET 0x80000000u
+#define NC_RST_GEN_MASK 0x7fffffffu
 
 enum nc_msg_type {
-	NC_HELLO = 1, /* req: nc_hdr; reply: nc_hello_reply */
-	NC_CLONE, /* req: nc_hdr + fd (new channel); reply nc_hello_reply on the new channel */
+	NC_HELLO = 1, /* req: nc_hdr; reply: nc_hello_reply + fd (reset table) */
+	NC_CLONE, /* req: nc_hdr + fd (new channel); reply nc_hello_reply + fd on the new channel */
 	NC_RUN_REGISTER, /* req: nc_hdr (from `netcon run`); reply: nc_hdr */
 	NC_BIND, /* req: nc_sock_req; reply: nc_sock_reply + fd (placeholder end) */
 	NC_LISTEN, /* req: nc_sock_req; reply: nc_sock_reply + fd (SEQPACKET listener end) */
@@ -133,8 +143,10 @@ struct nc_sock_reply {
 	uint8_t proto;
 	uint8_t pad;
 	struct nc_opts opts;
+	uint32_t rst_slot; /* connections: the reset table slot, 0 = none */
+	uint32_t rst_gen;
 };
-_Static_assert(sizeof(struct nc_sock_reply) == 120, "nc_sock_reply size");
+_Static_assert(sizeof(struct nc_sock_reply) == 128, "nc_sock_reply size");
 
 struct nc_opt_req {
 	struct nc_hdr h;
@@ -150,8 +162,10 @@ struct nc_accept_msg {
 	uint64_t ino;
 	struct nc_addr local;
 	struct nc_addr peer;
+	uint32_t rst_slot;
+	uint32_t rst_gen;
 };
-_Static_assert(sizeof(struct nc_accept_msg) == 80, "nc_accept_msg size");
+_Static_assert(sizeof(struct nc_accept_msg) == 88, "nc_accept_msg size");
 
 struct nc_info {
 	struct nc_hdr h;

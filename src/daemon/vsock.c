@@ -18,6 +18,7 @@
 #include "common/addr.h"
 #include "common/fdpass.h"
 #include "common/log.h"
+#include "daemon/rstab.h"
 #include "daemon/stack.h"
 #include "daemon/vsock.h"
 
@@ -46,6 +47,7 @@ struct vsock {
 	int backlog, npending;
 	pid_t pid;
 	uint64_t id, ino;
+	uint32_t rst_slot, rst_gen; /* connections: the reset table slot */
 	uint64_t bytes_in, bytes_out;
 	struct tcp_pcb *pcb;
 	struct pbuf *rx; /* received, not yet written to fd */
@@ -177,6 +179,8 @@ static void vsock_kill(struct vsock *vs)
 	}
 	free(vs->tx_left);
 	vs->tx_left = NULL;
+	rstab_free(vs->rst_slot);
+	vs->rst_slot = 0;
 	vsock_unlink_ino(vs);
 	vsock_unlink_failed(vs);
 	if (vs->parent) {
@@ -345,6 +349,8 @@ static void vsock_fill_reply(const struct vsock *vs, struct nc_sock_reply *r)
 	r->family = vs->family;
 	r->proto = 6;
 	r->opts = vs->opts;
+	r->rst_slot = vs->rst_slot;
+	r->rst_gen = vs->rst_gen;
 }
 
 /* ---- TCP callbacks and the relay ---- */
@@ -426,6 +432,10 @@ static void vsock_on_err(void *arg, err_t err)
 		return;
 	}
 	log_debug("socket %llu: reset (%d)", (unsigned long long)vs->id, err);
+	/* The program's next EOF reads as ECONNRESET (not after a FIN it has seen: Linux too
+	 * reports EOF then). Written before our end closes, so the program sees it with the EOF. */
+	if (vs->state == NC_ST_CONNECTED && !vs->rx_fin)
+		rstab_reset(vs->rst_slot, vs->rst_gen);
 	vs->state = NC_ST_RESET;
 	vs->error = ECONNRESET;
 	vsock_kill(vs);
@@ -703,6 +713,7 @@ static err_t vsock_on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	vsock_from_ip(&vs->peer, &newpcb->remote_ip, newpcb->remote_port);
 	vs->keep_fd = prog_fd; /* until handed to the program */
 	vs->parent = l;
+	rstab_alloc(&vs->rst_slot, &vs->rst_gen);
 	vsock_start_relay(vs);
 	if (loop_add(vs->fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, &vs->obj) < 0) {
 		vsock_close_conn(vs, true);
@@ -741,6 +752,8 @@ static void vsock_pending_push(struct vsock *l)
 		m.ino = vs->ino;
 		m.local = vs->local;
 		m.peer = vs->peer;
+		m.rst_slot = vs->rst_slot;
+		m.rst_gen = vs->rst_gen;
 		r = fdpass_send(l->fd, &m, sizeof(m), &vs->keep_fd, 1, MSG_DONTWAIT);
 		if (r == -EAGAIN) {
 			l->writable = false;
@@ -1005,6 +1018,7 @@ int vsock_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply
 		close(prog_fd);
 		goto fail;
 	}
+	rstab_alloc(&vs->rst_slot, &vs->rst_gen);
 	vsock_mark_dirty(vs);
 	vsock_fill_reply(vs, reply);
 	*fd_out = prog_fd;
@@ -1157,6 +1171,8 @@ void vsock_shutdown_all(void)
 	while (all_head) {
 		struct vsock *vs = all_head;
 
+		if (vs->kind == VK_CONN && vs->state == NC_ST_CONNECTED && !vs->rx_fin)
+			rstab_reset(vs->rst_slot, vs->rst_gen);
 		if (vs->pcb) {
 			struct tcp_pcb *pcb = vs->pcb;
 

@@ -77,10 +77,13 @@ static int chan_read_hello(int fd, int type)
 {
 	struct nc_hello_reply rep;
 	const char *why;
-	ssize_t n = fdpass_recv(fd, &rep, sizeof(rep), NULL, NULL, 0);
+	int tabfd = -1, nfds = 1;
+	ssize_t n = fdpass_recv(fd, &rep, sizeof(rep), &tabfd, &nfds, MSG_CMSG_CLOEXEC);
 
 	if (n < 0)
 		return (int)n == -EAGAIN ? -ETIMEDOUT : (int)n;
+	if (nfds == 1)
+		recv_map_reset(tabfd); /* the reset table, mapped once per process */
 	if (n == 0)
 		return -ECONNRESET;
 	if (rpc_check_reply(&rep, (size_t)n, type, &why) < 0)

@@ -1,4 +1,4 @@
-/* The intercept's table of sockets by fd number, validated by inode so close/dup need no hooks. */
+/* The intercept's table of sockets by fd number, validated by inode; close/dup keep it current. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -58,6 +58,26 @@ struct fdent *fdtab_get(int fd)
 	return e;
 }
 
+struct fdent *fdtab_peek(int fd)
+{
+	if (!tab || fd < 0 || fd >= tab_size || tab[fd].state == FD_NONE)
+		return NULL;
+	return &tab[fd];
+}
+
+void fdtab_copy(int oldfd, int newfd)
+{
+	if (!tab || newfd < 0 || newfd >= tab_size || oldfd == newfd)
+		return;
+	if (oldfd < 0 || oldfd >= tab_size || tab[oldfd].state == FD_NONE) {
+		if (tab[newfd].state != FD_NONE)
+			memset(&tab[newfd], 0, sizeof(tab[newfd]));
+		return;
+	}
+	tab[newfd] = tab[oldfd];
+	tab[newfd].nepoll = 0;
+}
+
 bool fdtab_is_virtual(const struct fdent *e)
 {
 	return e && e->state >= FD_BOUND;
@@ -89,6 +109,8 @@ void fdtab_from_reply(struct fdent *e, const struct nc_sock_reply *r)
 	e->peer = r->peer;
 	e->family = r->family;
 	e->opts = r->opts;
+	e->rst_slot = r->rst_slot;
+	e->rst_gen = r->rst_gen;
 	switch (r->state) {
 	case NC_ST_BOUND:
 		e->state = FD_BOUND;
@@ -154,7 +176,7 @@ int fdtab_replace(int fd, struct fdent *e, int newfd)
 		close(newfd);
 		return r;
 	}
-	if (dup3(newfd, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0) < 0) {
+	if (REAL(dup3)(newfd, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0) < 0) {
 		r = -errno;
 		close(newfd);
 		return r;

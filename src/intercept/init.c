@@ -30,6 +30,15 @@ void icpt_resolve(void)
 	R(sendmsg);
 	R(recvfrom);
 	R(recvmsg);
+	R(read);
+	R(readv);
+	R(recv);
+	R(__read_chk);
+	R(__recv_chk);
+	R(close);
+	R(dup);
+	R(dup2);
+	R(dup3);
 #undef R
 }
 

@@ -28,6 +28,15 @@ struct real_fns {
 	ssize_t (*sendmsg)(int, const struct msghdr *, int);
 	ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
 	ssize_t (*recvmsg)(int, struct msghdr *, int);
+	ssize_t (*read)(int, void *, size_t);
+	ssize_t (*readv)(int, const struct iovec *, int);
+	ssize_t (*recv)(int, void *, size_t, int);
+	ssize_t (*__read_chk)(int, void *, size_t, size_t);
+	ssize_t (*__recv_chk)(int, void *, size_t, size_t, int);
+	int (*close)(int);
+	int (*dup)(int);
+	int (*dup2)(int, int);
+	int (*dup3)(int, int, int);
 };
 extern struct real_fns real;
 
@@ -70,14 +79,20 @@ enum fd_state {
 
 #define FD_EPOLL_MAX 4
 
+enum fd_flag {
+	FDF_ISCONN = 1 << 0, /* connect() has reported success (later calls: EISCONN) */
+	FDF_RST_SEEN = 1 << 1, /* ECONNRESET has been reported once */
+};
+
 struct fdent {
 	uint64_t ino;
 	uint64_t sockid;
 	uint8_t state;
 	uint8_t family; /* 4 or 6 */
 	uint8_t nepoll;
-	uint8_t pad;
+	uint8_t flags; /* enum fd_flag */
 	int error; /* pending SO_ERROR */
+	uint32_t rst_slot, rst_gen; /* the connection's place in the daemon's reset table */
 	struct nc_opts opts;
 	struct nc_addr local, peer;
 	struct {
@@ -89,6 +104,10 @@ struct fdent {
 void fdtab_init(void);
 /* The entry for fd if it is still the same file, else NULL (and the stale entry is cleared). */
 struct fdent *fdtab_get(int fd);
+/* The entry for fd as recorded, not checked against the file (no syscall): NULL if none. */
+struct fdent *fdtab_peek(int fd);
+/* newfd now refers to oldfd's file (dup): it gets oldfd's entry, without the epoll records. */
+void fdtab_copy(int oldfd, int newfd);
 /* As fdtab_get, and for an unknown unix socket ask the daemon (a virtual fd inherited across
  * exec). Returns NULL if fd is not a virtual socket of ours. */
 struct fdent *fdtab_resolve(int fd);
@@ -100,5 +119,12 @@ int fdtab_replace(int fd, struct fdent *e, int newfd);
 /* Fill from a daemon reply. */
 void fdtab_from_reply(struct fdent *e, const struct nc_sock_reply *r);
 bool fdtab_is_virtual(const struct fdent *e);
+
+/* ---- resets (recv.c) ---- */
+
+/* Map the daemon's reset table from a HELLO/CLONE reply's descriptor (once); closes fd. */
+void recv_map_reset(int fd);
+/* Has the connection on e been reset, and not yet reported? Marks it reported if so. */
+bool recv_take_reset(struct fdent *e);
 
 #endif

@@ -308,6 +308,9 @@ static int icpt_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 		ne->local = m.local;
 		ne->peer = m.peer;
 		ne->opts = e->opts;
+		ne->flags = FDF_ISCONN;
+		ne->rst_slot = m.rst_slot;
+		ne->rst_gen = m.rst_gen;
 	}
 	if (sa)
 		addr_to_sockaddr(&m.peer, e->family == 4 ? AF_INET : AF_INET6, sa, len);
@@ -406,42 +409,4 @@ NC_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 		return REAL(sendmsg)(fd, &m, flags);
 	}
 	return REAL(sendmsg)(fd, msg, flags);
-}
-
-/* TCP reports no source address; the unix socket underneath would report an AF_UNIX one. */
-NC_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *sa,
-			   socklen_t *len)
-{
-	ssize_t r;
-	int saved;
-
-	if (!sa || !len || !cfg.active || !fdtab_resolve(fd))
-		return REAL(recvfrom)(fd, buf, n, flags, sa, len);
-	r = REAL(recvfrom)(fd, buf, n, flags, NULL, NULL);
-	saved = errno;
-	if (r >= 0)
-		*len = 0;
-	errno = saved;
-	return r;
-}
-
-NC_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
-{
-	ssize_t r;
-	int saved;
-
-	if (!msg || !msg->msg_name || !cfg.active || !fdtab_resolve(fd))
-		return REAL(recvmsg)(fd, msg, flags);
-	{
-		void *name = msg->msg_name;
-
-		msg->msg_name = NULL;
-		msg->msg_namelen = 0;
-		r = REAL(recvmsg)(fd, msg, flags);
-		saved = errno;
-		msg->msg_name = name;
-		msg->msg_namelen = 0;
-		errno = saved;
-	}
-	return r;
 }

@@ -227,6 +227,9 @@ NC_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 			}
 			err = e->error;
 			e->error = 0;
+			/* A reset peer: SO_ERROR reports it, once, as a read would. */
+			if (!err && recv_take_reset(e))
+				err = ECONNRESET;
 			return sockopt_put_int(val, len, err);
 		}
 		case SO_REUSEADDR:

@@ -1,0 +1,150 @@
+/* The receive calls: the kernel answers; an EOF on a connection the peer reset becomes ECONNRESET. */
+#include <errno.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "intercept/intercept.h"
+
+/*
+ * A virtual connection is a unix socketpair end: when the peer resets it, the daemon closes its
+ * end and the program reads EOF. The daemon's reset table says which of those EOFs were resets.
+ * It is consulted only when a read returned 0 on a virtual connection, with no syscall: sshd's
+ * seccomp-confined child reads its socket too.
+ */
+static const uint32_t *reset_tab;
+
+extern void __chk_fail(void) __attribute__((noreturn));
+
+void recv_map_reset(int fd)
+{
+	size_t size = (size_t)NC_RST_SLOTS * sizeof(uint32_t);
+	struct stat st;
+
+	if (!__atomic_load_n(&reset_tab, __ATOMIC_ACQUIRE) && fstat(fd, &st) == 0 &&
+	    st.st_size >= (off_t)size) {
+		void *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+
+		if (p != MAP_FAILED)
+			__atomic_store_n(&reset_tab, (const uint32_t *)p, __ATOMIC_RELEASE);
+	}
+	REAL(close)(fd);
+}
+
+bool recv_take_reset(struct fdent *e)
+{
+	const uint32_t *t = __atomic_load_n(&reset_tab, __ATOMIC_ACQUIRE);
+
+	if (!t || !e || !e->rst_slot || e->rst_slot >= NC_RST_SLOTS || (e->flags & FDF_RST_SEEN) ||
+	    (e->state != FD_CONNECTED && e->state != FD_CONNECTING))
+		return false;
+	if (__atomic_load_n(&t[e->rst_slot], __ATOMIC_ACQUIRE) != (e->rst_gen | NC_RST_RESET))
+		return false;
+	e->flags |= FDF_RST_SEEN; /* once, then EOF, as Linux does */
+	return true;
+}
+
+/* A read that returned 0 for want > 0 bytes: EOF, or -1/ECONNRESET once after a reset. */
+static ssize_t recv_eof(int fd, size_t want)
+{
+	if (want && recv_take_reset(fdtab_peek(fd))) {
+		errno = ECONNRESET;
+		return -1;
+	}
+	return 0;
+}
+
+static size_t recv_iov_len(const struct iovec *iov, size_t n)
+{
+	size_t sum = 0;
+
+	for (size_t i = 0; iov && i < n; i++)
+		sum |= iov[i].iov_len;
+	return sum;
+}
+
+NC_EXPORT ssize_t read(int fd, void *buf, size_t n)
+{
+	ssize_t r = REAL(read)(fd, buf, n);
+
+	return r == 0 ? recv_eof(fd, n) : r;
+}
+
+NC_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
+{
+	ssize_t r = REAL(__read_chk)(fd, buf, n, buflen);
+
+	return r == 0 ? recv_eof(fd, n) : r;
+}
+
+NC_EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
+{
+	ssize_t r = REAL(readv)(fd, iov, cnt);
+
+	return r == 0 ? recv_eof(fd, cnt > 0 ? recv_iov_len(iov, (size_t)cnt) : 0) : r;
+}
+
+NC_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
+{
+	ssize_t r = REAL(recv)(fd, buf, n, flags);
+
+	return r == 0 ? recv_eof(fd, n) : r;
+}
+
+NC_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags)
+{
+	ssize_t r = REAL(__recv_chk)(fd, buf, n, buflen, flags);
+
+	return r == 0 ? recv_eof(fd, n) : r;
+}
+
+/* TCP reports no source address; the unix socket underneath would report an AF_UNIX one. */
+NC_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *sa,
+			   socklen_t *len)
+{
+	ssize_t r;
+	int saved;
+
+	if (!sa || !len || !cfg.active || !fdtab_resolve(fd)) {
+		r = REAL(recvfrom)(fd, buf, n, flags, sa, len);
+		return r == 0 ? recv_eof(fd, n) : r;
+	}
+	r = REAL(recvfrom)(fd, buf, n, flags, NULL, NULL);
+	saved = errno;
+	if (r >= 0)
+		*len = 0;
+	errno = saved;
+	return r == 0 ? recv_eof(fd, n) : r;
+}
+
+NC_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
+				 struct sockaddr *sa, socklen_t *len)
+{
+	if (n > buflen)
+		__chk_fail(); /* what glibc's own __recvfrom_chk does for an overflow */
+	return recvfrom(fd, buf, n, flags, sa, len);
+}
+
+NC_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	ssize_t r;
+	int saved;
+
+	if (!msg || !msg->msg_name || !cfg.active || !fdtab_resolve(fd)) {
+		r = REAL(recvmsg)(fd, msg, flags);
+	} else {
+		void *name = msg->msg_name;
+
+		msg->msg_name = NULL;
+		msg->msg_namelen = 0;
+		r = REAL(recvmsg)(fd, msg, flags);
+		saved = errno;
+		msg->msg_name = name;
+		msg->msg_namelen = 0;
+		errno = saved;
+	}
+	if (r == 0 && msg)
+		return recv_eof(fd, recv_iov_len(msg->msg_iov, msg->msg_iovlen));
+	return r;
+}
