@@ -164,6 +164,8 @@ struct fdent *fdtab_resolve(int fd)
 	}
 	e->ino = ino;
 	fdtab_from_reply(e, &rep);
+	if (e->state == FD_CONNECTED)
+		e->flags |= FDF_ISCONN; /* inherited: its connect() was long ago */
 	return e;
 }
 

@@ -212,12 +212,20 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 			RET_ERR(EALREADY);
 		if (e->state == FD_CONNECTING)
 			RET_ERR(EALREADY);
-		if (e->state == FD_CONNECTED)
+		if (e->state == FD_CONNECTED) {
+			e->flags |= FDF_ISCONN;
 			return 0; /* once, then EISCONN */
+		}
 		r = e->error ? e->error : ECONNREFUSED;
 		e->error = 0;
 		RET_ERR(r);
 	case FD_CONNECTED:
+		/* Finished after a non-blocking connect (seen by poll and SO_ERROR): the kernel
+		 * answers the next connect() with 0, once. */
+		if (!(e->flags & FDF_ISCONN)) {
+			e->flags |= FDF_ISCONN;
+			return 0;
+		}
 		RET_ERR(EISCONN);
 	case FD_LISTEN:
 		RET_ERR(EISCONN);
@@ -267,7 +275,10 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	e->opts.flags &= ~(uint32_t)NC_OPT_NONBLOCK;
 	if (fl >= 0 && (fl & O_NONBLOCK))
 		RET_ERR(EINPROGRESS);
-	return icpt_connect_wait(fd, e);
+	r = icpt_connect_wait(fd, e);
+	if (r == 0)
+		e->flags |= FDF_ISCONN;
+	return r;
 }
 
 static int icpt_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
