@@ -1,7 +1,14 @@
 # Shared helpers for integration tests (sourced): TAP output, a daemon in a temporary home,
 # cleanup of exactly the processes the test started.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-NETCON=${NETCON:-$TOP/build/netcon}
+# The build tree under test: NETCON_BUILD, or the directory of $NETCON, or build/. A sanitizer
+# run: NETCON=build-san/netcon NETCON_LIB=$PWD/build-san/libnetcon.so LD_PRELOAD=$(gcc
+# -print-file-name=libasan.so) (netcon run keeps an existing LD_PRELOAD first).
+if [ -z "${NETCON_BUILD:-}" ]; then
+	if [ -n "${NETCON:-}" ]; then NETCON_BUILD=$(cd "$(dirname "$NETCON")" && pwd); else NETCON_BUILD=$TOP/build; fi
+fi
+NETCON=${NETCON:-$NETCON_BUILD/netcon}
+NETCON_LIB_PATH=${NETCON_LIB:-$NETCON_BUILD/libnetcon.so}
 T_N=0
 T_FAILED=0
 T_PIDS=""
@@ -55,7 +62,7 @@ run_in() { h=$1; shift; "$NETCON" run --home "$h" -- "$@"; }
 # wait_port HOME IP PORT: until a connect through netcon succeeds (up to ~5 s)
 wait_port() {
 	for _ in $(seq 50); do
-		if "$NETCON" run --home "$1" -- "$TOP/build/tests/integ/tcp_probe" "$2" "$3" 2>/dev/null; then
+		if "$NETCON" run --home "$1" -- "$NETCON_BUILD/tests/integ/tcp_probe" "$2" "$3" 2>/dev/null; then
 			return 0
 		fi
 		sleep 0.1
