@@ -1,0 +1,351 @@
+/* Node state machine: a root and two leaves wired together in memory with a fake clock. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "zt/armor.h"
+#include "zt/node.h"
+#include "zt/packet.h"
+
+#define NNODES 3
+#define QMAX 4096
+
+enum { ROOT, A, B };
+
+struct dgram {
+	int to;
+	struct zt_inetaddr from;
+	size_t len;
+	uint8_t d[ZT_PACKET_MAX_LEN];
+};
+
+static struct sim {
+	struct zt_node *node[NNODES];
+	struct zt_identity id[NNODES];
+	struct zt_inetaddr ep[NNODES];
+	bool down[NNODES]; /* drops everything to and from this node */
+	bool block_ab; /* no direct path between A and B */
+	int tamper_next_to; /* flip a byte in the next datagram to this node, -1 none */
+	struct dgram *q;
+	unsigned qn;
+	int64_t now;
+	/* what the callbacks saw */
+	unsigned echo_replies, echo_hops, user_msgs, user_hops;
+	uint64_t echo_id, echo_from, user_from, user_type;
+	char echo_data[64], user_data[64];
+	unsigned sent_to_root_endpoint;
+} S;
+
+struct zt_world planet;
+
+static int ep_index(const struct zt_inetaddr *a)
+{
+	for (int i = 0; i < NNODES; i++)
+		if (zt_inetaddr_equal(a, &S.ep[i]))
+			return i;
+	return -1;
+}
+
+static void cb_send(void *ctx, const struct zt_inetaddr *to, const uint8_t *data, size_t len,
+		    unsigned ttl)
+{
+	int me = (int)(intptr_t)ctx, t = ep_index(to);
+	struct dgram *d;
+
+	if (t < 0 || S.down[me] || S.down[t] || S.qn >= QMAX)
+		return;
+	if (S.block_ab && ((me == A && t == B) || (me == B && t == A)))
+		return;
+	if (t == ROOT)
+		S.sent_to_root_endpoint++;
+	d = &S.q[S.qn++];
+	d->to = t;
+	d->from = S.ep[me];
+	d->len = len;
+	memcpy(d->d, data, len);
+	if (S.tamper_next_to == t && len > 40) {
+		d->d[len - 1] ^= 0x01;
+		S.tamper_next_to = -1;
+	}
+}
+
+static void cb_echo(void *ctx, uint64_t from, uint64_t id, const uint8_t *data, size_t len,
+		    unsigned hops, int64_t rtt)
+{
+	S.echo_replies++;
+	S.echo_hops = hops;
+	S.echo_id = id;
+	S.echo_from = from;
+	snprintf(S.echo_data, sizeof(S.echo_data), "%.*s", (int)len, (const char *)data);
+}
+
+static void cb_user(void *ctx, uint64_t from, uint64_t type, const uint8_t *data, size_t len,
+		    unsigned hops)
+{
+	S.user_msgs++;
+	S.user_hops = hops;
+	S.user_from = from;
+	S.user_type = type;
+	snprintf(S.user_data, sizeof(S.user_data), "%.*s", (int)len, (const char *)data);
+}
+
+/* Deliver everything queued (and what that causes), in order. */
+static void pump(void)
+{
+	static struct dgram cur;
+
+	for (int rounds = 0; S.qn && rounds < 100000; rounds++) {
+		cur = S.q[0];
+		memmove(S.q, S.q + 1, (S.qn - 1) * sizeof(*S.q));
+		S.qn--;
+		if (S.node[cur.to] && !S.down[cur.to])
+			zt_node_receive(S.node[cur.to], &cur.from, cur.d, cur.len, S.now);
+	}
+}
+
+/* Advance the clock in steps, running every node's timers. */
+static void run(int64_t ms)
+{
+	int64_t end = S.now + ms;
+
+	do {
+		for (int i = 0; i < NNODES; i++)
+			if (S.node[i] && !S.down[i])
+				zt_node_tick(S.node[i], S.now);
+		pump();
+		S.now += 50;
+	} while (S.now < end);
+}
+
+static void load_id(int i, const char *path)
+{
+	char buf[400];
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(buf, sizeof(buf), f) || zt_identity_from_string(&S.id[i], buf) < 0) {
+		printf("Bail out! cannot read %s\n", path);
+		exit(1);
+	}
+	fclose(f);
+}
+
+static struct zt_node *start(int i)
+{
+	struct zt_node_callbacks cb = {
+	    .ctx = (void *)(intptr_t)i,
+	    .send = cb_send,
+	    .echo_reply = cb_echo,
+	    .user_message = cb_user,
+	};
+
+	return zt_node_new(&S.id[i], &planet, &cb, S.now);
+}
+
+static int peer(int at, int who, struct zt_node_peer_info *pi)
+{
+	return zt_node_peer_find(S.node[at], S.id[who].address, pi, S.now);
+}
+
+static void test_flood_and_garbage(void)
+{
+	struct zt_node_info before, after;
+	uint8_t pkt[512], junk[200];
+	unsigned i;
+
+	zt_node_get_info(S.node[ROOT], &before, S.now);
+	/* 200 HELLOs, each from a fresh identity whose address is not its hash, MAC valid. */
+	for (i = 0; i < 200; i++) {
+		struct zt_packet_hello h;
+		uint8_t key[48];
+		int len;
+
+		memset(&h, 0, sizeof(h));
+		h.proto = 11;
+		zt_c25519_generate(h.identity.pub, h.identity.priv);
+		h.identity.has_private = true;
+		h.identity.address = 0x1000000000ULL + i;
+		h.timestamp = 1;
+		zt_identity_agree(&h.identity, &S.id[ROOT], key);
+		h.identity.has_private = false;
+		len = zt_packet_encode_hello(&h, NULL, NULL, pkt + 28, sizeof(pkt) - 28);
+		zt_packet_init(pkt, 0x1234 + i, S.id[ROOT].address, h.identity.address,
+			       ZT_VERB_HELLO);
+		zt_armor_seal(pkt, 28 + (size_t)len, key, ZT_ARMOR_CIPHER_POLY1305_NONE);
+		zt_node_receive(S.node[ROOT], &S.ep[A], pkt, 28 + (size_t)len, S.now);
+	}
+	zt_node_get_info(S.node[ROOT], &after, S.now);
+	ok(after.stats.identity_validations - before.stats.identity_validations <=
+	       ZT_NODE_VALIDATE_SOURCE_BURST,
+	   "a flood of 200 fresh-identity HELLOs from one prefix costs at most %d hashes (%llu)",
+	   ZT_NODE_VALIDATE_SOURCE_BURST,
+	   (unsigned long long)(after.stats.identity_validations -
+				before.stats.identity_validations));
+	ok(after.stats.drop_rate_limited - before.stats.drop_rate_limited >= 190,
+	   "the rest are refused by the rate gate");
+	is_int(after.npeers, before.npeers, "no peer was added");
+
+	/* Garbage: random lengths and bytes, and a packet from an unknown address. */
+	zt_node_get_info(S.node[B], &before, S.now);
+	for (i = 0; i < 2000; i++) {
+		size_t len = 1 + (size_t)randombytes_uniform(sizeof(junk));
+
+		randombytes_buf(junk, len);
+		zt_identity_address_put(junk + 8, S.id[B].address);
+		zt_node_receive(S.node[B], &S.ep[A], junk, len, S.now);
+	}
+	zt_node_get_info(S.node[B], &after, S.now);
+	ok(after.stats.rx_packets == before.stats.rx_packets,
+	   "2000 random datagrams: none authenticated");
+	ok(after.stats.drop_short + after.stats.drop_malformed + after.stats.drop_unknown_peer +
+		   after.stats.drop_mac >
+	       before.stats.drop_short + before.stats.drop_malformed +
+		   before.stats.drop_unknown_peer + before.stats.drop_mac,
+	   "and they are counted as dropped");
+}
+
+int main(void)
+{
+	struct zt_node_peer_info pi;
+	struct zt_node_info info;
+	uint64_t id;
+	int r;
+
+	if (sodium_init() < 0)
+		return 1;
+	S.q = calloc(QMAX, sizeof(*S.q));
+	S.tamper_next_to = -1;
+	S.now = 1700000000000LL;
+	load_id(ROOT, "tests/data/zt/root.identity.secret");
+	load_id(A, "tests/data/zt/m1.identity.secret");
+	load_id(B, "tests/data/zt/m2.identity.secret");
+	for (int i = 0; i < NNODES; i++) {
+		uint8_t ip[4] = {10, 0, 0, (uint8_t)(i + 1)};
+
+		zt_inetaddr_set(&S.ep[i], 4, ip, 9993);
+	}
+	planet.type = ZT_WORLD_TYPE_PLANET;
+	planet.id = 42;
+	planet.timestamp = 1;
+	planet.n_roots = 1;
+	planet.roots[0].identity = S.id[ROOT];
+	planet.roots[0].identity.has_private = false;
+	planet.roots[0].n_endpoints = 1;
+	planet.roots[0].endpoints[0] = S.ep[ROOT];
+
+	for (int i = 0; i < NNODES; i++)
+		S.node[i] = start(i);
+	ok(S.node[ROOT] && S.node[A] && S.node[B], "three nodes");
+	zt_node_get_info(S.node[ROOT], &info, S.now);
+	ok(info.is_root && info.online, "the planet's root knows it is one");
+	zt_node_get_info(S.node[A], &info, S.now);
+	ok(!info.is_root && !info.online, "a leaf starts offline");
+
+	run(200);
+	zt_node_get_info(S.node[A], &info, S.now);
+	ok(info.online, "after HELLO/OK(HELLO) with the root, A is online");
+	ok(info.surface.family == 4 && !memcmp(info.surface.ip, S.ep[A].ip, 4),
+	   "the root told A the address it sees A at");
+	ok(peer(A, ROOT, &pi) == 0 && pi.npaths == 1 && !pi.relayed && pi.role == ZT_NODE_ROLE_PLANET,
+	   "A has a direct path to the root, role PLANET");
+	ok(pi.proto == 11 && pi.latency >= 0, "root's protocol version 11 and a latency");
+	ok(peer(ROOT, A, &pi) == 0 && peer(ROOT, B, &pi) == 0, "the root knows A and B");
+	ok(peer(A, B, &pi) == -ENOENT, "A does not know B yet");
+
+	/* First ECHO: WHOIS, then relayed through the root; the root unites A and B. */
+	S.echo_replies = 0;
+	r = zt_node_echo(S.node[A], S.id[B].address, (const uint8_t *)"ping-1", 6, S.now, &id);
+	is_int(r, 0, "ECHO to B queued behind a WHOIS");
+	pump();
+	ok(S.echo_replies == 1 && S.echo_id == id && !strcmp(S.echo_data, "ping-1") &&
+	       S.echo_from == S.id[B].address,
+	   "OK(ECHO) from B with the same payload");
+	is_int(S.echo_hops, 1, "the first reply came through the root (1 hop)");
+	zt_node_get_info(S.node[ROOT], &info, S.now);
+	ok(info.stats.relayed >= 2 && info.stats.rendezvous_sent >= 2,
+	   "the root relayed and sent RENDEZVOUS to both ends");
+	ok(peer(A, B, &pi) == 0 && !pi.relayed && pi.npaths == 1 &&
+	       zt_inetaddr_equal(&pi.paths[0].addr, &S.ep[B]),
+	   "A now has a direct path to B at B's endpoint");
+	ok(peer(B, A, &pi) == 0 && !pi.relayed, "and B to A");
+
+	S.echo_replies = 0;
+	zt_node_echo(S.node[A], S.id[B].address, (const uint8_t *)"ping-2", 6, S.now, &id);
+	pump();
+	ok(S.echo_replies == 1 && S.echo_hops == 0, "the next ECHO goes direct (0 hops)");
+
+	zt_node_user_message(S.node[B], S.id[A].address, 0x1234, (const uint8_t *)"hello A", 7,
+			     S.now);
+	pump();
+	ok(S.user_msgs == 1 && S.user_from == S.id[B].address && S.user_type == 0x1234 &&
+	       !strcmp(S.user_data, "hello A") && S.user_hops == 0,
+	   "USER_MESSAGE from B to A, direct");
+
+	/* A tampered packet fails its MAC and is counted. */
+	zt_node_get_info(S.node[B], &info, S.now);
+	S.tamper_next_to = B;
+	S.echo_replies = 0;
+	zt_node_echo(S.node[A], S.id[B].address, (const uint8_t *)"tampered-payload-xyz", 20,
+		     S.now, NULL);
+	pump();
+	{
+		struct zt_node_info after;
+
+		zt_node_get_info(S.node[B], &after, S.now);
+		is_int(after.stats.drop_mac - info.stats.drop_mac, 1, "tampered ECHO: MAC failure counted");
+		is_int(S.echo_replies, 0, "and not answered");
+	}
+
+	/* The root goes away: keepalives keep the direct path; traffic keeps flowing. */
+	S.down[ROOT] = true;
+	run(10 * 60 * 1000);
+	S.echo_replies = 0;
+	zt_node_echo(S.node[A], S.id[B].address, (const uint8_t *)"ping-3", 6, S.now, NULL);
+	pump();
+	ok(S.echo_replies == 1 && S.echo_hops == 0,
+	   "10 minutes with the root down: ECHO still answered directly");
+	ok(peer(A, B, &pi) == 0 && !pi.relayed, "the path to B stayed alive on keepalives");
+	ok(peer(A, ROOT, &pi) == 0 && pi.relayed && pi.npaths == 0,
+	   "the root's path expired");
+	zt_node_get_info(S.node[A], &info, S.now);
+	ok(!info.online, "with no root heard for 10 minutes A is offline");
+
+	/* The root comes back; then the direct link breaks: traffic falls back to relaying. */
+	S.down[ROOT] = false;
+	run(6000);
+	zt_node_get_info(S.node[A], &info, S.now);
+	ok(info.online, "root back: A online again within a ping period");
+	S.block_ab = true;
+	run(ZT_PATH_HEARTBEAT_PERIOD + 6000);
+	S.echo_replies = 0;
+	zt_node_echo(S.node[A], S.id[B].address, (const uint8_t *)"ping-4", 6, S.now, NULL);
+	pump();
+	ok(S.echo_replies == 1 && S.echo_hops == 1,
+	   "direct link cut: the ECHO is relayed by the root again");
+	S.block_ab = false;
+
+	/* A restarts with the same identity: the root takes its HELLO (no collision). */
+	zt_node_free(S.node[A]);
+	S.node[A] = start(A);
+	run(200);
+	zt_node_get_info(S.node[A], &info, S.now);
+	ok(info.online && info.address == S.id[A].address, "A restarted, same address, online");
+
+	/* WHOIS for an address nobody has: the queued packet is given up, bounded. */
+	r = zt_node_echo(S.node[A], 0x0102030405ULL, NULL, 0, S.now, NULL);
+	is_int(r, 0, "ECHO to an unknown address is queued");
+	run(ZT_NODE_QUEUE_TIMEOUT + 3000);
+	zt_node_get_info(S.node[A], &info, S.now);
+	ok(info.stats.whois_sent >= 2, "WHOIS asked and retried (%llu)",
+	   (unsigned long long)info.stats.whois_sent);
+
+	test_flood_and_garbage();
+
+	for (int i = 0; i < NNODES; i++)
+		zt_node_free(S.node[i]);
+	free(S.q);
+	return done_testing();
+}
