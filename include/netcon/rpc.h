@@ -48,6 +48,11 @@ enum nc_msg_type {
 	NC_INFO, /* the daemon's identity and addresses (first reply of NC_STATUS) */
 	NC_STATUS_ENTRY, /* one socket */
 	NC_ACCEPT, /* daemon -> listening end: a new connection, its fd attached */
+	NC_ZT_INFO, /* req: nc_hdr; reply: nc_zt_info (the ZeroTier node) */
+	NC_ZT_PEER, /* req: nc_zt_req (.id = index from 0); reply: nc_zt_peer, -ENOENT past the last */
+	NC_ZT_SEND, /* req: nc_zt_send_req (ECHO or USER_MESSAGE); reply: nc_zt_req (.id = packet ID) */
+	NC_ZT_RESULT, /* req: nc_zt_req (.id of an ECHO); reply: nc_zt_msg, -EAGAIN while none */
+	NC_ZT_INBOX, /* req: nc_zt_req (.id = cursor); reply: nc_zt_msg (first with seq >= cursor) or -ENOENT */
 	NC_MSG_TYPE_MAX,
 };
 
@@ -192,6 +197,101 @@ struct nc_status_entry {
 };
 _Static_assert(sizeof(struct nc_status_entry) == 96, "nc_status_entry size");
 
+/* The ZeroTier node (NC_ZT_*). Addresses are the 40-bit ZeroTier address in a uint64_t. */
+#define NC_ZT_MAX_PATHS 8
+#define NC_ZT_DATA_MAX 256
+#define NC_ZT_IDENTITY_LEN 144
+
+/* Counters of nc_zt_info, in this order (their JSON names). */
+#define NC_ZT_COUNTER_NAMES                                                                        \
+	{                                                                                          \
+		"rxDatagrams", "txDatagrams", "rxPackets", "dropShort", "dropMalformed",           \
+		    "dropMac", "dropUnknownPeer", "dropHello", "dropRateLimited", "dropRelay",     \
+		    "relayed", "identityValidations", "whoisSent", "whoisAnswered",                \
+		    "rendezvousSent", "rendezvousReceived", "pushPathsSent", "unknownVerb",        \
+		    "txErrors", "rxTruncated",                                                     \
+	}
+#define NC_ZT_COUNTERS 20
+
+enum nc_zt_flag {
+	NC_ZT_ONLINE = 1 << 0,
+	NC_ZT_ROOT = 1 << 1, /* this node is a root of its planet */
+};
+
+struct nc_zt_info {
+	struct nc_hdr h;
+	uint64_t address;
+	uint32_t flags; /* enum nc_zt_flag */
+	uint32_t npeers;
+	uint16_t port; /* the UDP port we listen on */
+	uint8_t version_major, version_minor, version_rev, proto;
+	uint8_t pad[2];
+	uint64_t planet_id;
+	uint64_t planet_ts;
+	struct nc_addr surface; /* our address as a root sees it; family 0 if none */
+	uint64_t counters[NC_ZT_COUNTERS];
+	char identity[NC_ZT_IDENTITY_LEN]; /* public identity, text, NUL-terminated */
+};
+_Static_assert(sizeof(struct nc_zt_info) == 224 + 8 * NC_ZT_COUNTERS, "nc_zt_info size");
+
+struct nc_zt_path {
+	struct nc_addr addr;
+	int64_t last_send; /* ms since the epoch */
+	int64_t last_receive;
+	uint32_t flags; /* 1 expired, 2 preferred */
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct nc_zt_path) == 48, "nc_zt_path size");
+
+enum nc_zt_role { NC_ZT_LEAF = 0, NC_ZT_MOON = 1, NC_ZT_PLANET = 2 };
+
+struct nc_zt_peer {
+	struct nc_hdr h;
+	uint64_t address;
+	int32_t role; /* enum nc_zt_role */
+	int32_t proto, major, minor, rev, latency; /* -1 unknown */
+	int64_t last_receive;
+	uint64_t relay; /* the root that relays to it when relayed, else 0 */
+	uint32_t relayed; /* 1: no alive direct path */
+	uint32_t npaths;
+	struct nc_zt_path paths[NC_ZT_MAX_PATHS];
+};
+_Static_assert(sizeof(struct nc_zt_peer) == 72 + 48 * NC_ZT_MAX_PATHS, "nc_zt_peer size");
+
+struct nc_zt_req {
+	struct nc_hdr h;
+	uint64_t id;
+};
+_Static_assert(sizeof(struct nc_zt_req) == 24, "nc_zt_req size");
+
+enum nc_zt_kind { NC_ZT_ECHO = 1, NC_ZT_USER_MESSAGE = 2 };
+
+struct nc_zt_send_req {
+	struct nc_hdr h;
+	uint64_t dest;
+	uint64_t type; /* USER_MESSAGE type */
+	uint8_t kind; /* enum nc_zt_kind */
+	uint8_t pad[3];
+	uint32_t len;
+	uint8_t data[NC_ZT_DATA_MAX];
+};
+_Static_assert(sizeof(struct nc_zt_send_req) == 40 + NC_ZT_DATA_MAX, "nc_zt_send_req size");
+
+struct nc_zt_msg {
+	struct nc_hdr h;
+	uint64_t id; /* RESULT: the ECHO's packet ID; INBOX: the message's sequence number */
+	uint64_t from;
+	uint64_t type; /* USER_MESSAGE type */
+	int32_t rtt; /* ECHO round trip, ms */
+	uint8_t kind; /* enum nc_zt_kind */
+	uint8_t hops; /* 0: direct; more: relayed */
+	uint8_t pad[2];
+	uint32_t len;
+	uint32_t pad2;
+	uint8_t data[NC_ZT_DATA_MAX];
+};
+_Static_assert(sizeof(struct nc_zt_msg) == 56 + NC_ZT_DATA_MAX, "nc_zt_msg size");
+
 /* Largest message either side sends: receive buffers are this big. */
 #define NC_MSG_MAX 1024
 
@@ -217,6 +317,11 @@ struct nc_msg_size {
 		[NC_INFO] = {0, sizeof(struct nc_info)},                                           \
 		[NC_STATUS_ENTRY] = {0, sizeof(struct nc_status_entry)},                           \
 		[NC_ACCEPT] = {0, sizeof(struct nc_accept_msg)},                                   \
+		[NC_ZT_INFO] = {sizeof(struct nc_hdr), sizeof(struct nc_zt_info)},                 \
+		[NC_ZT_PEER] = {sizeof(struct nc_zt_req), sizeof(struct nc_zt_peer)},              \
+		[NC_ZT_SEND] = {sizeof(struct nc_zt_send_req), sizeof(struct nc_zt_req)},          \
+		[NC_ZT_RESULT] = {sizeof(struct nc_zt_req), sizeof(struct nc_zt_msg)},             \
+		[NC_ZT_INBOX] = {sizeof(struct nc_zt_req), sizeof(struct nc_zt_msg)},              \
 	}
 
 #endif

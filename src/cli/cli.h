@@ -10,6 +10,10 @@ int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_idtool(int argc, char **argv);
 int cmd_planet(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_peers(int argc, char **argv);
+int cmd_ping(int argc, char **argv);
+int cmd_message(int argc, char **argv);
 
 /* NETCON_HOME resolution: --home, then $NETCON_HOME, then ~/.netcon (or /var/lib/netcon as root).
  * Writes into buf; returns 0 or -ENAMETOOLONG. */

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -11,13 +12,20 @@
 static void daemon_usage(FILE *f)
 {
 	fprintf(
-	    f, "Usage: netcon daemon [--home DIR] [--addr CIDR]... [-d]\n\n"
+	    f, "Usage: netcon daemon [--home DIR] [--addr CIDR]... [--port N] [--planet FILE] [-d]\n\n"
 	       "Runs the netcon daemon: the lwIP stack that programs started with 'netcon run'\n"
-	       "use for their sockets, and its control socket DIR/control.\n\n"
+	       "use for their sockets, its control socket DIR/control, and a ZeroTier node\n"
+	       "(identity.secret/identity.public made in DIR on first start, planet, peers.d/).\n\n"
 	       "  --home DIR    state directory (default $NETCON_HOME, ~/.netcon, or\n"
 	       "                /var/lib/netcon for root)\n"
 	       "  --addr CIDR   a virtual address and its subnet, IPv4 or IPv6, repeatable\n"
 	       "                (standalone mode: programs on this host on a private virtual LAN)\n"
+	       "  --port N      ZeroTier UDP port, IPv4 and IPv6 (default 9993, or a random\n"
+	       "                free one if 9993 is taken; 0 = any free port)\n"
+	       "  --planet FILE the planet (roots) to use, e.g. from 'netcon planet create';\n"
+	       "                copied to DIR/planet. Default $NETCON_PLANET, else DIR/planet,\n"
+	       "                else ZeroTier's public planet. A node whose identity is a\n"
+	       "                root of its planet serves as that root.\n"
 	       "  -d            run in the background; print the daemon's pid once it is ready\n");
 }
 
@@ -26,6 +34,8 @@ int cmd_daemon(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"home", required_argument, NULL, 'H'},
 	    {"addr", required_argument, NULL, 'a'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"planet", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -35,6 +45,10 @@ int cmd_daemon(int argc, char **argv)
 	int c;
 
 	memset(&cfg, 0, sizeof(cfg));
+	cfg.port = -1;
+	cfg.planet = getenv("NETCON_PLANET");
+	if (cfg.planet && !*cfg.planet)
+		cfg.planet = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+dh", opts, NULL)) != -1) {
 		switch (c) {
@@ -57,6 +71,19 @@ int cmd_daemon(int argc, char **argv)
 					return cli_usage_error("daemon", "--addr %s given twice",
 							       optarg);
 			cfg.naddrs++;
+			break;
+		case 'p': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (!*optarg || *end || v < 0 || v > 65535)
+				return cli_usage_error("daemon", "--port '%s' is not 0..65535",
+						       optarg);
+			cfg.port = (int)v;
+			break;
+		}
+		case 'P':
+			cfg.planet = optarg;
 			break;
 		case 'd':
 			cfg.background = true;

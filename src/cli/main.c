@@ -21,6 +21,10 @@ static const struct {
     {"status", cmd_status, "show the daemon's addresses, sockets and connections"},
     {"idtool", cmd_idtool, "generate, validate, sign and verify ZeroTier identities"},
     {"planet", cmd_planet, "show or create ZeroTier planet (world) files"},
+    {"info", cmd_info, "the daemon's ZeroTier node: address, online, port, planet, counters"},
+    {"peers", cmd_peers, "the ZeroTier peers the daemon knows, their paths and latency"},
+    {"ping", cmd_ping, "send ZeroTier ECHOs to a node and show the replies"},
+    {"message", cmd_message, "send a ZeroTier USER_MESSAGE, or show those received"},
 };
 
 static void usage(FILE *f)

@@ -17,7 +17,9 @@
 #include "daemon/loop.h"
 #include "daemon/rpc_srv.h"
 #include "daemon/stack.h"
+#include "daemon/transport.h"
 #include "daemon/vsock.h"
+#include "daemon/ztnode.h"
 
 #define DAEMON_NOFILE_WANT (1 << 20)
 
@@ -33,6 +35,12 @@ static void daemon_dispatch(struct loop_obj *obj, uint32_t events)
 		break;
 	case LOOP_VSOCK:
 		vsock_event(obj, events);
+		break;
+	case LOOP_UDP:
+		transport_event(obj, events);
+		break;
+	case LOOP_ZT_TIMER:
+		ztnode_event(obj, events);
 		break;
 	case LOOP_SIGNAL: {
 		struct signalfd_siginfo si;
@@ -50,6 +58,7 @@ static void daemon_idle(void)
 {
 	vsock_flush();
 	rpc_srv_reap();
+	ztnode_idle();
 }
 
 /* Passing descriptors counts against our limit (DESIGN.md): take all we may. Root may raise the
@@ -169,6 +178,17 @@ int daemon_main(const struct daemon_config *cfg)
 		log_err("control socket in %s: %s", cfg->home, strerror(-r));
 		goto fail;
 	}
+	{
+		struct ztnode_config zc = {
+		    .home = cfg->home, .planet = cfg->planet, .port = cfg->port};
+
+		r = ztnode_start(&zc);
+		if (r < 0) {
+			ztnode_stop();
+			rpc_srv_close();
+			goto fail;
+		}
+	}
 	daemon_write_pid(cfg->home);
 	log_info("ready: home %s, pid %d", cfg->home, (int)getpid());
 	if (cfg->background) {
@@ -189,6 +209,7 @@ int daemon_main(const struct daemon_config *cfg)
 	loop_run(daemon_dispatch, daemon_idle);
 	vsock_shutdown_all();
 	rpc_srv_close();
+	ztnode_stop();
 	snprintf(path, sizeof(path), "%s/netcon.pid", cfg->home);
 	unlink(path);
 	log_info("stopped");

@@ -11,6 +11,8 @@ struct daemon_config {
 	struct nc_route addrs[NC_MAX_ROUTES];
 	int naddrs;
 	bool background;
+	const char *planet; /* --planet FILE, or NULL */
+	int port; /* --port N, or -1 for 9993 (another if taken) */
 };
 
 /* Run the daemon until SIGTERM/SIGINT; returns the exit status. */

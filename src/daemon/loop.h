@@ -9,6 +9,8 @@ enum loop_type {
 	LOOP_CLIENT, /* a channel to one process */
 	LOOP_SIGNAL, /* signalfd */
 	LOOP_VSOCK, /* a virtual socket's daemon end */
+	LOOP_UDP, /* the ZeroTier UDP socket */
+	LOOP_ZT_TIMER, /* the ZeroTier node's timerfd */
 };
 
 /* Every object in the epoll set starts with this, so dispatch is one switch. */

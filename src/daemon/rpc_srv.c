@@ -19,6 +19,7 @@
 #include "daemon/rstab.h"
 #include "daemon/stack.h"
 #include "daemon/vsock.h"
+#include "daemon/ztnode.h"
 #include "netcon/version.h"
 
 #define RPC_MAX_RUNS 256
@@ -218,6 +219,54 @@ static int rpc_status(struct client *c, const struct nc_sock_req *req)
 	return r;
 }
 
+/* The ZeroTier node's queries: one reply each, a bare header carrying the error on failure. */
+static int rpc_zt(struct client *c, int type, const uint8_t *buf)
+{
+	union {
+		struct nc_hdr h;
+		struct nc_zt_info info;
+		struct nc_zt_peer peer;
+		struct nc_zt_req req;
+		struct nc_zt_msg msg;
+	} rep;
+	struct nc_zt_send_req sreq;
+	struct nc_zt_req req;
+	struct nc_hdr h;
+	size_t len = 0;
+	int r;
+
+	memcpy(&h, buf, sizeof(h));
+	memset(&rep, 0, sizeof(rep));
+	switch (type) {
+	case NC_ZT_INFO:
+		r = ztnode_info(&rep.info);
+		len = sizeof(rep.info);
+		break;
+	case NC_ZT_SEND:
+		memcpy(&sreq, buf, sizeof(sreq));
+		r = ztnode_send(&sreq, &rep.req.id);
+		len = sizeof(rep.req);
+		break;
+	default:
+		memcpy(&req, buf, sizeof(req));
+		if (type == NC_ZT_PEER) {
+			r = ztnode_peer(req.id, &rep.peer);
+			len = sizeof(rep.peer);
+		} else if (type == NC_ZT_RESULT) {
+			r = ztnode_result(req.id, &rep.msg);
+			len = sizeof(rep.msg);
+		} else {
+			r = ztnode_inbox(req.id, &rep.msg);
+			len = sizeof(rep.msg);
+		}
+		break;
+	}
+	if (r < 0)
+		len = sizeof(rep.h);
+	rpc_hdr(&rep.h, type, h.seq, r < 0 ? r : 0);
+	return rpc_send(c, &rep, len, -1);
+}
+
 static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t pid, int in_fd)
 {
 	union {
@@ -332,6 +381,13 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		}
 		if (out_fd >= 0)
 			close(out_fd);
+		break;
+	case NC_ZT_INFO:
+	case NC_ZT_PEER:
+	case NC_ZT_SEND:
+	case NC_ZT_RESULT:
+	case NC_ZT_INBOX:
+		r = rpc_zt(c, type, buf);
 		break;
 	default:
 		log_warn("client pid %d: message type %d is not a request; dropping it", (int)pid,

@@ -1,0 +1,36 @@
+/* The ZeroTier UDP transport: one dual-stack socket in the epoll loop, batched receive and send. */
+#ifndef NETCON_TRANSPORT_H
+#define NETCON_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemon/loop.h"
+#include "zt/inetaddr.h"
+
+/* Datagrams per recvmmsg/sendmmsg. */
+#define TRANSPORT_BATCH 64
+
+typedef void (*transport_rx_fn)(const struct zt_inetaddr *from, const uint8_t *data, size_t len);
+
+struct transport_stats {
+	uint64_t tx_errors; /* datagrams the kernel refused (unreachable, buffer full) */
+	uint64_t rx_truncated; /* datagrams longer than a ZeroTier packet */
+};
+
+/* Bind UDP port (0: any) on [::] with IPv4 mapped in, or on 0.0.0.0 when IPv6 is off. With
+ * fallback, a port in use gives way to a random one. Datagrams go to rx. Returns the bound port
+ * or -errno. */
+int transport_open(uint16_t port, bool fallback, transport_rx_fn rx);
+void transport_close(void);
+/* The loop's LOOP_UDP events. */
+void transport_event(struct loop_obj *obj, uint32_t events);
+/* Queue a datagram (sent at the next flush or when the batch is full); ttl != 0 sends it at
+ * once with that IP TTL. */
+void transport_send(const struct zt_inetaddr *to, const uint8_t *data, size_t len, unsigned ttl);
+/* Send what is queued (sendmmsg). */
+void transport_flush(void);
+void transport_get_stats(struct transport_stats *out);
+
+#endif

@@ -1,0 +1,554 @@
+/* The daemon's ZeroTier node: state in NETCON_HOME, the UDP transport, timers, control queries. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/transport.h"
+#include "daemon/ztnode.h"
+#include "zt/armor.h"
+#include "zt/node.h"
+#include "zt/packet.h"
+#include "zt/planet_default.h"
+#include "zt/world.h"
+
+#define ZTNODE_PEERS_MAX_LOAD 4096 /* peers.d entries read at start */
+#define ZTNODE_ECHOES 64 /* ECHOs whose answer we keep for NC_ZT_RESULT */
+#define ZTNODE_INBOX 64 /* USER_MESSAGEs kept for NC_ZT_INBOX */
+#define ZTNODE_LOCAL_REFRESH 60000
+
+struct ztnode_echo {
+	uint64_t id;
+	int64_t sent;
+	bool done;
+	struct nc_zt_msg m;
+};
+
+static struct {
+	struct zt_node *node;
+	struct zt_identity id;
+	struct zt_world planet;
+	char home[4096];
+	uint16_t port;
+	int timer_fd;
+	int64_t offset; /* node time = CLOCK_MONOTONIC ms + offset: epoch ms that never jumps */
+	int64_t armed, last_local;
+	struct ztnode_echo echo[ZTNODE_ECHOES];
+	struct nc_zt_msg inbox[ZTNODE_INBOX];
+	uint64_t inbox_seq;
+} zn = {.timer_fd = -1};
+
+static struct loop_obj timer_obj = {.type = LOOP_ZT_TIMER};
+
+static int64_t ztnode_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t ztnode_now(void)
+{
+	return ztnode_mono() + zn.offset;
+}
+
+/* Write a whole file atomically (temporary + rename) with the given mode. */
+static int ztnode_write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char tmp[4200];
+	int fd, r = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, mode) < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
+		r = -errno ? -errno : -EIO;
+	close(fd);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+/* Read at most size bytes; -EFBIG if the file is longer. Returns the length or -errno. */
+static ssize_t ztnode_read_file(const char *path, void *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n, total = 0;
+	char extra;
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < size && (n = read(fd, (char *)buf + total, size - (size_t)total)) > 0)
+		total += n;
+	n = read(fd, &extra, 1);
+	close(fd);
+	return n > 0 ? -EFBIG : total;
+}
+
+static int ztnode_identity(void)
+{
+	char path[4200], text[ZT_IDENTITY_STRING_LEN + 2];
+	ssize_t n;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/identity.secret", zn.home);
+	n = ztnode_read_file(path, text, sizeof(text) - 1);
+	if (n >= 0) {
+		text[n] = 0;
+		if (zt_identity_from_string(&zn.id, text) < 0 || !zn.id.has_private ||
+		    zt_identity_validate(&zn.id) < 0) {
+			log_err("%s is not a valid identity with its secret key", path);
+			return -EINVAL;
+		}
+	} else if (n == -ENOENT) {
+		log_info("generating a new identity in %s", path);
+		r = zt_identity_generate(&zn.id);
+		if (r < 0)
+			return r;
+		r = zt_identity_to_string(&zn.id, true, text, sizeof(text) - 1);
+		if (r < 0)
+			return r;
+		text[r++] = '\n';
+		r = ztnode_write_file(path, text, (size_t)r, 0600);
+		if (r < 0) {
+			log_err("writing %s: %s", path, strerror(-r));
+			return r;
+		}
+	} else {
+		log_err("reading %s: %s", path, strerror((int)-n));
+		return (int)n;
+	}
+	/* identity.public always follows identity.secret. */
+	r = zt_identity_to_string(&zn.id, false, text, sizeof(text) - 1);
+	if (r < 0)
+		return r;
+	text[r++] = '\n';
+	snprintf(path, sizeof(path), "%s/identity.public", zn.home);
+	r = ztnode_write_file(path, text, (size_t)r, 0644);
+	if (r < 0)
+		log_warn("writing %s: %s", path, strerror(-r));
+	return 0;
+}
+
+static int ztnode_planet(const char *given)
+{
+	char path[4200];
+	uint8_t *buf = malloc(ZT_WORLD_MAX_SIZE);
+	const char *from = given;
+	ssize_t n;
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/planet", zn.home);
+	if (!from)
+		from = path;
+	n = ztnode_read_file(from, buf, ZT_WORLD_MAX_SIZE);
+	if (n == -ENOENT && !given) {
+		memcpy(buf, zt_planet_default, ZT_PLANET_DEFAULT_LEN);
+		n = ZT_PLANET_DEFAULT_LEN;
+		from = "(ZeroTier's public planet, built in)";
+	}
+	if (n < 0) {
+		log_err("planet %s: %s", from, strerror((int)-n));
+		free(buf);
+		return (int)n;
+	}
+	r = zt_world_deserialize(&zn.planet, buf, (size_t)n);
+	if (r < 0 || zn.planet.type != ZT_WORLD_TYPE_PLANET ||
+	    zt_world_verify(&zn.planet, zn.planet.update_key) < 0) {
+		log_err("planet %s: not a validly signed planet", from);
+		free(buf);
+		return -EINVAL;
+	}
+	if (given) {
+		/* Keep it in the home, as ZeroTier keeps its planet, for the next start. */
+		r = ztnode_write_file(path, buf, (size_t)n, 0644);
+		if (r < 0)
+			log_warn("copying the planet to %s: %s", path, strerror(-r));
+	}
+	free(buf);
+	log_info("planet %llu (%s), %u root(s)", (unsigned long long)zn.planet.id, from,
+		 zn.planet.n_roots);
+	return 0;
+}
+
+/* peers.d/<address>.peer: the public identity of a peer we validated, so a restart need not
+ * WHOIS or hash it again. Files that do not parse (ZeroTierOne's binary ones) are skipped. */
+static void ztnode_peer_save(void *ctx, const struct zt_identity *id)
+{
+	char path[4200], a[ZT_IDENTITY_ADDRESS_STRING_LEN], text[ZT_IDENTITY_STRING_LEN + 2];
+	int r = zt_identity_to_string(id, false, text, sizeof(text) - 1);
+
+	if (r < 0)
+		return;
+	text[r++] = '\n';
+	snprintf(path, sizeof(path), "%s/peers.d/%s.peer", zn.home,
+		 zt_identity_address_to_hex(id->address, a));
+	if (ztnode_write_file(path, text, (size_t)r, 0644) < 0)
+		log_debug("writing %s failed", path);
+}
+
+static void ztnode_peers_load(int64_t now)
+{
+	char path[4200], text[ZT_IDENTITY_STRING_LEN + 2];
+	struct dirent *de;
+	unsigned loaded = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/peers.d", zn.home);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		log_warn("mkdir %s: %m", path);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d)) && loaded < ZTNODE_PEERS_MAX_LOAD) {
+		struct zt_identity pid;
+		size_t l = strlen(de->d_name);
+		ssize_t n;
+
+		if (l != 15 || strcmp(de->d_name + 10, ".peer"))
+			continue;
+		snprintf(path, sizeof(path), "%s/peers.d/%s", zn.home, de->d_name);
+		n = ztnode_read_file(path, text, sizeof(text) - 1);
+		if (n <= 0)
+			continue;
+		text[n] = 0;
+		if (zt_identity_from_string(&pid, text) < 0 || pid.has_private ||
+		    strncmp(text, de->d_name, 10))
+			continue;
+		if (zt_node_add_peer(zn.node, &pid, now) == 0)
+			loaded++;
+	}
+	closedir(d);
+	if (loaded)
+		log_info("%u peer identities from peers.d", loaded);
+}
+
+/* Our interface addresses with our port, for PUSH_DIRECT_PATHS (not loopback, not link-local). */
+static void ztnode_local_addrs(void)
+{
+	struct zt_inetaddr a[ZT_NODE_MAX_LOCAL_ADDRS];
+	struct ifaddrs *ifa, *i;
+	unsigned n = 0;
+
+	if (getifaddrs(&ifa) < 0)
+		return;
+	for (i = ifa; i && n < ZT_NODE_MAX_LOCAL_ADDRS; i = i->ifa_next) {
+		if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK) || !(i->ifa_flags & IFF_UP))
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET) {
+			zt_inetaddr_set(&a[n++], 4, &((struct sockaddr_in *)i->ifa_addr)->sin_addr,
+					zn.port);
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			const struct in6_addr *ip = &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+
+			if (IN6_IS_ADDR_LINKLOCAL(ip) || IN6_IS_ADDR_LOOPBACK(ip))
+				continue;
+			zt_inetaddr_set(&a[n++], 6, ip, zn.port);
+		}
+	}
+	freeifaddrs(ifa);
+	zt_node_set_local_addrs(zn.node, a, n);
+}
+
+static void ztnode_send_cb(void *ctx, const struct zt_inetaddr *to, const uint8_t *data,
+			   size_t len, unsigned ttl)
+{
+	transport_send(to, data, len, ttl);
+}
+
+static void ztnode_echo_cb(void *ctx, uint64_t from, uint64_t id, const uint8_t *data, size_t len,
+			   unsigned hops, int64_t rtt)
+{
+	struct ztnode_echo *e = &zn.echo[id % ZTNODE_ECHOES];
+
+	if (e->id != id || e->done)
+		return; /* a keepalive, or asked by nobody */
+	e->done = true;
+	e->m.id = id;
+	e->m.from = from;
+	e->m.kind = NC_ZT_ECHO;
+	e->m.hops = (uint8_t)hops;
+	e->m.rtt = (int32_t)rtt;
+	e->m.len = (uint32_t)(len > NC_ZT_DATA_MAX ? NC_ZT_DATA_MAX : len);
+	memcpy(e->m.data, data, e->m.len);
+}
+
+static void ztnode_user_cb(void *ctx, uint64_t from, uint64_t type, const uint8_t *data,
+			   size_t len, unsigned hops)
+{
+	struct nc_zt_msg *m = &zn.inbox[zn.inbox_seq % ZTNODE_INBOX];
+
+	memset(m, 0, sizeof(*m));
+	m->id = zn.inbox_seq++;
+	m->from = from;
+	m->type = type;
+	m->kind = NC_ZT_USER_MESSAGE;
+	m->hops = (uint8_t)hops;
+	m->len = (uint32_t)(len > NC_ZT_DATA_MAX ? NC_ZT_DATA_MAX : len);
+	memcpy(m->data, data, m->len);
+	log_debug("user message from %010llx, type %llu, %zu bytes, %u hops",
+		  (unsigned long long)from, (unsigned long long)type, len, hops);
+}
+
+static void ztnode_rx(const struct zt_inetaddr *from, const uint8_t *data, size_t len)
+{
+	zt_node_receive(zn.node, from, data, len, ztnode_now());
+}
+
+int ztnode_start(const struct ztnode_config *cfg)
+{
+	struct zt_node_callbacks cb = {
+	    .send = ztnode_send_cb,
+	    .echo_reply = ztnode_echo_cb,
+	    .user_message = ztnode_user_cb,
+	    .peer_new = ztnode_peer_save,
+	};
+	struct timespec rt;
+	char a[ZT_IDENTITY_ADDRESS_STRING_LEN];
+	int64_t now;
+	int r;
+
+	snprintf(zn.home, sizeof(zn.home), "%s", cfg->home);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	zn.offset = ((int64_t)rt.tv_sec * 1000 + rt.tv_nsec / 1000000) - ztnode_mono();
+	r = ztnode_identity();
+	if (r < 0)
+		return r;
+	r = ztnode_planet(cfg->planet);
+	if (r < 0)
+		return r;
+	now = ztnode_now();
+	zn.node = zt_node_new(&zn.id, &zn.planet, &cb, now);
+	if (!zn.node)
+		return -ENOMEM;
+	ztnode_peers_load(now);
+	r = transport_open(cfg->port < 0 ? ZTNODE_DEFAULT_PORT : (uint16_t)cfg->port, cfg->port < 0,
+			   ztnode_rx);
+	if (r < 0) {
+		log_err("UDP port %d: %s", cfg->port < 0 ? ZTNODE_DEFAULT_PORT : cfg->port,
+			strerror(-r));
+		return r;
+	}
+	zn.port = (uint16_t)r;
+	zn.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (zn.timer_fd < 0 || loop_add(zn.timer_fd, EPOLLIN, &timer_obj) < 0) {
+		r = -errno;
+		log_err("timer: %m");
+		return r;
+	}
+	ztnode_local_addrs();
+	zn.last_local = now;
+	log_info("ZeroTier node %s on UDP port %u", zt_identity_address_to_hex(zn.id.address, a),
+		 zn.port);
+	{
+		struct zt_node_info info;
+
+		zt_node_get_info(zn.node, &info, now);
+		if (info.is_root)
+			log_info("this node is a root of planet %llu",
+				 (unsigned long long)zn.planet.id);
+	}
+	ztnode_idle();
+	return 0;
+}
+
+void ztnode_stop(void)
+{
+	transport_close();
+	if (zn.timer_fd >= 0) {
+		loop_del(zn.timer_fd);
+		close(zn.timer_fd);
+		zn.timer_fd = -1;
+	}
+	zt_node_free(zn.node);
+	zn.node = NULL;
+	memset(&zn.id, 0, sizeof(zn.id));
+}
+
+void ztnode_event(struct loop_obj *obj, uint32_t events)
+{
+	uint64_t ticks;
+
+	if (read(zn.timer_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		log_debug("timerfd read: %m");
+	zn.armed = 0;
+}
+
+void ztnode_idle(void)
+{
+	int64_t now, next;
+
+	if (!zn.node)
+		return;
+	now = ztnode_now();
+	if (now - zn.last_local >= ZTNODE_LOCAL_REFRESH) {
+		zn.last_local = now;
+		ztnode_local_addrs();
+	}
+	next = zt_node_tick(zn.node, now);
+	transport_flush();
+	if (next != zn.armed) {
+		int64_t mono = next - zn.offset;
+		struct itimerspec its = {
+		    .it_value = {.tv_sec = mono / 1000, .tv_nsec = (mono % 1000) * 1000000},
+		};
+
+		if (timerfd_settime(zn.timer_fd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+			zn.armed = next;
+	}
+}
+
+static void ztnode_addr(struct nc_addr *out, const struct zt_inetaddr *a)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = a->family;
+	out->port = a->port;
+	memcpy(out->ip, a->ip, 16);
+}
+
+int ztnode_info(struct nc_zt_info *out)
+{
+	struct zt_node_info info;
+	struct transport_stats ts;
+	const struct zt_node_stats *s = &info.stats;
+
+	if (!zn.node)
+		return -ENOTCONN;
+	zt_node_get_info(zn.node, &info, ztnode_now());
+	transport_get_stats(&ts);
+	out->address = info.address;
+	out->flags = (info.online ? NC_ZT_ONLINE : 0) | (info.is_root ? NC_ZT_ROOT : 0);
+	out->port = zn.port;
+	out->version_major = ZT_NODE_VERSION_MAJOR;
+	out->version_minor = ZT_NODE_VERSION_MINOR;
+	out->version_rev = ZT_NODE_VERSION_REVISION;
+	out->proto = ZT_ARMOR_PROTO_VERSION;
+	out->npeers = info.npeers;
+	out->planet_id = info.planet_id;
+	out->planet_ts = info.planet_ts;
+	ztnode_addr(&out->surface, &info.surface);
+	{
+		const uint64_t c[NC_ZT_COUNTERS] = {
+		    s->rx_datagrams,	   s->tx_datagrams,
+		    s->rx_packets,	   s->drop_short,
+		    s->drop_malformed,	   s->drop_mac,
+		    s->drop_unknown_peer,  s->drop_hello,
+		    s->drop_rate_limited,  s->drop_relay,
+		    s->relayed,		   s->identity_validations,
+		    s->whois_sent,	   s->whois_answered,
+		    s->rendezvous_sent,	   s->rendezvous_received,
+		    s->push_paths_sent,	   s->unknown_verb,
+		    ts.tx_errors,	   ts.rx_truncated,
+		};
+
+		memcpy(out->counters, c, sizeof(c));
+	}
+	zt_identity_to_string(&zn.id, false, out->identity, sizeof(out->identity));
+	return 0;
+}
+
+int ztnode_peer(uint64_t index, struct nc_zt_peer *out)
+{
+	struct zt_node_peer_info pi;
+	int r;
+
+	if (!zn.node)
+		return -ENOTCONN;
+	if (index > UINT32_MAX)
+		return -ENOENT;
+	r = zt_node_peer_info(zn.node, (unsigned)index, &pi, ztnode_now());
+	if (r < 0)
+		return r;
+	out->address = pi.address;
+	out->role = pi.role;
+	out->proto = pi.proto;
+	out->major = pi.major;
+	out->minor = pi.minor;
+	out->rev = pi.revision;
+	out->latency = pi.latency;
+	out->last_receive = pi.last_receive;
+	out->relay = pi.relay;
+	out->relayed = pi.relayed;
+	out->npaths = pi.npaths > NC_ZT_MAX_PATHS ? NC_ZT_MAX_PATHS : pi.npaths;
+	for (unsigned i = 0; i < out->npaths; i++) {
+		ztnode_addr(&out->paths[i].addr, &pi.paths[i].addr);
+		out->paths[i].last_send = pi.paths[i].last_send;
+		out->paths[i].last_receive = pi.paths[i].last_receive;
+		out->paths[i].flags =
+		    (pi.paths[i].expired ? 1u : 0u) | (pi.paths[i].preferred ? 2u : 0u);
+	}
+	return 0;
+}
+
+int ztnode_send(const struct nc_zt_send_req *req, uint64_t *id)
+{
+	int64_t now = ztnode_now();
+	uint64_t pid = 0;
+	int r;
+
+	if (!zn.node)
+		return -ENOTCONN;
+	if (req->len > NC_ZT_DATA_MAX || req->dest >> 40)
+		return -EINVAL;
+	if (req->kind == NC_ZT_ECHO) {
+		struct ztnode_echo *e;
+
+		r = zt_node_echo(zn.node, req->dest, req->data, req->len, now, &pid);
+		if (r < 0)
+			return r;
+		e = &zn.echo[pid % ZTNODE_ECHOES];
+		memset(e, 0, sizeof(*e));
+		e->id = pid;
+		e->sent = now;
+	} else if (req->kind == NC_ZT_USER_MESSAGE) {
+		r = zt_node_user_message(zn.node, req->dest, req->type, req->data, req->len, now);
+		if (r < 0)
+			return r;
+	} else {
+		return -EINVAL;
+	}
+	*id = pid;
+	return 0;
+}
+
+int ztnode_result(uint64_t id, struct nc_zt_msg *out)
+{
+	struct ztnode_echo *e = &zn.echo[id % ZTNODE_ECHOES];
+
+	if (!id || e->id != id)
+		return -ENOENT;
+	if (!e->done)
+		return -EAGAIN;
+	*out = e->m;
+	return 0;
+}
+
+int ztnode_inbox(uint64_t cursor, struct nc_zt_msg *out)
+{
+	uint64_t first = zn.inbox_seq > ZTNODE_INBOX ? zn.inbox_seq - ZTNODE_INBOX : 0;
+
+	if (cursor < first)
+		cursor = first;
+	if (cursor >= zn.inbox_seq)
+		return -ENOENT;
+	*out = zn.inbox[cursor % ZTNODE_INBOX];
+	return 0;
+}

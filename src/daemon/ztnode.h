@@ -1,0 +1,34 @@
+/* The daemon's ZeroTier node: state in NETCON_HOME, the UDP transport, timers, control queries. */
+#ifndef NETCON_ZTNODE_H
+#define NETCON_ZTNODE_H
+
+#include <stdint.h>
+
+#include "daemon/loop.h"
+#include "netcon/rpc.h"
+
+#define ZTNODE_DEFAULT_PORT 9993 /* ZT_DEFAULT_PORT */
+
+struct ztnode_config {
+	const char *home;
+	const char *planet; /* a planet file to use (copied to HOME/planet), or NULL */
+	int port; /* -1: 9993, or another free port if it is taken */
+};
+
+/* Load or make identity.secret/identity.public, load the planet and peers.d/, open the UDP
+ * socket and the timer. Returns 0 or -errno (logged). */
+int ztnode_start(const struct ztnode_config *cfg);
+void ztnode_stop(void);
+/* LOOP_ZT_TIMER events. */
+void ztnode_event(struct loop_obj *obj, uint32_t events);
+/* After each loop iteration: run due timers, re-arm the timer, send what is queued. */
+void ztnode_idle(void);
+
+/* Control queries (NC_ZT_*). Each returns 0 or -errno. */
+int ztnode_info(struct nc_zt_info *out);
+int ztnode_peer(uint64_t index, struct nc_zt_peer *out);
+int ztnode_send(const struct nc_zt_send_req *req, uint64_t *id);
+int ztnode_result(uint64_t id, struct nc_zt_msg *out);
+int ztnode_inbox(uint64_t cursor, struct nc_zt_msg *out);
+
+#endif
