@@ -189,25 +189,53 @@ static int ztnode_planet(const char *given)
 	return 0;
 }
 
-/* peers.d/<address>.peer: the public identity of a peer we validated, so a restart need not
- * WHOIS or hash it again. Files that do not parse (ZeroTierOne's binary ones) are skipped. */
-static void ztnode_peer_save(void *ctx, const struct zt_identity *id)
+/* peers.d/<address>.peer: the public identity of a peer we validated, then "path IP/PORT" lines
+ * for where it was last reached directly, so a restart needs no WHOIS, no hash and no root to
+ * reach it again. Files that do not parse (ZeroTierOne's binary ones) are skipped. */
+static void ztnode_peer_write(const struct zt_identity *id, const struct zt_inetaddr *paths,
+			      unsigned npaths)
 {
-	char path[4200], a[ZT_IDENTITY_ADDRESS_STRING_LEN], text[ZT_IDENTITY_STRING_LEN + 2];
+	char path[4200], a[ZT_IDENTITY_ADDRESS_STRING_LEN], text[1024], s[ZT_INETADDR_STRLEN];
 	int r = zt_identity_to_string(id, false, text, sizeof(text) - 1);
 
 	if (r < 0)
 		return;
 	text[r++] = '\n';
+	for (unsigned i = 0; i < npaths && r < (int)sizeof(text) - 80; i++)
+		r += snprintf(text + r, sizeof(text) - (size_t)r, "path %s\n",
+			      zt_inetaddr_to_string(&paths[i], s));
 	snprintf(path, sizeof(path), "%s/peers.d/%s.peer", zn.home,
 		 zt_identity_address_to_hex(id->address, a));
 	if (ztnode_write_file(path, text, (size_t)r, 0644) < 0)
 		log_debug("writing %s failed", path);
 }
 
+static void ztnode_peer_save(void *ctx, const struct zt_identity *id)
+{
+	ztnode_peer_write(id, NULL, 0);
+}
+
+/* At shutdown: every leaf with a direct path, so the next start tries it first. */
+static void ztnode_peers_save(void)
+{
+	struct zt_node_peer_info pi;
+	int64_t now = ztnode_now();
+
+	for (unsigned i = 0; zt_node_peer_info(zn.node, i, &pi, now) == 0; i++) {
+		struct zt_inetaddr eps[ZT_NODE_MAX_PATHS];
+		unsigned n = 0;
+
+		if (pi.role != ZT_NODE_ROLE_LEAF || !pi.npaths)
+			continue;
+		for (unsigned k = 0; k < pi.npaths; k++)
+			eps[n++] = pi.paths[k].addr;
+		ztnode_peer_write(&pi.identity, eps, n);
+	}
+}
+
 static void ztnode_peers_load(int64_t now)
 {
-	char path[4200], text[ZT_IDENTITY_STRING_LEN + 2];
+	char path[4200], text[1024];
 	struct dirent *de;
 	unsigned loaded = 0;
 	DIR *d;
@@ -219,8 +247,11 @@ static void ztnode_peers_load(int64_t now)
 	if (!d)
 		return;
 	while ((de = readdir(d)) && loaded < ZTNODE_PEERS_MAX_LOAD) {
+		struct zt_inetaddr eps[ZT_NODE_MAX_PATHS];
 		struct zt_identity pid;
 		size_t l = strlen(de->d_name);
+		unsigned neps = 0;
+		char *line, *save;
 		ssize_t n;
 
 		if (l != 15 || strcmp(de->d_name + 10, ".peer"))
@@ -230,10 +261,15 @@ static void ztnode_peers_load(int64_t now)
 		if (n <= 0)
 			continue;
 		text[n] = 0;
-		if (zt_identity_from_string(&pid, text) < 0 || pid.has_private ||
-		    strncmp(text, de->d_name, 10))
+		line = strtok_r(text, "\n", &save);
+		if (!line || zt_identity_from_string(&pid, line) < 0 || pid.has_private ||
+		    strncmp(line, de->d_name, 10))
 			continue;
-		if (zt_node_add_peer(zn.node, &pid, now) == 0)
+		while ((line = strtok_r(NULL, "\n", &save)) && neps < ZT_NODE_MAX_PATHS)
+			if (!strncmp(line, "path ", 5) &&
+			    zt_inetaddr_from_string(&eps[neps], line + 5) == 0)
+				neps++;
+		if (zt_node_add_peer(zn.node, &pid, eps, neps, now) == 0)
 			loaded++;
 	}
 	closedir(d);
@@ -339,7 +375,6 @@ int ztnode_start(const struct ztnode_config *cfg)
 	zn.node = zt_node_new(&zn.id, &zn.planet, &cb, now);
 	if (!zn.node)
 		return -ENOMEM;
-	ztnode_peers_load(now);
 	r = transport_open(cfg->port < 0 ? ZTNODE_DEFAULT_PORT : (uint16_t)cfg->port, cfg->port < 0,
 			   ztnode_rx);
 	if (r < 0) {
@@ -356,6 +391,7 @@ int ztnode_start(const struct ztnode_config *cfg)
 	}
 	ztnode_local_addrs();
 	zn.last_local = now;
+	ztnode_peers_load(now);
 	log_info("ZeroTier node %s on UDP port %u", zt_identity_address_to_hex(zn.id.address, a),
 		 zn.port);
 	{
@@ -372,6 +408,8 @@ int ztnode_start(const struct ztnode_config *cfg)
 
 void ztnode_stop(void)
 {
+	if (zn.node)
+		ztnode_peers_save();
 	transport_close();
 	if (zn.timer_fd >= 0) {
 		loop_del(zn.timer_fd);

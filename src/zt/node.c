@@ -1106,6 +1106,11 @@ static void node_ping_peer(struct zt_node *n, struct node_peer *p, int64_t now)
 			p->paths[i] = p->paths[--p->npaths];
 			continue;
 		}
+		/* A root that stopped answering our keepalive may have restarted and forgotten
+		 * us: say a full HELLO rather than wait for the next ZT_PEER_PING_PERIOD. */
+		if (p->root && path->last_out > path->last_in &&
+		    now - path->last_in >= 2 * ZT_PING_CHECK_INTERVAL)
+			full = true;
 		if (full || now - path->last_out >= ZT_PATH_HEARTBEAT_PERIOD) {
 			node_contact(n, p, &path->addr, full, now);
 			path->last_out = now;
@@ -1275,7 +1280,8 @@ int zt_node_user_message(struct zt_node *n, uint64_t dest, uint64_t type, const 
 	return zt_node_send(n, dest, ZT_VERB_USER_MESSAGE, n->payload, (size_t)plen, now, NULL);
 }
 
-int zt_node_add_peer(struct zt_node *n, const struct zt_identity *id, int64_t now)
+int zt_node_add_peer(struct zt_node *n, const struct zt_identity *id,
+		     const struct zt_inetaddr *endpoints, unsigned count, int64_t now)
 {
 	uint8_t key[48];
 	struct node_peer *p;
@@ -1292,6 +1298,9 @@ int zt_node_add_peer(struct zt_node *n, const struct zt_identity *id, int64_t no
 		return -ENOMEM;
 	/* A cached peer is not active until it talks to us. */
 	p->last_receive = now - ZT_PEER_ACTIVITY_TIMEOUT;
+	for (unsigned i = 0; i < count && i < ZT_NODE_MAX_PATHS; i++)
+		if (endpoints[i].family == 4 || endpoints[i].family == 6)
+			node_send_hello(n, p, &endpoints[i], now);
 	return 0;
 }
 
@@ -1327,6 +1336,7 @@ int zt_node_peer_info(const struct zt_node *n, unsigned i, struct zt_node_peer_i
 	p = n->peers[i];
 	memset(out, 0, sizeof(*out));
 	out->address = p->id.address;
+	out->identity = p->id;
 	out->role = p->root ? ZT_NODE_ROLE_PLANET : ZT_NODE_ROLE_LEAF;
 	out->proto = p->proto;
 	out->major = p->major;

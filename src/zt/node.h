@@ -110,6 +110,7 @@ struct zt_node_path_info {
 
 struct zt_node_peer_info {
 	uint64_t address;
+	struct zt_identity identity; /* public */
 	int role;
 	int proto; /* -1 unknown */
 	int major, minor, revision; /* -1 unknown */
@@ -154,9 +155,11 @@ int zt_node_echo(struct zt_node *n, uint64_t dest, const uint8_t *data, size_t l
 int zt_node_user_message(struct zt_node *n, uint64_t dest, uint64_t type, const uint8_t *data,
 			 size_t len, int64_t now);
 
-/* Add a peer whose identity comes from our own cache (peers.d): trusted, not re-validated.
+/* Add a peer whose identity comes from our own cache (peers.d): trusted, not re-validated. We
+ * say HELLO at once to each endpoint where it was last seen; its answer makes a path again.
  * Returns 0, -EINVAL (our own address or a bad identity), -EEXIST, -ENOMEM. */
-int zt_node_add_peer(struct zt_node *n, const struct zt_identity *id, int64_t now);
+int zt_node_add_peer(struct zt_node *n, const struct zt_identity *id,
+		     const struct zt_inetaddr *endpoints, unsigned count, int64_t now);
 /* Our own endpoints to announce with PUSH_DIRECT_PATHS (at most ZT_NODE_MAX_LOCAL_ADDRS). */
 void zt_node_set_local_addrs(struct zt_node *n, const struct zt_inetaddr *a, unsigned count);
 

@@ -69,3 +69,12 @@ wait_port() {
 	done
 	return 1
 }
+
+# Daemons started by tests never reach ZeroTier's public roots: unless a test says otherwise, they
+# use a private planet whose one root (the lab identity) is at the discard port of loopback.
+if [ -z "${NETCON_PLANET:-}" ] && [ -x "$NETCON" ]; then
+	NETCON_PLANET=$(tmpdir)/planet
+	"$NETCON" planet create --root "$TOP/tests/data/zt/root.identity.public" \
+		--endpoint 127.0.0.1/9 --out "$NETCON_PLANET" >/dev/null 2>&1 || NETCON_PLANET=
+	export NETCON_PLANET
+fi
