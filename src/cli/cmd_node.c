@@ -92,11 +92,11 @@ static int node_getopts(const char *sub, int argc, char **argv, struct node_opts
 			void (*usage)(FILE *))
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'}, {"json", no_argument, NULL, 'j'},
-	    {"count", required_argument, NULL, 'c'}, {"interval", required_argument, NULL, 'i'},
+	    {"home", required_argument, NULL, 'H'},    {"json", no_argument, NULL, 'j'},
+	    {"count", required_argument, NULL, 'c'},   {"interval", required_argument, NULL, 'i'},
 	    {"timeout", required_argument, NULL, 'w'}, {"data", required_argument, NULL, 'D'},
-	    {"type", required_argument, NULL, 't'}, {"recv", no_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0},
+	    {"type", required_argument, NULL, 't'},    {"recv", no_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -224,12 +224,13 @@ int cmd_info(int argc, char **argv)
 
 static void peers_usage(FILE *f)
 {
-	fprintf(f, "Usage: netcon peers [--home DIR] [--json]\n\n"
-		   "The peers the daemon's ZeroTier node knows: address, role (PLANET for roots,\n"
-		   "LEAF), version, latency (ms, -1 unknown) and its direct paths (endpoint, time\n"
-		   "since last receive, preferred or expired), or 'relayed' through a root when no\n"
-		   "direct path is alive. --json prints the keys of 'zerotier-cli -j listpeers';\n"
-		   "each path also says \"direct\":true, and a peer \"relayed\" and \"relay\".\n");
+	fprintf(f,
+		"Usage: netcon peers [--home DIR] [--json]\n\n"
+		"The peers the daemon's ZeroTier node knows: address, role (PLANET for roots,\n"
+		"LEAF), version, latency (ms, -1 unknown) and its direct paths (endpoint, time\n"
+		"since last receive, preferred or expired), or 'relayed' through a root when no\n"
+		"direct path is alive. --json prints the keys of 'zerotier-cli -j listpeers';\n"
+		"each path also says \"direct\":true, and a peer \"relayed\" and \"relay\".\n");
 }
 
 static const char *peer_role(int r)
@@ -388,7 +389,8 @@ int cmd_ping(int argc, char **argv)
 				printf("{\"seq\":%d,\"from\":\"%010" PRIx64 "\",\"rtt\":%d,"
 				       "\"hops\":%u,\"direct\":%s,\"data\":",
 				       seq, m.from, m.rtt, m.hops, m.hops ? "false" : "true");
-				node_json_str(m.data, m.len > NC_ZT_DATA_MAX ? NC_ZT_DATA_MAX : m.len);
+				node_json_str(m.data,
+					      m.len > NC_ZT_DATA_MAX ? NC_ZT_DATA_MAX : m.len);
 				printf("}\n");
 			} else {
 				printf("reply from %010" PRIx64 ": seq=%d time=%d ms %s\n", m.from,
@@ -431,8 +433,7 @@ int cmd_message(int argc, char **argv)
 		int waited = 0, printed = 0, deadline;
 
 		if (optind < argc)
-			return cli_usage_error("message", "unexpected argument '%s'",
-					       argv[optind]);
+			return cli_usage_error("message", "unexpected argument '%s'", argv[optind]);
 		fd = node_open("message", o.home);
 		if (fd < 0)
 			return 1;

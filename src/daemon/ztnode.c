@@ -94,7 +94,8 @@ static ssize_t ztnode_read_file(const char *path, void *buf, size_t size)
 
 	if (fd < 0)
 		return -errno;
-	while ((size_t)total < size && (n = read(fd, (char *)buf + total, size - (size_t)total)) > 0)
+	while ((size_t)total < size &&
+	       (n = read(fd, (char *)buf + total, size - (size_t)total)) > 0)
 		total += n;
 	n = read(fd, &extra, 1);
 	close(fd);
@@ -293,7 +294,8 @@ static void ztnode_local_addrs(void)
 			zt_inetaddr_set(&a[n++], 4, &((struct sockaddr_in *)i->ifa_addr)->sin_addr,
 					zn.port);
 		} else if (i->ifa_addr->sa_family == AF_INET6) {
-			const struct in6_addr *ip = &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+			const struct in6_addr *ip =
+			    &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
 
 			if (IN6_IS_ADDR_LINKLOCAL(ip) || IN6_IS_ADDR_LOOPBACK(ip))
 				continue;
@@ -304,8 +306,8 @@ static void ztnode_local_addrs(void)
 	zt_node_set_local_addrs(zn.node, a, n);
 }
 
-static void ztnode_send_cb(void *ctx, const struct zt_inetaddr *to, const uint8_t *data,
-			   size_t len, unsigned ttl)
+static void ztnode_send_cb(void *ctx, const struct zt_inetaddr *to, const uint8_t *data, size_t len,
+			   unsigned ttl)
 {
 	transport_send(to, data, len, ttl);
 }
@@ -327,8 +329,8 @@ static void ztnode_echo_cb(void *ctx, uint64_t from, uint64_t id, const uint8_t 
 	memcpy(e->m.data, data, e->m.len);
 }
 
-static void ztnode_user_cb(void *ctx, uint64_t from, uint64_t type, const uint8_t *data,
-			   size_t len, unsigned hops)
+static void ztnode_user_cb(void *ctx, uint64_t from, uint64_t type, const uint8_t *data, size_t len,
+			   unsigned hops)
 {
 	struct nc_zt_msg *m = &zn.inbox[zn.inbox_seq % ZTNODE_INBOX];
 
@@ -485,16 +487,13 @@ int ztnode_info(struct nc_zt_info *out)
 	ztnode_addr(&out->surface, &info.surface);
 	{
 		const uint64_t c[NC_ZT_COUNTERS] = {
-		    s->rx_datagrams,	   s->tx_datagrams,
-		    s->rx_packets,	   s->drop_short,
-		    s->drop_malformed,	   s->drop_mac,
-		    s->drop_unknown_peer,  s->drop_hello,
-		    s->drop_rate_limited,  s->drop_relay,
-		    s->relayed,		   s->identity_validations,
-		    s->whois_sent,	   s->whois_answered,
-		    s->rendezvous_sent,	   s->rendezvous_received,
-		    s->push_paths_sent,	   s->unknown_verb,
-		    ts.tx_errors,	   ts.rx_truncated,
+		    s->rx_datagrams,	    s->tx_datagrams,	s->rx_packets,
+		    s->drop_short,	    s->drop_malformed,	s->drop_mac,
+		    s->drop_unknown_peer,   s->drop_hello,	s->drop_rate_limited,
+		    s->drop_relay,	    s->relayed,		s->identity_validations,
+		    s->whois_sent,	    s->whois_answered,	s->rendezvous_sent,
+		    s->rendezvous_received, s->push_paths_sent, s->unknown_verb,
+		    ts.tx_errors,	    ts.rx_truncated,
 		};
 
 		memcpy(out->counters, c, sizeof(c));

@@ -334,7 +334,8 @@ static void node_send_packet(struct zt_node *n, const struct zt_inetaddr *to, co
 		return;
 	}
 	for (int i = 0; i < count; i++) {
-		int dl = zt_fragment_get(pkt, len, NODE_MTU, (unsigned)i, n->dgram, sizeof(n->dgram));
+		int dl =
+		    zt_fragment_get(pkt, len, NODE_MTU, (unsigned)i, n->dgram, sizeof(n->dgram));
 
 		if (dl > 0)
 			node_send_raw(n, to, n->dgram, (size_t)dl, 0);
@@ -391,8 +392,8 @@ static int node_emit(struct zt_node *n, struct node_peer *p, unsigned verb, cons
 			node_send_packet(n, &rp->addr, pkt, len);
 		else
 			for (unsigned i = 0; i < n->planet.roots[relay->root - 1].n_endpoints; i++)
-				node_send_packet(
-				    n, &n->planet.roots[relay->root - 1].endpoints[i], pkt, len);
+				node_send_packet(n, &n->planet.roots[relay->root - 1].endpoints[i],
+						 pkt, len);
 	}
 	if (path)
 		path->last_out = now;
@@ -447,7 +448,8 @@ static void node_whois_send(struct zt_node *n, struct node_whois *w, int64_t now
 	if (!root || !node_gate(&n->gate_whois, now, ZT_NODE_WHOIS_INTERVAL, ZT_NODE_WHOIS_BURST))
 		return;
 	len = zt_packet_encode_whois(&q, n->payload, sizeof(n->payload));
-	if (len > 0 && node_emit(n, root, ZT_VERB_WHOIS, n->payload, (size_t)len, NULL, 0, now) == 0)
+	if (len > 0 &&
+	    node_emit(n, root, ZT_VERB_WHOIS, n->payload, (size_t)len, NULL, 0, now) == 0)
 		n->st.whois_sent++;
 }
 
@@ -661,7 +663,8 @@ static void node_do_ok(struct zt_node *n, struct node_peer *p, struct node_expec
 			if (!node_whois_pending(n, id->address) || node_find(n, id->address))
 				continue;
 			n->st.identity_validations++;
-			if (zt_identity_validate(id) < 0 || zt_identity_agree(&n->me, id, key) < 0) {
+			if (zt_identity_validate(id) < 0 ||
+			    zt_identity_agree(&n->me, id, key) < 0) {
 				node_bad_id_add(n, id);
 				continue;
 			}
@@ -727,7 +730,8 @@ static void node_do_whois(struct zt_node *n, struct node_peer *p, const uint8_t 
 			er.rest.len = 5;
 			len = zt_packet_encode_error(&er, n->payload, sizeof(n->payload));
 			if (len > 0)
-				node_emit(n, p, ZT_VERB_ERROR, n->payload, (size_t)len, NULL, 0, now);
+				node_emit(n, p, ZT_VERB_ERROR, n->payload, (size_t)len, NULL, 0,
+					  now);
 		}
 	}
 	if (ok.u.whois.count) {
@@ -896,8 +900,8 @@ static void node_process(struct zt_node *n, const struct zt_inetaddr *from, uint
 		ok.rest.len = plen;
 		olen = zt_packet_encode_ok(&ok, n->payload, sizeof(n->payload));
 		if (olen > 0)
-			node_emit(n, p, ZT_VERB_OK, n->payload, (size_t)olen,
-				  hops ? NULL : from, 0, now);
+			node_emit(n, p, ZT_VERB_OK, n->payload, (size_t)olen, hops ? NULL : from, 0,
+				  now);
 		break;
 	}
 	case ZT_VERB_USER_MESSAGE: {
@@ -956,20 +960,19 @@ static void node_unite(struct zt_node *n, struct node_peer *a, struct node_path 
 	rv.peer = b->id.address;
 	rv.addr = bp->addr;
 	len = zt_packet_encode_rendezvous(&rv, n->payload, sizeof(n->payload));
-	if (len > 0 && node_emit(n, a, ZT_VERB_RENDEZVOUS, n->payload, (size_t)len, NULL, 0,
-				 now) == 0)
+	if (len > 0 &&
+	    node_emit(n, a, ZT_VERB_RENDEZVOUS, n->payload, (size_t)len, NULL, 0, now) == 0)
 		n->st.rendezvous_sent++;
 	rv.peer = a->id.address;
 	rv.addr = ap->addr;
 	len = zt_packet_encode_rendezvous(&rv, n->payload, sizeof(n->payload));
-	if (len > 0 && node_emit(n, b, ZT_VERB_RENDEZVOUS, n->payload, (size_t)len, NULL, 0,
-				 now) == 0)
+	if (len > 0 &&
+	    node_emit(n, b, ZT_VERB_RENDEZVOUS, n->payload, (size_t)len, NULL, 0, now) == 0)
 		n->st.rendezvous_sent++;
 }
 
 /* A datagram for someone else: roots pass it on with one more hop (Switch::onRemotePacket). */
-static void node_relay(struct zt_node *n, const uint8_t *d, size_t len, bool fragment,
-		       int64_t now)
+static void node_relay(struct zt_node *n, const uint8_t *d, size_t len, bool fragment, int64_t now)
 {
 	unsigned hop_idx = fragment ? 15 : ZT_PACKET_IDX_FLAGS;
 	unsigned hops = d[hop_idx] & 0x07;
@@ -1088,8 +1091,8 @@ static void node_push_paths(struct zt_node *n, struct node_peer *p, int64_t now)
 	if (!count)
 		return;
 	len = zt_packet_encode_push_paths(paths, count, n->payload, sizeof(n->payload));
-	if (len > 0 && node_emit(n, p, ZT_VERB_PUSH_DIRECT_PATHS, n->payload, (size_t)len, NULL,
-				 0, now) == 0)
+	if (len > 0 &&
+	    node_emit(n, p, ZT_VERB_PUSH_DIRECT_PATHS, n->payload, (size_t)len, NULL, 0, now) == 0)
 		n->st.push_paths_sent++;
 	p->last_push = now;
 }
@@ -1127,8 +1130,8 @@ static void node_ping_peer(struct zt_node *n, struct node_peer *p, int64_t now)
 			node_send_hello(n, p, &wr->endpoints[i], now);
 	}
 	if (!p->root && !n->is_root &&
-	    now - p->last_push >= (has_path ? ZT_DIRECT_PATH_PUSH_INTERVAL_HAVEPATH
-					    : ZT_DIRECT_PATH_PUSH_INTERVAL))
+	    now - p->last_push >=
+		(has_path ? ZT_DIRECT_PATH_PUSH_INTERVAL_HAVEPATH : ZT_DIRECT_PATH_PUSH_INTERVAL))
 		node_push_paths(n, p, now);
 }
 

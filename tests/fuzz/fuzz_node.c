@@ -100,10 +100,8 @@ static void fz_packet(struct zt_node *n, const struct zt_identity *from, const u
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct zt_node_callbacks cb = {.send = fz_send,
-				       .user_message = fz_user,
-				       .echo_reply = fz_echo,
-				       .network = fz_net};
+	struct zt_node_callbacks cb = {
+	    .send = fz_send, .user_message = fz_user, .echo_reply = fz_echo, .network = fz_net};
 	struct zt_node_peer_info pi;
 	struct zt_node_info info;
 	int64_t now = 1700000000000LL;
@@ -133,7 +131,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  now);
 			break;
 		case 3:
-			fz_packet(n, &root, root_key, ZT_ARMOR_CIPHER_POLY1305_NONE, data, len, now);
+			fz_packet(n, &root, root_key, ZT_ARMOR_CIPHER_POLY1305_NONE, data, len,
+				  now);
 			break;
 		default:
 			now += len ? (int64_t)data[0] * 1000 : 1;

@@ -249,7 +249,8 @@ int main(void)
 	ok(info.online, "after HELLO/OK(HELLO) with the root, A is online");
 	ok(info.surface.family == 4 && !memcmp(info.surface.ip, S.ep[A].ip, 4),
 	   "the root told A the address it sees A at");
-	ok(peer(A, ROOT, &pi) == 0 && pi.npaths == 1 && !pi.relayed && pi.role == ZT_NODE_ROLE_PLANET,
+	ok(peer(A, ROOT, &pi) == 0 && pi.npaths == 1 && !pi.relayed &&
+	       pi.role == ZT_NODE_ROLE_PLANET,
 	   "A has a direct path to the root, role PLANET");
 	ok(pi.proto == 11 && pi.latency >= 0, "root's protocol version 11 and a latency");
 	ok(peer(ROOT, A, &pi) == 0 && peer(ROOT, B, &pi) == 0, "the root knows A and B");
@@ -288,14 +289,15 @@ int main(void)
 	zt_node_get_info(S.node[B], &info, S.now);
 	S.tamper_next_to = B;
 	S.echo_replies = 0;
-	zt_node_echo(S.node[A], S.id[B].address, (const uint8_t *)"tampered-payload-xyz", 20,
-		     S.now, NULL);
+	zt_node_echo(S.node[A], S.id[B].address, (const uint8_t *)"tampered-payload-xyz", 20, S.now,
+		     NULL);
 	pump();
 	{
 		struct zt_node_info after;
 
 		zt_node_get_info(S.node[B], &after, S.now);
-		is_int(after.stats.drop_mac - info.stats.drop_mac, 1, "tampered ECHO: MAC failure counted");
+		is_int(after.stats.drop_mac - info.stats.drop_mac, 1,
+		       "tampered ECHO: MAC failure counted");
 		is_int(S.echo_replies, 0, "and not answered");
 	}
 
@@ -308,8 +310,7 @@ int main(void)
 	ok(S.echo_replies == 1 && S.echo_hops == 0,
 	   "10 minutes with the root down: ECHO still answered directly");
 	ok(peer(A, B, &pi) == 0 && !pi.relayed, "the path to B stayed alive on keepalives");
-	ok(peer(A, ROOT, &pi) == 0 && pi.relayed && pi.npaths == 0,
-	   "the root's path expired");
+	ok(peer(A, ROOT, &pi) == 0 && pi.relayed && pi.npaths == 0, "the root's path expired");
 	zt_node_get_info(S.node[A], &info, S.now);
 	ok(!info.online, "with no root heard for 10 minutes A is offline");
 
