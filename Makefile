@@ -10,23 +10,41 @@
 #   make format           clang-format every source file
 
 CC ?= cc
+comma := ,
 PREFIX ?= /usr/local
 DESTDIR ?=
-B := build
+# A sanitizer build lives apart, so switching never mixes objects.
+B ?= build$(if $(SAN),-san)
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter
-HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 OPT ?= -O2 -g
-CFLAGS_ALL := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(HARDEN) -Iinclude -Isrc -fPIC $(EXTRA_CFLAGS)
-ifdef WERROR
-CFLAGS_ALL += -Werror
+ifdef SAN
+# _FORTIFY_SOURCE and ASan disagree on some wrappers; ASan checks more anyway.
+HARDEN :=
+else
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 endif
+CFLAGS_BASE := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(HARDEN) -Iinclude -Isrc -fPIC $(EXTRA_CFLAGS)
+ifdef WERROR
+CFLAGS_BASE += -Werror
+endif
+CFLAGS_ALL := $(CFLAGS_BASE)
+CFLAGS_ICPT := $(CFLAGS_BASE)
 ifdef SAN
 CFLAGS_ALL += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDSAN := -fsanitize=$(SAN)
-# _FORTIFY_SOURCE and ASan disagree on some wrappers; ASan checks more anyway.
-HARDEN :=
+# The intercept is loaded into programs that are not ours (curl deadlocks with the ASan runtime
+# preloaded): it gets UBSan only, which needs no runtime first in line.
+ICPT_SAN := $(filter undefined,$(subst $(comma), ,$(SAN)))
+ifneq ($(ICPT_SAN),)
+CFLAGS_ICPT += -fsanitize=undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+LDSAN_ICPT := -fsanitize=undefined
+endif
+ifneq ($(findstring address,$(SAN)),)
+# Our own ASan-built test programs run with the intercept preloaded ahead of the ASan runtime.
+CFLAGS_ALL += -DNETCON_ASAN_BUILD
+endif
 endif
 
 LWIP_CFLAGS := $(shell pkg-config --cflags lwip 2>/dev/null)
@@ -66,13 +84,13 @@ $(B)/obj/%.o: %.c
 
 $(B)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -fvisibility=hidden -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_ICPT) -fvisibility=hidden -MMD -MP -c $< -o $@
 
 $(B)/netcon: $(NETCON_OBJ)
 	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
 
 $(B)/libnetcon.so: $(ICPT_OBJ)
-	$(CC) $(LDSAN) -shared -Wl,-z,defs -o $@ $^ -ldl -lpthread
+	$(CC) $(LDSAN_ICPT) -shared -Wl,-z,defs -o $@ $^ -ldl -lpthread
 
 # Library archives for tests: an archive link pulls in only the objects a test uses.
 $(B)/libnc.a: $(call obj,$(COMMON_SRC) $(ZT_SRC))
@@ -95,7 +113,7 @@ tests: all $(UNIT_BIN) $(INTEG_BIN)
 
 # `make check`: what CI runs. Installs what is missing when root, then runs every test with prove.
 check: deps tests fuzz-replay-build
-	tests/run-all
+	NETCON_BUILD=$(abspath $(B)) tests/run-all
 
 deps:
 	@tests/deps.sh

@@ -64,6 +64,12 @@ static size_t recv_iov_len(const struct iovec *iov, size_t n)
 	return sum;
 }
 
+/* glibc declares the fortified entry points only under _FORTIFY_SOURCE. */
+ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen);
+ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags);
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags, struct sockaddr *sa,
+		       socklen_t *len);
+
 NC_EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
 	ssize_t r = REAL(read)(fd, buf, n);

@@ -9,7 +9,7 @@ echo "1..$#"
 for src in "$@"; do
 	name=$(basename "$src" .c)
 	n=$((n + 1))
-	bin=build/fuzz/$name
+	bin=${NETCON_BUILD:-build}/fuzz/$name
 	corpus=tests/fuzz/corpus/${name#fuzz_}
 	if [ ! -x "$bin" ]; then
 		echo "ok $n - $name # SKIP not built (no clang?)"

@@ -4,7 +4,7 @@
 # socket, with an EACCES reply or a hang-up, and the daemon logs it.
 . "$(dirname "$0")/lib.sh"
 
-CTL=$TOP/build/tests/integ/ctl_client
+CTL=$NETCON_BUILD/tests/integ/ctl_client
 VIP=10.81.0.1 VIP2=10.82.0.1 PORT=19100
 
 [ "$(id -u)" = 0 ] || skip_all "needs root (runs the daemon as root and programs as nobody)"

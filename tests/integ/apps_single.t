@@ -10,8 +10,8 @@ VIP=10.78.0.1
 P_HTTP=18084 P_ECHO=19000 P_NGINX=18080 P_REDIS=16380 P_SSH=12222
 TO="timeout 60"
 
-[ -x "$NETCON" ] && [ -f "$TOP/build/libnetcon.so" ] || skip_all "build netcon first (make)"
-[ -x "$TOP/build/tests/integ/tcp_probe" ] || skip_all "build the test helpers first (make tests)"
+[ -x "$NETCON" ] && [ -f "$NETCON_BUILD/libnetcon.so" ] || skip_all "build netcon first (make)"
+[ -x "$NETCON_BUILD/tests/integ/tcp_probe" ] || skip_all "build the test helpers first (make tests)"
 
 W=$(tmpdir)
 H=$W/home

@@ -5,7 +5,7 @@
 # bad command lines exit non-zero with a message that says what is wrong.
 . "$(dirname "$0")/lib.sh"
 
-CTL=$TOP/build/tests/integ/ctl_client
+CTL=$NETCON_BUILD/tests/integ/ctl_client
 VIP=10.83.0.1 PORT=19200
 
 [ -x "$NETCON" ] && [ -x "$CTL" ] || skip_all "build netcon and the test helpers first (make tests)"
