@@ -46,7 +46,7 @@ done
 
 # No daemon: virtual addresses fail fast, with one line on stderr.
 E=$(tmpdir)
-NETCON_HOME=$E LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD }$NETCON_LIB_PATH" \
+ASAN_OPTIONS=${ASAN_OPTIONS:-verify_asan_link_order=0:detect_leaks=0} NETCON_HOME=$E LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD }$NETCON_LIB_PATH" \
 	timeout 20 "$BIN" nodaemon >"$W/nod.out" 2>"$W/nod.err"
 rc=$?
 sed 's/^/# /' "$W/nod.out" "$W/nod.err"
