@@ -13,7 +13,9 @@
 #include "daemon/stack.h"
 
 #define STACK_MAX_NETIFS 8
-#define STACK_MTU 1500
+/* The standalone interface is a virtual LAN inside one host: like the kernel's loopback, it
+ * takes large packets. */
+#define STACK_MTU 65535
 
 static struct netif netifs[STACK_MAX_NETIFS];
 static int nnetifs;

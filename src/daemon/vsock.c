@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "lwip/ip.h"
 #include "lwip/ip_addr.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
@@ -30,6 +31,7 @@
 #define VSOCK_FAILED_MAX 1024
 #define VSOCK_BACKLOG_MAX 4096
 #define VSOCK_FILLER_MAX 65536
+#define VSOCK_MSS_MAX 16384
 
 enum vsock_kind { VK_BOUND = 1, VK_LISTEN, VK_CONN };
 
@@ -639,8 +641,30 @@ static void vsock_close_conn(struct vsock *vs, bool reset)
 	vsock_kill(vs);
 }
 
+/* lwIP's MSS is fixed at build time (1460); where the route's MTU allows more (the standalone
+ * interface, ZeroTier's 2800), larger segments cut lwIP's per-segment work, the bulk of its
+ * cost. The congestion window must then hold whole segments, or the sender never starts. */
+static void vsock_raise_mss(struct tcp_pcb *pcb)
+{
+	struct netif *n = ip_route(&pcb->local_ip, &pcb->remote_ip);
+	bool v6 = IP_IS_V6(&pcb->remote_ip);
+	int mss;
+
+	if (!n)
+		return;
+	mss = (v6 ? n->mtu6 : n->mtu) - (v6 ? 60 : 40);
+	if (mss > VSOCK_MSS_MAX)
+		mss = VSOCK_MSS_MAX;
+	if (mss <= pcb->mss)
+		return;
+	pcb->mss = (u16_t)mss;
+	if (pcb->cwnd < 4u * (u32_t)mss)
+		pcb->cwnd = 4u * (u32_t)mss;
+}
+
 static void vsock_start_relay(struct vsock *vs)
 {
+	vsock_raise_mss(vs->pcb);
 	tcp_arg(vs->pcb, vs);
 	tcp_recv(vs->pcb, vsock_on_recv);
 	tcp_sent(vs->pcb, vsock_on_sent);
@@ -658,6 +682,7 @@ static err_t vsock_on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 		return ERR_OK;
 	sys_untimeout(vsock_connect_timeout, vs);
 	vs->state = NC_ST_CONNECTED;
+	vsock_raise_mss(pcb);
 	vsock_from_ip(&vs->local, &pcb->local_ip, pcb->local_port);
 	/* Take the filler back: the program could write nothing while it was there. */
 	setsockopt(vs->keep_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
