@@ -99,6 +99,7 @@ enum nc_opt_flag {
 	NC_OPT_LINGER = 1 << 4,
 	NC_OPT_V6ONLY = 1 << 5,
 	NC_OPT_NONBLOCK = 1 << 6, /* the program's socket is non-blocking (connect semantics) */
+	NC_OPT_BROADCAST = 1 << 7, /* UDP: SO_BROADCAST */
 };
 
 struct nc_opts {
@@ -171,6 +172,26 @@ struct nc_accept_msg {
 	uint32_t rst_gen;
 };
 _Static_assert(sizeof(struct nc_accept_msg) == 88, "nc_accept_msg size");
+
+/*
+ * UDP: a virtual datagram socket is a SOCK_SEQPACKET socketpair end (records keep datagram
+ * boundaries; a close is seen). A connected one carries bare
+ * datagrams; an unconnected one carries each datagram behind this header, both ways: the
+ * destination when the program sends, the source when it receives. The intercept's
+ * sendto/recvfrom family adds and strips it with an iovec, so nothing is copied.
+ */
+#define NC_PROTO_TCP 6
+#define NC_PROTO_UDP 17
+
+struct nc_dgram_hdr {
+	uint32_t magic; /* NC_DGRAM_MAGIC */
+	uint32_t reserved;
+	struct nc_addr addr;
+};
+_Static_assert(sizeof(struct nc_dgram_hdr) == 32, "nc_dgram_hdr size");
+#define NC_DGRAM_MAGIC 0x4e434447u /* "NCDG" */
+/* The largest UDP payload (IPv4: 65535 - 20 - 8). */
+#define NC_DGRAM_MAX 65507
 
 struct nc_info {
 	struct nc_hdr h;

@@ -113,23 +113,25 @@ int cmd_status(int argc, char **argv)
 				if (json)
 					printf("],\"sockets_table\":[");
 				else
-					printf("\n%-6s %-28s %-28s %-11s %7s %12s %12s\n", "ID",
-					       "LOCAL", "REMOTE", "STATE", "PID", "BYTES_IN",
-					       "BYTES_OUT");
+					printf("\n%-6s %-5s %-28s %-28s %-11s %7s %12s %12s\n",
+					       "ID", "PROTO", "LOCAL", "REMOTE", "STATE", "PID",
+					       "BYTES_IN", "BYTES_OUT");
 			} else if (m.h.type == NC_STATUS_ENTRY && n == sizeof(m.e)) {
+				const char *proto = m.e.proto == NC_PROTO_UDP ? "udp" : "tcp";
+
 				addr_format(&m.e.local, true, a, sizeof(a));
 				addr_format(&m.e.peer, true, b, sizeof(b));
 				if (json)
-					printf("%s{\"id\":%llu,\"proto\":\"tcp\",\"local\":\"%s\","
+					printf("%s{\"id\":%llu,\"proto\":\"%s\",\"local\":\"%s\","
 					       "\"remote\":\"%s\",\"state\":\"%s\",\"pid\":%d,"
 					       "\"bytes_in\":%llu,\"bytes_out\":%llu}",
-					       nent ? "," : "", (unsigned long long)m.e.sockid, a,
-					       b, status_state(m.e.state), m.e.pid,
+					       nent ? "," : "", (unsigned long long)m.e.sockid,
+					       proto, a, b, status_state(m.e.state), m.e.pid,
 					       (unsigned long long)m.e.bytes_in,
 					       (unsigned long long)m.e.bytes_out);
 				else
-					printf("%-6llu %-28s %-28s %-11s %7d %12llu %12llu\n",
-					       (unsigned long long)m.e.sockid, a, b,
+					printf("%-6llu %-5s %-28s %-28s %-11s %7d %12llu %12llu\n",
+					       (unsigned long long)m.e.sockid, proto, a, b,
 					       status_state(m.e.state), m.e.pid,
 					       (unsigned long long)m.e.bytes_in,
 					       (unsigned long long)m.e.bytes_out);

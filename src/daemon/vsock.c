@@ -22,9 +22,9 @@
 #include "daemon/rstab.h"
 #include "daemon/stack.h"
 #include "daemon/vsock.h"
+#include "daemon/vsock_int.h"
 
 #define VSOCK_HASH 65536
-#define VSOCK_IO_MAX (64 * 1024)
 /* The program end's send buffer once connected (what the kernel gives a unix socket by default). */
 #define VSOCK_SNDBUF_DEFAULT (212992 / 2)
 /* Failed connects are kept this many at most until the program asks for SO_ERROR. */
@@ -33,45 +33,13 @@
 #define VSOCK_FILLER_MAX 65536
 #define VSOCK_MSS_MAX 16384
 
-enum vsock_kind { VK_BOUND = 1, VK_LISTEN, VK_CONN };
-
-struct vsock {
-	struct loop_obj obj;
-	enum vsock_kind kind;
-	uint8_t state; /* enum nc_sock_state */
-	uint8_t family; /* the program's socket family, 4 or 6 */
-	bool readable, writable; /* edge-triggered readiness of fd */
-	bool rx_fin, tx_eof, prog_closed, dirty, ack_pending, in_failed;
-	int fd; /* the daemon's end */
-	int keep_fd; /* the program's end, kept while a connect is in progress */
-	int filler; /* bytes written through keep_fd to hold off POLLOUT */
-	int error; /* pending socket error (positive errno) */
-	int backlog, npending;
-	pid_t pid;
-	uint64_t id, ino;
-	uint32_t rst_slot, rst_gen; /* connections: the reset table slot */
-	uint64_t bytes_in, bytes_out;
-	struct tcp_pcb *pcb;
-	struct pbuf *rx; /* received, not yet written to fd */
-	uint32_t rx_off;
-	uint8_t *tx_left; /* read from fd but refused by tcp_write (rare) */
-	uint32_t tx_left_len;
-	struct nc_addr local, peer;
-	struct nc_opts opts;
-	struct vsock *id_next, *ino_next, *list_prev, *list_next;
-	struct vsock *pend_head, *pend_tail,
-	    *pend_next; /* listener: accepted, not yet handed over */
-	struct vsock *parent; /* pending connection: its listener */
-	struct vsock *dirty_next, *dead_next, *failed_next;
-};
-
 static struct vsock *by_id[VSOCK_HASH], *by_ino[VSOCK_HASH];
 static struct vsock *all_head, *all_tail; /* in id order, for status listings */
 static struct vsock *dirty_head, *dead_head, *failed_head;
 static uint64_t next_id = 1;
 static uint64_t nsocks;
 static int nfailed;
-static uint8_t iobuf[VSOCK_IO_MAX];
+uint8_t vsock_iobuf[VSOCK_IO_MAX];
 
 static void vsock_close_conn(struct vsock *vs, bool reset);
 
@@ -85,7 +53,7 @@ static unsigned vsock_hash(uint64_t k)
 	return (unsigned)(k & (VSOCK_HASH - 1));
 }
 
-static struct vsock *vsock_new(enum vsock_kind kind, uint8_t family, pid_t pid)
+struct vsock *vsock_new(enum vsock_kind kind, uint8_t family, pid_t pid)
 {
 	struct vsock *vs = calloc(1, sizeof(*vs));
 	unsigned h;
@@ -112,7 +80,7 @@ static struct vsock *vsock_new(enum vsock_kind kind, uint8_t family, pid_t pid)
 	return vs;
 }
 
-static struct vsock *vsock_find(uint64_t id)
+struct vsock *vsock_find(uint64_t id)
 {
 	for (struct vsock *vs = by_id[vsock_hash(id)]; vs; vs = vs->id_next)
 		if (vs->id == id && !vs->obj.dead)
@@ -159,13 +127,14 @@ static void vsock_unlink_failed(struct vsock *vs)
 }
 
 /* Mark dead: out of every table now, memory freed at the end of the loop iteration. */
-static void vsock_kill(struct vsock *vs)
+void vsock_kill(struct vsock *vs)
 {
 	struct vsock **pp;
 
 	if (vs->obj.dead)
 		return;
 	vs->obj.dead = 1;
+	vudp_release(vs);
 	if (vs->fd >= 0) {
 		loop_del(vs->fd);
 		close(vs->fd);
@@ -232,7 +201,7 @@ static void vsock_mark_dirty(struct vsock *vs)
 
 /* ---- helpers ---- */
 
-static int vsock_lwip_err(err_t e)
+int vsock_lwip_err(err_t e)
 {
 	switch (e) {
 	case ERR_OK:
@@ -267,7 +236,7 @@ static int vsock_lwip_err(err_t e)
 	}
 }
 
-static void vsock_to_ip(const struct nc_addr *a, ip_addr_t *ip)
+void vsock_to_ip(const struct nc_addr *a, ip_addr_t *ip)
 {
 	memset(ip, 0, sizeof(*ip));
 	if (a->family == 4) {
@@ -279,7 +248,7 @@ static void vsock_to_ip(const struct nc_addr *a, ip_addr_t *ip)
 	}
 }
 
-static void vsock_from_ip(struct nc_addr *a, const ip_addr_t *ip, u16_t port)
+void vsock_from_ip(struct nc_addr *a, const ip_addr_t *ip, u16_t port)
 {
 	memset(a, 0, sizeof(*a));
 	a->port = port;
@@ -321,7 +290,7 @@ static void vsock_apply_opts(struct vsock *vs)
 }
 
 /* A socketpair, daemon end non-blocking; the program end's inode recorded. */
-static int vsock_pair(struct vsock *vs, int type, int *prog_fd)
+int vsock_pair(struct vsock *vs, int type, int *prog_fd)
 {
 	int sv[2];
 	struct stat st;
@@ -341,7 +310,7 @@ static int vsock_pair(struct vsock *vs, int type, int *prog_fd)
 	return 0;
 }
 
-static void vsock_fill_reply(const struct vsock *vs, struct nc_sock_reply *r)
+void vsock_fill_reply(const struct vsock *vs, struct nc_sock_reply *r)
 {
 	r->sockid = vs->id;
 	r->ino = vs->ino;
@@ -349,7 +318,7 @@ static void vsock_fill_reply(const struct vsock *vs, struct nc_sock_reply *r)
 	r->peer = vs->peer;
 	r->state = vs->state;
 	r->family = vs->family;
-	r->proto = 6;
+	r->proto = vs->kind == VK_UDP ? NC_PROTO_UDP : NC_PROTO_TCP;
 	r->opts = vs->opts;
 	r->rst_slot = vs->rst_slot;
 	r->rst_gen = vs->rst_gen;
@@ -582,11 +551,11 @@ static void vsock_pump_tx(struct vsock *vs)
 			   : 0;
 		if (room > segs * tcp_mss(vs->pcb))
 			room = segs * tcp_mss(vs->pcb);
-		if (room > sizeof(iobuf))
-			room = sizeof(iobuf);
+		if (room > sizeof(vsock_iobuf))
+			room = sizeof(vsock_iobuf);
 		if (room == 0)
 			return; /* vsock_on_sent resumes */
-		n = read(vs->fd, iobuf, room);
+		n = read(vs->fd, vsock_iobuf, room);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -608,14 +577,14 @@ static void vsock_pump_tx(struct vsock *vs)
 			}
 			return;
 		}
-		e = tcp_write(vs->pcb, iobuf, (u16_t)n, TCP_WRITE_FLAG_COPY);
+		e = tcp_write(vs->pcb, vsock_iobuf, (u16_t)n, TCP_WRITE_FLAG_COPY);
 		if (e != ERR_OK) {
 			vs->tx_left = malloc((size_t)n);
 			if (!vs->tx_left) {
 				vsock_close_conn(vs, true);
 				return;
 			}
-			memcpy(vs->tx_left, iobuf, (size_t)n);
+			memcpy(vs->tx_left, vsock_iobuf, (size_t)n);
 			vs->tx_left_len = (uint32_t)n;
 			return;
 		}
@@ -687,8 +656,8 @@ static err_t vsock_on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 	/* Take the filler back: the program could write nothing while it was there. */
 	setsockopt(vs->keep_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	while (left > 0) {
-		ssize_t n =
-		    read(vs->fd, iobuf, left < (int)sizeof(iobuf) ? left : (int)sizeof(iobuf));
+		ssize_t n = read(vs->fd, vsock_iobuf,
+				 left < (int)sizeof(vsock_iobuf) ? left : (int)sizeof(vsock_iobuf));
 
 		if (n <= 0) {
 			if (n < 0 && errno == EINTR)
@@ -801,7 +770,7 @@ static void vsock_pending_push(struct vsock *l)
 
 /* ---- rpc handlers ---- */
 
-static int vsock_check_family(const struct nc_sock_req *req, const struct nc_addr *a)
+int vsock_check_family(const struct nc_sock_req *req, const struct nc_addr *a)
 {
 	if (req->family != 4 && req->family != 6)
 		return -EAFNOSUPPORT;
@@ -814,7 +783,7 @@ static int vsock_check_family(const struct nc_sock_req *req, const struct nc_add
 	return 0;
 }
 
-static u8_t vsock_iptype(const struct nc_sock_req *req, const struct nc_addr *a)
+u8_t vsock_iptype(const struct nc_sock_req *req, const struct nc_addr *a)
 {
 	if (a->family == 4)
 		return IPADDR_TYPE_V4;
@@ -867,7 +836,11 @@ static int vsock_new_bound(const struct nc_sock_req *req, const struct nc_addr *
 int vsock_bind(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply, int *fd_out)
 {
 	struct vsock *vs;
-	int r = vsock_new_bound(req, &req->addr, pid, &vs);
+	int r;
+
+	if (req->proto == NC_PROTO_UDP)
+		return vudp_bind(req, pid, reply, fd_out);
+	r = vsock_new_bound(req, &req->addr, pid, &vs);
 
 	if (r < 0)
 		return r;
@@ -886,7 +859,7 @@ int vsock_bind(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *r
 }
 
 /* Take over a bound socket for listen/connect: its placeholder pair is dropped. */
-static struct vsock *vsock_take_bound(uint64_t id, int *err)
+struct vsock *vsock_take_bound(uint64_t id, int *err)
 {
 	struct vsock *vs = vsock_find(id);
 
@@ -894,7 +867,7 @@ static struct vsock *vsock_take_bound(uint64_t id, int *err)
 		*err = -EBADF;
 		return NULL;
 	}
-	if (vs->kind != VK_BOUND) {
+	if (vs->kind != VK_BOUND && !(vs->kind == VK_UDP && !vs->udp_connected)) {
 		*err = vs->kind == VK_LISTEN ? -EINVAL : -EISCONN;
 		return NULL;
 	}
@@ -966,9 +939,9 @@ static int vsock_fill(struct vsock *vs, int prog_fd)
 
 	setsockopt(prog_fd, SOL_SOCKET, SO_SNDBUF, &one, sizeof(one));
 	fcntl(prog_fd, F_SETFL, fl | O_NONBLOCK);
-	memset(iobuf, 0, 256);
+	memset(vsock_iobuf, 0, 256);
 	while (vs->filler < VSOCK_FILLER_MAX) {
-		ssize_t n = write(prog_fd, iobuf, 256);
+		ssize_t n = write(prog_fd, vsock_iobuf, 256);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -988,6 +961,9 @@ int vsock_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply
 	ip_addr_t ip;
 	err_t e;
 	int r = vsock_check_family(req, &req->addr), prog_fd;
+
+	if (req->proto == NC_PROTO_UDP)
+		return vudp_connect(req, pid, reply, fd_out);
 
 	if (r < 0)
 		return r;
@@ -1063,6 +1039,11 @@ int vsock_setopt(const struct nc_opt_req *req)
 {
 	struct vsock *vs = vsock_find(req->sockid);
 
+	if (vs && vs->kind == VK_UDP) {
+		vs->opts = req->opts;
+		vudp_apply_opts(vs);
+		return 0;
+	}
 	if (!vs)
 		return -EBADF;
 	vs->opts = req->opts;
@@ -1105,6 +1086,9 @@ void vsock_event(struct loop_obj *obj, uint32_t events)
 	struct vsock *vs = (struct vsock *)obj;
 
 	switch (vs->kind) {
+	case VK_UDP:
+		vudp_event(vs, events);
+		return;
 	case VK_BOUND:
 		if (events & (EPOLLHUP | EPOLLRDHUP | EPOLLERR)) {
 			/* The program closed a bound, unused socket: free its port. */
@@ -1225,7 +1209,7 @@ int vsock_list(uint64_t after, struct nc_status_entry *out, int max)
 		out[n].peer = vs->peer;
 		out[n].pid = vs->pid;
 		out[n].state = vs->state;
-		out[n].proto = 6;
+		out[n].proto = vs->kind == VK_UDP ? NC_PROTO_UDP : NC_PROTO_TCP;
 		out[n].bytes_in = vs->bytes_in;
 		out[n].bytes_out = vs->bytes_out;
 		n++;

@@ -111,6 +111,11 @@ void fdtab_from_reply(struct fdent *e, const struct nc_sock_reply *r)
 	e->opts = r->opts;
 	e->rst_slot = r->rst_slot;
 	e->rst_gen = r->rst_gen;
+	e->proto = r->proto;
+	if (r->proto == NC_PROTO_UDP && r->state == NC_ST_BOUND)
+		e->flags |= FDF_UDP_HDR;
+	else
+		e->flags &= (uint8_t)~FDF_UDP_HDR;
 	switch (r->state) {
 	case NC_ST_BOUND:
 		e->state = FD_BOUND;

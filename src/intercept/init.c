@@ -30,6 +30,8 @@ void icpt_resolve(void)
 	R(sendmsg);
 	R(recvfrom);
 	R(recvmsg);
+	R(sendmmsg);
+	R(recvmmsg);
 	R(read);
 	R(readv);
 	R(recv);

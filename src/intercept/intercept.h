@@ -28,6 +28,8 @@ struct real_fns {
 	ssize_t (*sendmsg)(int, const struct msghdr *, int);
 	ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
 	ssize_t (*recvmsg)(int, struct msghdr *, int);
+	int (*sendmmsg)(int, struct mmsghdr *, unsigned int, int);
+	int (*recvmmsg)(int, struct mmsghdr *, unsigned int, int, struct timespec *);
 	ssize_t (*read)(int, void *, size_t);
 	ssize_t (*readv)(int, const struct iovec *, int);
 	ssize_t (*recv)(int, void *, size_t, int);
@@ -82,6 +84,7 @@ enum fd_state {
 enum fd_flag {
 	FDF_ISCONN = 1 << 0, /* connect() has reported success (later calls: EISCONN) */
 	FDF_RST_SEEN = 1 << 1, /* ECONNRESET has been reported once */
+	FDF_UDP_HDR = 1 << 2, /* unconnected virtual UDP: datagrams travel behind nc_dgram_hdr */
 };
 
 struct fdent {
@@ -91,6 +94,7 @@ struct fdent {
 	uint8_t family; /* 4 or 6 */
 	uint8_t nepoll;
 	uint8_t flags; /* enum fd_flag */
+	uint8_t proto; /* NC_PROTO_TCP or NC_PROTO_UDP */
 	int error; /* pending SO_ERROR */
 	uint32_t rst_slot, rst_gen; /* the connection's place in the daemon's reset table */
 	struct nc_opts opts;
@@ -126,5 +130,25 @@ bool fdtab_is_virtual(const struct fdent *e);
 void recv_map_reset(int fd);
 /* Has the connection on e been reset, and not yet reported? Marks it reported if so. */
 bool recv_take_reset(struct fdent *e);
+
+/* ---- routing (sockets.c) ---- */
+
+/* Does a go through the daemon? 1 yes, 0 no (host), -errno if the routes are unknown. */
+int icpt_virtual_addr(const struct nc_addr *a, bool for_bind);
+
+/* ---- UDP (udp.c) ---- */
+
+/* sendmsg/recvmsg on an unconnected virtual UDP socket (FDF_UDP_HDR): the header goes in
+ * front of the program's iovecs. Return as the real calls do. */
+ssize_t udp_sendmsg(int fd, struct fdent *e, const struct msghdr *msg, int flags);
+ssize_t udp_recvmsg(int fd, struct fdent *e, struct msghdr *msg, int flags);
+/* An undecided UDP socket sending to a: turns virtual (bound to the wildcard) if a is virtual.
+ * Returns 1 if it is now virtual, 0 if it stays on the host, -errno. */
+int udp_decide_send(int fd, struct fdent *e, const struct sockaddr *sa, socklen_t len);
+/* Is this entry an unconnected virtual UDP socket? (no syscall) */
+static inline bool udp_hdr_mode(const struct fdent *e)
+{
+	return e && (e->flags & FDF_UDP_HDR) && e->state == FD_BOUND;
+}
 
 #endif

@@ -70,37 +70,97 @@ ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags);
 ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags, struct sockaddr *sa,
 		       socklen_t *len);
 
+/* An unconnected virtual UDP socket? (its entry is checked against the file only then) */
+static struct fdent *recv_udp_entry(int fd)
+{
+	struct fdent *e = fdtab_peek(fd);
+
+	if (!udp_hdr_mode(e))
+		return NULL;
+	e = fdtab_get(fd);
+	return udp_hdr_mode(e) ? e : NULL;
+}
+
+/* read/recv/recvfrom on such a socket: one datagram, its header stripped. */
+static ssize_t recv_udp(int fd, struct fdent *e, void *buf, size_t n, int flags,
+			struct sockaddr *sa, socklen_t *len)
+{
+	struct iovec iov = {.iov_base = buf, .iov_len = n};
+	struct msghdr m = {
+	    .msg_name = sa, .msg_namelen = len ? *len : 0, .msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t r = udp_recvmsg(fd, e, &m, flags);
+
+	if (r >= 0 && sa && len)
+		*len = m.msg_namelen;
+	return r;
+}
+
 NC_EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
-	ssize_t r = REAL(read)(fd, buf, n);
+	struct fdent *u = recv_udp_entry(fd);
+	ssize_t r;
+
+	if (u)
+		return recv_udp(fd, u, buf, n, 0, NULL, NULL);
+	r = REAL(read)(fd, buf, n);
 
 	return r == 0 ? recv_eof(fd, n) : r;
 }
 
 NC_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
 {
-	ssize_t r = REAL(__read_chk)(fd, buf, n, buflen);
+	struct fdent *u = recv_udp_entry(fd);
+	ssize_t r;
+
+	if (u) {
+		if (n > buflen)
+			__chk_fail();
+		return recv_udp(fd, u, buf, n, 0, NULL, NULL);
+	}
+	r = REAL(__read_chk)(fd, buf, n, buflen);
 
 	return r == 0 ? recv_eof(fd, n) : r;
 }
 
 NC_EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
 {
-	ssize_t r = REAL(readv)(fd, iov, cnt);
+	struct fdent *u = recv_udp_entry(fd);
+	ssize_t r;
+
+	if (u) {
+		struct msghdr m = {.msg_iov = (struct iovec *)iov,
+				   .msg_iovlen = cnt > 0 ? (size_t)cnt : 0};
+
+		return udp_recvmsg(fd, u, &m, 0);
+	}
+	r = REAL(readv)(fd, iov, cnt);
 
 	return r == 0 ? recv_eof(fd, cnt > 0 ? recv_iov_len(iov, (size_t)cnt) : 0) : r;
 }
 
 NC_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
-	ssize_t r = REAL(recv)(fd, buf, n, flags);
+	struct fdent *u = recv_udp_entry(fd);
+	ssize_t r;
+
+	if (u)
+		return recv_udp(fd, u, buf, n, flags, NULL, NULL);
+	r = REAL(recv)(fd, buf, n, flags);
 
 	return r == 0 ? recv_eof(fd, n) : r;
 }
 
 NC_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags)
 {
-	ssize_t r = REAL(__recv_chk)(fd, buf, n, buflen, flags);
+	struct fdent *u = recv_udp_entry(fd);
+	ssize_t r;
+
+	if (u) {
+		if (n > buflen)
+			__chk_fail();
+		return recv_udp(fd, u, buf, n, flags, NULL, NULL);
+	}
+	r = REAL(__recv_chk)(fd, buf, n, buflen, flags);
 
 	return r == 0 ? recv_eof(fd, n) : r;
 }
@@ -109,9 +169,12 @@ NC_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int fla
 NC_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *sa,
 			   socklen_t *len)
 {
+	struct fdent *u = recv_udp_entry(fd);
 	ssize_t r;
 	int saved;
 
+	if (u)
+		return recv_udp(fd, u, buf, n, flags, sa, len);
 	if (!sa || !len || !cfg.active || !fdtab_resolve(fd)) {
 		r = REAL(recvfrom)(fd, buf, n, flags, sa, len);
 		return r == 0 ? recv_eof(fd, n) : r;
@@ -134,9 +197,12 @@ NC_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int
 
 NC_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
+	struct fdent *u = msg ? recv_udp_entry(fd) : NULL;
 	ssize_t r;
 	int saved;
 
+	if (u)
+		return udp_recvmsg(fd, u, msg, flags);
 	if (!msg || !msg->msg_name || !cfg.active || !fdtab_resolve(fd)) {
 		r = REAL(recvmsg)(fd, msg, flags);
 	} else {

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "common/addr.h"
@@ -18,14 +19,20 @@
 		return -1;                                                                         \
 	} while (0)
 
-static bool icpt_is_tcp(int domain, int type, int protocol)
+/* The protocol a socket() call asks for, if it is one we carry: TCP or UDP over IP. */
+static int icpt_proto(int domain, int type, int protocol)
 {
-	return (domain == AF_INET || domain == AF_INET6) && (type & 0xf) == SOCK_STREAM &&
-	       (protocol == 0 || protocol == IPPROTO_TCP);
+	if (domain != AF_INET && domain != AF_INET6)
+		return 0;
+	if ((type & 0xf) == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP))
+		return NC_PROTO_TCP;
+	if ((type & 0xf) == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
+		return NC_PROTO_UDP;
+	return 0;
 }
 
 /* Does a go through the daemon? Loopback never does; wildcards do unless --listen-host. */
-static int icpt_is_virtual_addr(const struct nc_addr *a, bool for_bind)
+int icpt_virtual_addr(const struct nc_addr *a, bool for_bind)
 {
 	const struct nc_route *routes;
 	int n;
@@ -49,20 +56,23 @@ static void icpt_req(struct nc_sock_req *req, int type, const struct fdent *e)
 	req->h.type = (uint8_t)type;
 	req->sockid = e->sockid;
 	req->family = e->family;
-	req->proto = 6;
+	req->proto = e->proto ? e->proto : NC_PROTO_TCP;
 	req->opts = e->opts;
 }
 
 NC_EXPORT int socket(int domain, int type, int protocol)
 {
 	int fd = REAL(socket)(domain, type, protocol), saved = errno;
+	int proto = icpt_proto(domain, type, protocol);
 	struct fdent *e;
 
-	if (fd < 0 || !cfg.active || !icpt_is_tcp(domain, type, protocol))
+	if (fd < 0 || !cfg.active || !proto)
 		return fd;
 	e = fdtab_new(fd, FD_UNDECIDED);
-	if (e)
+	if (e) {
 		e->family = domain == AF_INET ? 4 : 6;
+		e->proto = (uint8_t)proto;
+	}
 	errno = saved;
 	return fd;
 }
@@ -87,7 +97,7 @@ NC_EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 	r = addr_from_sockaddr(&a, sa, len);
 	if (r < 0)
 		RET_ERR(-r);
-	r = icpt_is_virtual_addr(&a, true);
+	r = icpt_virtual_addr(&a, true);
 	if (r == 0) {
 		if (cfg.isolate && !addr_is_any(&a))
 			RET_ERR(EADDRNOTAVAIL);
@@ -122,6 +132,11 @@ NC_EXPORT int listen(int fd, int backlog)
 		if (!e || e->state != FD_UNDECIDED || cfg.listen_host)
 			return REAL(listen)(fd, backlog);
 		/* listen() without bind() picks a port on the wildcard: ours, in a container. */
+	}
+	if (e->proto == NC_PROTO_UDP) {
+		if (e->state == FD_UNDECIDED)
+			return REAL(listen)(fd, backlog);
+		RET_ERR(EOPNOTSUPP);
 	}
 	if (e->state == FD_LISTEN)
 		return 0; /* again, as nginx does: the backlog stays */
@@ -206,7 +221,14 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 		if (!e || e->state != FD_UNDECIDED)
 			return REAL(connect)(fd, sa, len);
 	}
-	switch (e->state) {
+	if (e->proto == NC_PROTO_UDP && e->state == FD_CONNECTED) {
+		/* UDP may connect again, elsewhere: a fresh virtual socket (AF_UNSPEC: kept). */
+		if (sa && len >= sizeof(sa_family_t) && sa->sa_family == AF_UNSPEC)
+			return 0;
+		e->sockid = 0;
+		e->state = FD_UNDECIDED;
+	}
+	switch (e->proto == NC_PROTO_UDP ? FD_NONE : e->state) {
 	case FD_CONNECTING:
 		if (icpt_refresh(e) < 0)
 			RET_ERR(EALREADY);
@@ -243,7 +265,7 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	if (r < 0)
 		RET_ERR(-r);
 	if (e->state == FD_UNDECIDED) {
-		r = icpt_is_virtual_addr(&a, false);
+		r = icpt_virtual_addr(&a, false);
 		if (r == 0) {
 			if (cfg.isolate)
 				RET_ERR(ENETUNREACH);
@@ -273,6 +295,8 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 		RET_ERR(-r);
 	fdtab_from_reply(e, &rep);
 	e->opts.flags &= ~(uint32_t)NC_OPT_NONBLOCK;
+	if (e->proto == NC_PROTO_UDP)
+		return 0; /* no handshake */
 	if (fl >= 0 && (fl & O_NONBLOCK))
 		RET_ERR(EINPROGRESS);
 	r = icpt_connect_wait(fd, e);
@@ -401,10 +425,73 @@ NC_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 	return r;
 }
 
+int udp_decide_send(int fd, struct fdent *e, const struct sockaddr *sa, socklen_t len)
+{
+	struct nc_sock_req req;
+	struct nc_sock_reply rep;
+	struct nc_addr a;
+	int r, newfd;
+
+	if (addr_from_sockaddr(&a, sa, len) < 0)
+		return 0; /* the kernel will say what is wrong */
+	r = icpt_virtual_addr(&a, false);
+	if (r <= 0) {
+		if (r == 0 && cfg.isolate)
+			return -ENETUNREACH;
+		if (r == 0)
+			e->state = FD_HOST;
+		return r < 0 ? -ENETUNREACH : 0;
+	}
+	/* The first datagram binds the socket, as the kernel does: to the wildcard, port 0. */
+	icpt_req(&req, NC_BIND, e);
+	req.addr.family = e->family;
+	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	if (r < 0)
+		return r == -ENOTCONN ? -ENETUNREACH : r;
+	r = fdtab_replace(fd, e, newfd);
+	if (r < 0)
+		return r;
+	fdtab_from_reply(e, &rep);
+	return 1;
+}
+
+/* The UDP cases of sendto/sendmsg; returns 1 if handled (result in *out). */
+static int icpt_udp_send(int fd, const struct msghdr *msg, int flags, ssize_t *out)
+{
+	struct fdent *e = fdtab_peek(fd);
+
+	if (!e || e->proto != NC_PROTO_UDP || !cfg.active)
+		return 0;
+	e = fdtab_get(fd);
+	if (!e)
+		return 0;
+	if (e->state == FD_UNDECIDED && msg->msg_name) {
+		int r = udp_decide_send(fd, e, msg->msg_name, msg->msg_namelen);
+
+		if (r < 0) {
+			errno = -r;
+			*out = -1;
+			return 1;
+		}
+	}
+	if (udp_hdr_mode(e)) {
+		*out = udp_sendmsg(fd, e, msg, flags);
+		return 1;
+	}
+	return 0;
+}
+
 /* Connected TCP ignores a destination address; the unix socket underneath would refuse it. */
 NC_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *sa,
 			 socklen_t len)
 {
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = n};
+	struct msghdr m = {
+	    .msg_name = (void *)sa, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t r;
+
+	if (icpt_udp_send(fd, &m, flags, &r))
+		return r;
 	if (sa && cfg.active && fdtab_resolve(fd))
 		return REAL(sendto)(fd, buf, n, flags, NULL, 0);
 	return REAL(sendto)(fd, buf, n, flags, sa, len);
@@ -412,6 +499,10 @@ NC_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const str
 
 NC_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
+	ssize_t r;
+
+	if (msg && icpt_udp_send(fd, msg, flags, &r))
+		return r;
 	if (msg && msg->msg_name && cfg.active && fdtab_resolve(fd)) {
 		struct msghdr m = *msg;
 

@@ -64,6 +64,9 @@ static int sockopt_record(struct nc_opts *o, int level, int name, const void *va
 		case SO_REUSEPORT:
 			sockopt_flag(o, NC_OPT_REUSEPORT, v);
 			return 0;
+		case SO_BROADCAST:
+			sockopt_flag(o, NC_OPT_BROADCAST, v);
+			return 1;
 		case SO_KEEPALIVE:
 			sockopt_flag(o, NC_OPT_KEEPALIVE, v);
 			return 1;
@@ -197,11 +200,13 @@ NC_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	if (level == SOL_SOCKET) {
 		switch (name) {
 		case SO_TYPE:
-			return sockopt_put_int(val, len, SOCK_STREAM);
+			return sockopt_put_int(val, len,
+					       e->proto == NC_PROTO_UDP ? SOCK_DGRAM : SOCK_STREAM);
 		case SO_DOMAIN:
 			return sockopt_put_int(val, len, e->family == 4 ? AF_INET : AF_INET6);
 		case SO_PROTOCOL:
-			return sockopt_put_int(val, len, IPPROTO_TCP);
+			return sockopt_put_int(
+			    val, len, e->proto == NC_PROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP);
 		case SO_ACCEPTCONN:
 			return sockopt_put_int(val, len, e->state == FD_LISTEN);
 		case SO_ERROR: {
@@ -236,6 +241,8 @@ NC_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 			return sockopt_put_int(val, len, !!(o->flags & NC_OPT_REUSEADDR));
 		case SO_REUSEPORT:
 			return sockopt_put_int(val, len, !!(o->flags & NC_OPT_REUSEPORT));
+		case SO_BROADCAST:
+			return sockopt_put_int(val, len, !!(o->flags & NC_OPT_BROADCAST));
 		case SO_KEEPALIVE:
 			return sockopt_put_int(val, len, !!(o->flags & NC_OPT_KEEPALIVE));
 		case SO_RCVBUF:

@@ -25,7 +25,7 @@ BIG_SHA=$(sha256sum <"$W/big.bin" | cut -d' ' -f1)
 have() { command -v "$1" >/dev/null 2>&1; }
 skip() { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $*"; }
 # listed PORT: `netcon status` shows a virtual listener on VIP:PORT
-listed() { "$NETCON" status --home "$H" | grep -q "^[0-9]* *$VIP:$1 .*LISTEN"; }
+listed() { "$NETCON" status --home "$H" | grep -q "^[0-9]* *tcp *$VIP:$1 .*LISTEN"; }
 # serve NAME CMD...: start a server through netcon in the background, log in $W/NAME.log
 # (netcon run execs the program, so $! is the server's pid; a backgrounded shell function would
 # be a subshell whose death leaves the server running.)

@@ -1,0 +1,77 @@
+/* Virtual sockets, private to the daemon's socket modules (vsock.c TCP, vudp.c UDP). */
+#ifndef NETCON_VSOCK_INT_H
+#define NETCON_VSOCK_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lwip/ip_addr.h"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+
+#include "daemon/loop.h"
+#include "netcon/rpc.h"
+
+enum vsock_kind { VK_BOUND = 1, VK_LISTEN, VK_CONN, VK_UDP };
+
+struct vsock {
+	struct loop_obj obj;
+	enum vsock_kind kind;
+	uint8_t state; /* enum nc_sock_state */
+	uint8_t family; /* the program's socket family, 4 or 6 */
+	bool readable, writable; /* edge-triggered readiness of fd */
+	bool rx_fin, tx_eof, prog_closed, dirty, ack_pending, in_failed;
+	int fd; /* the daemon's end */
+	int keep_fd; /* the program's end, kept while a connect is in progress */
+	int filler; /* bytes written through keep_fd to hold off POLLOUT */
+	int error; /* pending socket error (positive errno) */
+	int backlog, npending;
+	pid_t pid;
+	uint64_t id, ino;
+	uint32_t rst_slot, rst_gen; /* connections: the reset table slot */
+	uint64_t bytes_in, bytes_out;
+	struct tcp_pcb *pcb;
+	struct udp_pcb *upcb; /* VK_UDP */
+	bool udp_connected;
+	struct pbuf *rx; /* received, not yet written to fd */
+	uint32_t rx_off;
+	uint8_t *tx_left; /* read from fd but refused by tcp_write (rare) */
+	uint32_t tx_left_len;
+	struct nc_addr local, peer;
+	struct nc_opts opts;
+	struct vsock *id_next, *ino_next, *list_prev, *list_next;
+	struct vsock *pend_head, *pend_tail,
+	    *pend_next; /* listener: accepted, not yet handed over */
+	struct vsock *parent; /* pending connection: its listener */
+	struct vsock *dirty_next, *dead_next, *failed_next;
+};
+
+/* A scratch buffer for one read or write; the daemon has one thread. */
+#define VSOCK_IO_MAX (64 * 1024)
+extern uint8_t vsock_iobuf[VSOCK_IO_MAX];
+
+struct vsock *vsock_new(enum vsock_kind kind, uint8_t family, pid_t pid);
+struct vsock *vsock_find(uint64_t id);
+/* Out of every table now, freed at the end of the loop iteration. */
+void vsock_kill(struct vsock *vs);
+/* A socketpair of type; the daemon's end in vs->fd (non-blocking), the program's in *prog_fd. */
+int vsock_pair(struct vsock *vs, int type, int *prog_fd);
+void vsock_fill_reply(const struct vsock *vs, struct nc_sock_reply *r);
+void vsock_to_ip(const struct nc_addr *a, ip_addr_t *ip);
+void vsock_from_ip(struct nc_addr *a, const ip_addr_t *ip, u16_t port);
+int vsock_lwip_err(err_t e);
+int vsock_check_family(const struct nc_sock_req *req, const struct nc_addr *a);
+u8_t vsock_iptype(const struct nc_sock_req *req, const struct nc_addr *a);
+/* A bound socket taken over by listen/connect: its old pair is closed. */
+struct vsock *vsock_take_bound(uint64_t id, int *err);
+
+/* vudp.c */
+int vudp_bind(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply, int *fd_out);
+int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply,
+		 int *fd_out);
+void vudp_apply_opts(struct vsock *vs);
+void vudp_event(struct vsock *vs, uint32_t events);
+void vudp_release(struct vsock *vs);
+
+#endif

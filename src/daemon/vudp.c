@@ -1,0 +1,304 @@
+/* Virtual UDP sockets: an lwIP udp_pcb tied to the program's SOCK_SEQPACKET socketpair end. */
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "lwip/ip.h"
+#include "lwip/pbuf.h"
+#include "lwip/udp.h"
+
+#include "common/addr.h"
+#include "common/log.h"
+#include "daemon/stack.h"
+#include "daemon/vsock_int.h"
+
+/* Datagrams the program may have queued toward the network per wakeup, so one busy socket does
+ * not starve the loop. */
+#define VUDP_BATCH 64
+/* Room for a burst of datagrams in each direction of the pair. */
+#define VUDP_SOCKBUF (1024 * 1024)
+
+void vudp_apply_opts(struct vsock *vs)
+{
+	if (!vs->upcb)
+		return;
+	if (vs->opts.flags & NC_OPT_REUSEADDR)
+		ip_set_option(vs->upcb, SOF_REUSEADDR);
+	else
+		ip_reset_option(vs->upcb, SOF_REUSEADDR);
+	if (vs->opts.flags & NC_OPT_BROADCAST)
+		ip_set_option(vs->upcb, SOF_BROADCAST);
+	else
+		ip_reset_option(vs->upcb, SOF_BROADCAST);
+}
+
+void vudp_release(struct vsock *vs)
+{
+	if (vs->upcb) {
+		udp_recv(vs->upcb, NULL, NULL);
+		udp_remove(vs->upcb);
+		vs->upcb = NULL;
+	}
+}
+
+/* A datagram from the network: to the program, behind a header unless connected. Dropped when
+ * the program's queue is full, as UDP does. */
+static void vudp_on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
+			 u16_t port)
+{
+	struct vsock *vs = arg;
+	struct nc_dgram_hdr h;
+	struct iovec iov[33];
+	int n = 0;
+
+	if (!vs || vs->obj.dead || vs->fd < 0) {
+		pbuf_free(p);
+		return;
+	}
+	if (!vs->udp_connected) {
+		memset(&h, 0, sizeof(h));
+		h.magic = NC_DGRAM_MAGIC;
+		vsock_from_ip(&h.addr, addr, port);
+		iov[n].iov_base = &h;
+		iov[n++].iov_len = sizeof(h);
+	}
+	for (struct pbuf *q = p; q && n < 33; q = q->next) {
+		iov[n].iov_base = q->payload;
+		iov[n++].iov_len = q->len;
+	}
+	{
+		struct msghdr m = {.msg_iov = iov, .msg_iovlen = (size_t)n};
+
+		if (sendmsg(vs->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+			vs->bytes_in += p->tot_len;
+	}
+	pbuf_free(p);
+}
+
+/* Datagrams from the program: to the network. */
+static void vudp_pump(struct vsock *vs)
+{
+	for (int i = 0; i < VUDP_BATCH && vs->upcb && vs->fd >= 0; i++) {
+		struct nc_dgram_hdr h;
+		struct iovec iov[2];
+		struct msghdr m = {.msg_iov = iov};
+		struct pbuf *p;
+		ip_addr_t ip;
+		ssize_t n;
+		size_t len;
+		err_t e;
+
+		if (vs->udp_connected) {
+			iov[0].iov_base = vsock_iobuf;
+			iov[0].iov_len = sizeof(vsock_iobuf);
+			m.msg_iovlen = 1;
+		} else {
+			iov[0].iov_base = &h;
+			iov[0].iov_len = sizeof(h);
+			iov[1].iov_base = vsock_iobuf;
+			iov[1].iov_len = sizeof(vsock_iobuf);
+			m.msg_iovlen = 2;
+		}
+		n = recvmsg(vs->fd, &m, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			vs->readable = false;
+			return;
+		}
+		if (!vs->udp_connected) {
+			if ((size_t)n < sizeof(h) || h.magic != NC_DGRAM_MAGIC ||
+			    (h.addr.family != 4 && h.addr.family != 6)) {
+				log_info("udp socket %llu: datagram without a valid header dropped",
+					 (unsigned long long)vs->id);
+				continue;
+			}
+			len = (size_t)n - sizeof(h);
+		} else {
+			len = (size_t)n;
+		}
+		if ((m.msg_flags & MSG_TRUNC) || len > NC_DGRAM_MAX)
+			continue;
+		p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
+		if (!p)
+			continue;
+		memcpy(p->payload, vsock_iobuf, len);
+		if (vs->udp_connected) {
+			e = udp_send(vs->upcb, p);
+		} else {
+			vsock_to_ip(&h.addr, &ip);
+			e = udp_sendto(vs->upcb, p, &ip, h.addr.port);
+		}
+		pbuf_free(p);
+		if (e == ERR_OK)
+			vs->bytes_out += len;
+		else
+			log_debug("udp socket %llu: send: lwIP error %d",
+				  (unsigned long long)vs->id, e);
+	}
+}
+
+void vudp_event(struct vsock *vs, uint32_t events)
+{
+	if (events & (EPOLLHUP | EPOLLERR)) {
+		vudp_release(vs);
+		vsock_kill(vs);
+		return;
+	}
+	if (events & EPOLLIN)
+		vs->readable = true;
+	if (vs->readable)
+		vudp_pump(vs);
+	/* Edge-triggered: what is left is read on the next loop iteration. */
+	if (vs->readable && !vs->obj.dead)
+		loop_mod(vs->fd, EPOLLIN | EPOLLRDHUP | EPOLLET, &vs->obj);
+}
+
+static int vudp_pair(struct vsock *vs, int *fd_out)
+{
+	/* SEQPACKET, not DGRAM: records keep datagram boundaries, and unlike a unix datagram
+	 * pair, the program's close reaches us as a hang-up, which frees the port. */
+	int size = VUDP_SOCKBUF, r = vsock_pair(vs, SOCK_SEQPACKET, fd_out);
+
+	if (r < 0)
+		return r;
+	setsockopt(vs->fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(vs->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	setsockopt(*fd_out, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(*fd_out, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	r = loop_add(vs->fd, EPOLLIN | EPOLLRDHUP | EPOLLET, &vs->obj);
+	if (r < 0) {
+		close(*fd_out);
+		*fd_out = -1;
+	}
+	return r;
+}
+
+/* A udp_pcb bound to a (port 0: an ephemeral one). */
+static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a, pid_t pid,
+			  struct vsock **out)
+{
+	struct vsock *vs;
+	ip_addr_t ip;
+	err_t e;
+	int r = vsock_check_family(req, a);
+
+	if (r < 0)
+		return r;
+	if (!addr_is_any(a) && !stack_is_local(a))
+		return -EADDRNOTAVAIL;
+	vs = vsock_new(VK_UDP, req->family, pid);
+	if (!vs)
+		return -ENOMEM;
+	vs->opts = req->opts;
+	vs->upcb = udp_new_ip_type(vsock_iptype(req, a));
+	if (!vs->upcb) {
+		vsock_kill(vs);
+		return -ENOMEM;
+	}
+	vudp_apply_opts(vs);
+	if (vsock_iptype(req, a) == IPADDR_TYPE_ANY)
+		ip = *IP_ANY_TYPE;
+	else
+		vsock_to_ip(a, &ip);
+	e = udp_bind(vs->upcb, &ip, a->port);
+	if (e != ERR_OK) {
+		vudp_release(vs);
+		vsock_kill(vs);
+		return vsock_lwip_err(e);
+	}
+	udp_recv(vs->upcb, vudp_on_recv, vs);
+	vs->local = *a;
+	vs->local.port = vs->upcb->local_port;
+	vs->state = NC_ST_BOUND;
+	*out = vs;
+	return 0;
+}
+
+int vudp_bind(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply, int *fd_out)
+{
+	struct vsock *vs;
+	int r = vudp_new_bound(req, &req->addr, pid, &vs);
+
+	if (r < 0)
+		return r;
+	r = vudp_pair(vs, fd_out);
+	if (r < 0) {
+		vudp_release(vs);
+		vsock_kill(vs);
+		return r;
+	}
+	vsock_fill_reply(vs, reply);
+	return 0;
+}
+
+int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply, int *fd_out)
+{
+	struct vsock *vs;
+	struct netif *n;
+	ip_addr_t ip;
+	err_t e;
+	int r = vsock_check_family(req, &req->addr);
+
+	if (r < 0)
+		return r;
+	if (addr_is_any(&req->addr))
+		return -ENETUNREACH;
+	if (req->sockid) {
+		vs = vsock_take_bound(req->sockid, &r);
+		if (!vs)
+			return r;
+		if (vs->kind != VK_UDP)
+			return -EINVAL;
+	} else {
+		struct nc_addr any;
+
+		memset(&any, 0, sizeof(any));
+		any.family = req->addr.family == 4 && req->family == 4 ? 4 : req->family;
+		r = vudp_new_bound(req, &any, pid, &vs);
+		if (r < 0)
+			return r;
+	}
+	vs->opts = req->opts;
+	vudp_apply_opts(vs);
+	vsock_to_ip(&req->addr, &ip);
+	e = udp_connect(vs->upcb, &ip, req->addr.port);
+	if (e != ERR_OK) {
+		r = vsock_lwip_err(e);
+		goto fail;
+	}
+	/* The source address the route gives, as the kernel reports after connect. */
+	n = ip_route(&vs->upcb->local_ip, &ip);
+	if (!n) {
+		r = -ENETUNREACH;
+		goto fail;
+	}
+	if (addr_is_any(&vs->local)) {
+		if (req->addr.family == 4) {
+			ip_addr_t src;
+
+			ip_addr_copy_from_ip4(src, *netif_ip4_addr(n));
+			vsock_from_ip(&vs->local, &src, vs->upcb->local_port);
+		} else {
+			const ip_addr_t *src = ip6_select_source_address(n, ip_2_ip6(&ip));
+
+			if (src)
+				vsock_from_ip(&vs->local, src, vs->upcb->local_port);
+		}
+	}
+	vs->peer = req->addr;
+	vs->udp_connected = true;
+	vs->state = NC_ST_CONNECTED;
+	r = vudp_pair(vs, fd_out);
+	if (r < 0)
+		goto fail;
+	vsock_fill_reply(vs, reply);
+	return 0;
+fail:
+	vudp_release(vs);
+	vsock_kill(vs);
+	return r;
+}

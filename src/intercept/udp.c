@@ -1,0 +1,152 @@
+/* UDP data path of unconnected virtual sockets: a header in front of each datagram, by iovec. */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "common/addr.h"
+#include "intercept/intercept.h"
+
+/* Room for the program's iovecs behind our header. */
+#define UDP_IOV_MAX 64
+
+ssize_t udp_sendmsg(int fd, struct fdent *e, const struct msghdr *msg, int flags)
+{
+	struct iovec iov[UDP_IOV_MAX + 1];
+	struct nc_dgram_hdr h;
+	struct msghdr m;
+	ssize_t r;
+	int saved;
+
+	if (!msg->msg_name) {
+		errno = EDESTADDRREQ;
+		return -1;
+	}
+	if (msg->msg_iovlen > UDP_IOV_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	memset(&h, 0, sizeof(h));
+	h.magic = NC_DGRAM_MAGIC;
+	r = addr_from_sockaddr(&h.addr, msg->msg_name, msg->msg_namelen);
+	if (r < 0) {
+		errno = r == -EAFNOSUPPORT ? EAFNOSUPPORT : EINVAL;
+		return -1;
+	}
+	if (e->family == 4 && h.addr.family != 4) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	if (addr_is_any(&h.addr) || !icpt_virtual_addr(&h.addr, false)) {
+		/* A virtual socket reaches only the virtual network. */
+		errno = ENETUNREACH;
+		return -1;
+	}
+	iov[0].iov_base = &h;
+	iov[0].iov_len = sizeof(h);
+	memcpy(iov + 1, msg->msg_iov, msg->msg_iovlen * sizeof(struct iovec));
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = iov;
+	m.msg_iovlen = msg->msg_iovlen + 1;
+	r = REAL(sendmsg)(fd, &m, flags | MSG_NOSIGNAL);
+	saved = errno;
+	if (r >= (ssize_t)sizeof(h))
+		r -= (ssize_t)sizeof(h);
+	else if (r >= 0)
+		r = 0;
+	errno = saved;
+	return r;
+}
+
+ssize_t udp_recvmsg(int fd, struct fdent *e, struct msghdr *msg, int flags)
+{
+	struct iovec iov[UDP_IOV_MAX + 1];
+	struct nc_dgram_hdr h;
+	struct msghdr m;
+	ssize_t r;
+	int saved;
+
+	if (msg->msg_iovlen > UDP_IOV_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	for (;;) {
+		iov[0].iov_base = &h;
+		iov[0].iov_len = sizeof(h);
+		memcpy(iov + 1, msg->msg_iov, msg->msg_iovlen * sizeof(struct iovec));
+		memset(&m, 0, sizeof(m));
+		m.msg_iov = iov;
+		m.msg_iovlen = msg->msg_iovlen + 1;
+		r = REAL(recvmsg)(fd, &m, flags);
+		if (r < 0)
+			return r;
+		/* A record too short for a header is not a datagram of the daemon's: skip it
+		 * (with MSG_PEEK it would come back, so report nothing rather than loop). */
+		if ((size_t)r >= sizeof(h) && h.magic == NC_DGRAM_MAGIC)
+			break;
+		if (flags & MSG_PEEK) {
+			errno = EAGAIN;
+			return -1;
+		}
+	}
+	saved = errno;
+	msg->msg_flags = m.msg_flags;
+	msg->msg_controllen = 0;
+	if (msg->msg_name) {
+		socklen_t len = msg->msg_namelen;
+
+		addr_to_sockaddr(&h.addr, e->family == 4 ? AF_INET : AF_INET6, msg->msg_name, &len);
+		msg->msg_namelen = len;
+	}
+	errno = saved;
+	return r - (ssize_t)sizeof(h);
+}
+
+/* sendmmsg/recvmmsg: one datagram at a time through the calls above, so each gets its header;
+ * what is not an unconnected virtual UDP socket goes to the kernel in one call. */
+NC_EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
+{
+	struct fdent *e = cfg.active && v ? fdtab_peek(fd) : NULL;
+	unsigned int i;
+
+	/* Undecided sockets too: the first datagram may make the socket virtual. */
+	if (e && e->proto == NC_PROTO_UDP && (e->state == FD_UNDECIDED || udp_hdr_mode(e)))
+		e = fdtab_get(fd);
+	else
+		e = NULL;
+	if (!e)
+		return REAL(sendmmsg)(fd, v, n, flags);
+	for (i = 0; i < n; i++) {
+		ssize_t r = sendmsg(fd, &v[i].msg_hdr, flags);
+
+		if (r < 0)
+			return i ? (int)i : -1;
+		v[i].msg_len = (unsigned int)r;
+	}
+	return (int)i;
+}
+
+NC_EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags,
+		       struct timespec *timeout)
+{
+	unsigned int i;
+	struct fdent *e = cfg.active && v ? fdtab_peek(fd) : NULL;
+
+	if (udp_hdr_mode(e))
+		e = fdtab_get(fd);
+	if (!udp_hdr_mode(e))
+		return REAL(recvmmsg)(fd, v, n, flags, timeout);
+	for (i = 0; i < n; i++) {
+		/* MSG_WAITFORONE: block for the first only. */
+		int f = flags & ~MSG_WAITFORONE;
+		ssize_t r;
+
+		if (i && (flags & MSG_WAITFORONE))
+			f |= MSG_DONTWAIT;
+		r = udp_recvmsg(fd, e, &v[i].msg_hdr, f);
+		if (r < 0)
+			return i ? (int)i : -1;
+		v[i].msg_len = (unsigned int)r;
+	}
+	return (int)i;
+}

@@ -1,0 +1,44 @@
+#!/bin/sh
+# UDP through netcon on one node: unconnected and connected sockets, boundaries, MSG_TRUNC and
+# MSG_PEEK, non-blocking, sendmmsg/recvmmsg, IPv6, 10,000 datagrams echoed; split routing (a host
+# UDP service on 127.0.0.1 is reached through the kernel) and --isolate refusing it.
+. "$(dirname "$0")/lib.sh"
+BIN=$NETCON_BUILD/tests/integ/udp_api
+[ -x "$BIN" ] || skip_all "build the test helpers first (make tests)"
+H=$(tmpdir)
+W=$(tmpdir)
+start_daemon "$H" 10.79.0.1/24 fd79::1/64 || { echo "1..1"; not_ok "daemon starts"; exit 1; }
+PORT=$((20000 + $$ % 10000))
+"$BIN" host "$PORT" >"$W/host.out" &
+track $!
+for _ in $(seq 50); do grep -q ready "$W/host.out" 2>/dev/null && break; sleep 0.1; done
+# The program's own TAP lines, renumbered into ours.
+run_in "$H" "$BIN" "$PORT" >"$W/api.out" 2>"$W/api.err"
+rc=$?
+while IFS= read -r line; do
+	case "$line" in
+	"ok "*) ok "${line#ok * - }" ;;
+	"not ok "*) not_ok "${line#not ok * - }" ;;
+	"#"*) echo "$line" ;;
+	esac
+done <"$W/api.out"
+[ "$rc" = 0 ] && ok "udp_api exits 0" || { not_ok "udp_api exits 0 (rc $rc)"; sed 's/^/# /' "$W/api.err"; }
+n=$(grep -c '^ok ' "$W/api.out")
+[ "$n" -ge 36 ] && ok "all $n subtests ran" || not_ok "only $n subtests ran"
+
+# --isolate: UDP to the host is refused, not sent.
+"$NETCON" run --home "$H" --isolate -- "$BIN" isolated >"$W/iso.out" 2>&1
+grep -q '^ok 1' "$W/iso.out" && ok "--isolate refuses UDP to the host with ENETUNREACH" ||
+	{ not_ok "--isolate refuses UDP to the host"; sed 's/^/# /' "$W/iso.out"; }
+
+# netcon status lists UDP sockets as udp.
+run_in "$H" sh -c "exec python3 -c \"
+import socket,time,sys
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('10.79.0.1',0)); print('bound',flush=True); time.sleep(3)\"" >"$W/py.out" 2>&1 &
+track $!
+for _ in $(seq 50); do grep -q bound "$W/py.out" 2>/dev/null && break; sleep 0.1; done
+"$NETCON" status --home "$H" --json >"$W/status.json"
+grep -q '"proto":"udp","local":"10.79.0.1:' "$W/status.json" && ok "netcon status --json lists the UDP socket" ||
+	{ not_ok "netcon status lists the UDP socket"; sed 's/^/# /' "$W/status.json"; }
+kill -0 "$DAEMON_PID" && ok "the daemon is still running" || not_ok "the daemon is still running"
+done_testing

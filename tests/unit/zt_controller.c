@@ -1,0 +1,313 @@
+/* The controller role: configs for authorized members parse and carry a COM the controller signed
+ * that agrees with another member's; chunks verify; denied and not found; pool assignment without
+ * collisions; JSON records round trip; the lab controller's records load; the JSON reader refuses
+ * malformed text. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "tap.h"
+#include "zt/com.h"
+#include "zt/controller.h"
+#include "zt/netconf.h"
+#include "zt/packet.h"
+
+#define NWID 0x5f4e89e209000001ULL
+#define VEC "tests/data/zt/homes/root/controller.d-network"
+#define NOW 1795960000000LL
+
+static const char meta[] = "v=0000000000000007\nvend=0000000000000001\npv=000000000000000b\n"
+			   "majv=0000000000000001\nminv=0000000000000004\nrevv=0000000000000006\n"
+			   "revr=0000000000000001";
+
+static size_t slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		printf("Bail out! cannot open %s\n", path);
+		exit(1);
+	}
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return n;
+}
+
+static void load_id(struct zt_identity *id, const char *name)
+{
+	char path[128], text[512];
+
+	snprintf(path, sizeof(path), "tests/data/zt/%s", name);
+	slurp(path, text, sizeof(text));
+	if (zt_identity_from_string(id, text) < 0) {
+		printf("Bail out! bad identity %s\n", path);
+		exit(1);
+	}
+}
+
+static struct zt_identity root, m1, m2, m3, stranger;
+static struct zt_controller ctl;
+static struct zt_controller_answer ans, ans2;
+static struct zt_netconf nc, nc2;
+
+/* Reassemble the answer's chunks as a member would (OK payloads) and parse the config. */
+static int member_parse(const struct zt_controller_answer *a, struct zt_netconf *out)
+{
+	static uint8_t pkt[ZT_PACKET_MAX_LEN];
+	struct zt_netconf_asm *as = malloc(sizeof(*as));
+	uint32_t off = 0;
+	struct zt_dict d;
+	int r = -EBADMSG, done = 0;
+
+	zt_netconf_asm_init(as, a->network->nwid);
+	while (off < a->dict_len) {
+		int n = zt_controller_chunk_payload(&ctl, a, 0x1234, &off, pkt, sizeof(pkt));
+
+		if (n < 10 || pkt[0] != ZT_VERB_NETWORK_CONFIG_REQUEST)
+			goto out;
+		done = zt_netconf_asm_add(as, &root, pkt + 9, (size_t)n - 9);
+		if (done < 0)
+			goto out;
+	}
+	if (done != 1)
+		goto out;
+	zt_dict_view(&d, as->buf, as->total);
+	r = zt_netconf_from_dict(out, &d);
+out:
+	free(as);
+	return r;
+}
+
+static void test_json(void)
+{
+	static const char *bad[] = {
+	    "",	       "{",	   "{\"a\":}", "[1,]",	      "{\"a\" 1}",    "\"abc",
+	    "01",      "1.",	   "-",	       "tru",	      "{\"a\":1}x",   "\"\\u0000\"",
+	    "\"\\ud800\"", "\"\\q\"", "[\"\x01\"]", "{1:2}", "nul",	      "[1 2]",
+	};
+	char err[128], deep[200];
+	struct json *j;
+	int64_t i;
+	const char *s;
+	bool b;
+
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		err[0] = 0;
+		ok(json_parse(bad[k], strlen(bad[k]), &j, err, sizeof(err)) == -EBADMSG && err[0],
+		   "JSON '%s' refused: %s", bad[k], err);
+	}
+	memset(deep, '[', sizeof(deep));
+	ok(json_parse(deep, sizeof(deep), &j, err, sizeof(err)) == -EBADMSG,
+	   "200 nested arrays refused: %s", err);
+	const char *good = " {\"a\":[1,-2.5e3,true,null,{\"b\":\"x\\\"\\u00e9\\ud83d\\ude00\"}],"
+			   "\"n\":1795959391387,\"s\":\"t\\n\"} ";
+	is_int(json_parse(good, strlen(good), &j, err, sizeof(err)), 0, "JSON sample parses");
+	ok(json_get_int(j, "n", &i) == 0 && i == 1795959391387LL, "integer exact");
+	ok(json_get_str(j, "s", &s) == 0 && !strcmp(s, "t\n"), "escape \\n");
+	ok(json_get(j, "a")->len == 5 && json_get(j, "a")->items[1].d == -2500.0, "array, float");
+	ok(!strcmp(json_get(&json_get(j, "a")->items[4], "b")->s, "x\"\xc3\xa9\xf0\x9f\x98\x80"),
+	   "\\u escapes and a surrogate pair as UTF-8");
+	ok(json_get_bool(j, "s", &b) == -EINVAL && json_get_int(j, "zz", &i) == -ENOENT,
+	   "typed getters: wrong type, absent");
+	json_free(j);
+}
+
+static void test_vectors(void)
+{
+	static char text[8192];
+	char err[128], path[256];
+	const struct zt_controller_network *n;
+	const struct zt_controller_member *m;
+	static const char *mem[] = {"282e082f37", "8f953d94cf", "e7173b777d"};
+	size_t len;
+
+	len = slurp(VEC "/5f4e89e209000001.json", text, sizeof(text));
+	is_int(zt_controller_load_network(&ctl, text, len, err, sizeof(err)), 0,
+	       "lab network record loads %s", err);
+	for (int k = 0; k < 3; k++) {
+		snprintf(path, sizeof(path), VEC "/5f4e89e209000001/member/%s.json", mem[k]);
+		len = slurp(path, text, sizeof(text));
+		is_int(zt_controller_load_member(&ctl, text, len, err, sizeof(err)), 0,
+		       "lab member %s loads %s", mem[k], err);
+	}
+	n = zt_controller_network_find(&ctl, NWID);
+	ok(n && !strcmp(n->name, "ztlab") && n->private_net && n->mtu == 2800 &&
+	       n->multicast_limit == 32 && n->enable_broadcast && n->n_routes == 1 &&
+	       n->routes[0].target.port == 24 && n->revision == 1,
+	   "network fields: ztlab, private, 2800, 32, broadcast, one /24 route");
+	ok(n && n->n_members == 3, "three members");
+	m = n ? zt_controller_member_find(n, 0x8f953d94cfULL) : NULL;
+	ok(m && m->authorized && m->n_ips == 1 && m->ips[0].ip[3] == 11 && m->has_identity &&
+	       m->revision == 3 && m->vmajor == 1 && m->vminor == 14 && m->vproto == 12,
+	   "member 8f953d94cf: authorized, 10.147.20.11, identity, version 1.14 proto 12");
+
+	/* Round trip: what we write reads back the same. */
+	{
+		char *out, *out2;
+		size_t ol, ol2;
+		struct zt_controller c2;
+
+		zt_controller_init(&c2, &root);
+		zt_controller_network_json(n, &out, &ol);
+		is_int(zt_controller_load_network(&c2, out, ol, err, sizeof(err)), 0,
+		       "network JSON we write loads");
+		zt_controller_network_json(zt_controller_network_find(&c2, NWID), &out2, &ol2);
+		ok(ol == ol2 && !memcmp(out, out2, ol), "and writes back byte for byte");
+		len = slurp(VEC "/5f4e89e209000001.json", text, sizeof(text));
+		ok(ol == len && !memcmp(out, text, len),
+		   "our network JSON equals the stock controller's record");
+		free(out);
+		free(out2);
+		zt_controller_member_json(n, m, &out, &ol);
+		is_int(zt_controller_load_member(&c2, out, ol, err, sizeof(err)), 0,
+		       "member JSON we write loads");
+		zt_controller_member_json(n, zt_controller_member_find(
+						 zt_controller_network_find(&c2, NWID), m->address),
+					  &out2, &ol2);
+		ok(ol == ol2 && !memcmp(out, out2, ol), "and writes back byte for byte");
+		len = slurp(VEC "/5f4e89e209000001/member/8f953d94cf.json", text, sizeof(text));
+		ok(ol == len && !memcmp(out, text, len),
+		   "our member JSON equals the stock controller's record");
+		free(out);
+		free(out2);
+		ok(zt_controller_load_member(&c2, text, len - 5, err, sizeof(err)) == -EBADMSG,
+		   "a truncated member record is refused: %s", err);
+		zt_controller_free(&c2);
+	}
+}
+
+static void test_requests(void)
+{
+	struct zt_controller_network t, *n;
+	struct zt_controller_member *mm;
+	uint8_t pl[64];
+	int err;
+
+	/* The lab network: m1 (8f953d94cf) is authorized with 10.147.20.11. */
+	is_int(zt_controller_request(&ctl, &m1, NWID, (const uint8_t *)meta, strlen(meta), 77, NOW,
+				     &ans),
+	       0, "request from m1");
+	is_int(ans.error, 0, "m1 gets a config");
+	is_int(member_parse(&ans, &nc), 0, "m1's chunks verify with the controller and parse");
+	ok(nc.nwid == NWID && nc.issued_to == m1.address && nc.timestamp == (uint64_t)NOW &&
+	       nc.ctmd == ZT_CONTROLLER_CTMD && !strcmp(nc.name, "ztlab") && nc.mtu == 2800 &&
+	       nc.multicast_limit == 32 && nc.flags == ZT_NETCONF_FLAG_ENABLE_BROADCAST &&
+	       nc.type == ZT_NETCONF_TYPE_PRIVATE,
+	   "nwid, id, ts, ctmd, name, mtu, ml, f, t as the stock controller sends");
+	ok(nc.n_static_ips == 1 && nc.static_ips[0].ip[3] == 11 && nc.static_ips[0].port == 24,
+	   "I = 10.147.20.11/24");
+	ok(nc.n_routes == 1 && nc.routes[0].target.port == 24 && nc.routes[0].via.family == 0,
+	   "RT = 10.147.20.0/24");
+	ok(nc.rules_len == 2 && nc.rules[0] == 1, "R = one ACCEPT");
+	ok(nc.has_dns && nc.has_sso, "DNS, ssov, ssoe as 1.14 sends");
+	ok(nc.has_com && zt_com_verify(&nc.com, &root) == 0, "its COM verifies with the controller");
+	ok(zt_com_issued_to(&nc.com) == m1.address && zt_com_network_id(&nc.com) == NWID,
+	   "COM issued to m1 for the network");
+	is_int(zt_controller_request(&ctl, &m2, NWID, (const uint8_t *)meta, strlen(meta), 78,
+				     NOW + 5000, &ans2),
+	       0, "request from m2 (e7173b777d, authorized)");
+	is_int(member_parse(&ans2, &nc2), 0, "m2's config parses");
+	ok(zt_com_agrees(&nc.com, &nc2.com, &m2) && zt_com_agrees(&nc2.com, &nc.com, &m1),
+	   "m1's and m2's COMs agree both ways");
+	ok(!zt_com_agrees(&nc.com, &nc2.com, &m1), "m2's COM does not pass for m1's identity");
+
+	/* A stranger on the private network: denied, recorded unauthorized. */
+	is_int(zt_controller_request(&ctl, &stranger, NWID, (const uint8_t *)meta, strlen(meta), 79, NOW,
+				     &ans),
+	       0, "request from the stranger (a new identity)");
+	is_int(ans.error, ZT_ERROR_NETWORK_ACCESS_DENIED, "denied: NETWORK_ACCESS_DENIED");
+	mm = zt_controller_member_find(zt_controller_network_find(&ctl, NWID), stranger.address);
+	ok(mm && !mm->authorized && mm->has_identity && mm->dirty && mm->vminor == 4,
+	   "the stranger recorded, unauthorized, with its identity and version");
+	is_int(zt_controller_error_payload(pl, sizeof(pl), 0xabc, NWID, ans.error), 18,
+	       "ERROR payload is 18 bytes");
+	ok(pl[0] == ZT_VERB_NETWORK_CONFIG_REQUEST && pl[8] == 0xbc && pl[9] == 7 && pl[17] == 1,
+	   "in-re verb, packet id, code 7, nwid");
+	is_int(zt_controller_member_authorize(zt_controller_network_find(&ctl, NWID), mm, true,
+					      NULL, 0, NOW),
+	       0, "authorize the stranger");
+	zt_controller_request(&ctl, &stranger, NWID, (const uint8_t *)meta, strlen(meta), 80, NOW, &ans);
+	ok(ans.error == 0 && member_parse(&ans, &nc) == 0 && nc.issued_to == stranger.address,
+	   "the stranger's next request gets a config");
+	ok(nc.n_static_ips == 0, "no pools on the lab network: no address for the stranger");
+	zt_controller_member_authorize(zt_controller_network_find(&ctl, NWID), mm, false, NULL, 0,
+				       NOW);
+	zt_controller_request(&ctl, &stranger, NWID, (const uint8_t *)meta, strlen(meta), 81, NOW, &ans);
+	is_int(ans.error, ZT_ERROR_NETWORK_ACCESS_DENIED, "deauthorized: the next request is denied");
+
+	/* Unknown network. */
+	zt_controller_request(&ctl, &m1, NWID + 1, (const uint8_t *)meta, strlen(meta), 82, NOW,
+			      &ans);
+	is_int(ans.error, ZT_ERROR_OBJ_NOT_FOUND, "unknown network: OBJ_NOT_FOUND");
+
+	/* A public network with a small pool: anyone is authorized, addresses never collide. */
+	zt_controller_network_defaults(&t);
+	t.private_net = false;
+	t.v4_zt = true;
+	t.n_pools = 1;
+	t.pools[0].first = 0x0a000001; /* 10.0.0.1 - 10.0.0.3 */
+	t.pools[0].last = 0x0a000003;
+	t.n_routes = 1;
+	zt_controller_parse_ip("10.0.0.0/24", &t.routes[0].target, NULL);
+	n = zt_controller_network_add(&ctl, &t, 0x42, NOW, &err);
+	ok(n && n->nwid == ((root.address << 24) | 0x42), "new network id = address + 000042");
+	{
+		const struct zt_identity *ids[3] = {&m1, &m2, &m3};
+		uint8_t got[3] = {0};
+
+		for (int k = 0; k < 3; k++) {
+			zt_controller_request(&ctl, ids[k], n->nwid, NULL, 0, 90 + k, NOW, &ans);
+			ok(ans.error == 0 && member_parse(&ans, &nc) == 0 && nc.n_static_ips == 1 &&
+			       nc.static_ips[0].ip[0] == 10 && nc.static_ips[0].port == 24 &&
+			       nc.type == ZT_NETCONF_TYPE_PUBLIC,
+			   "public network: member %d authorized and given 10.0.0.x/24", k);
+			got[k] = nc.static_ips[0].ip[3];
+		}
+		ok(got[0] != got[1] && got[1] != got[2] && got[0] != got[2] && got[0] >= 1 &&
+		       got[0] <= 3 && got[1] >= 1 && got[1] <= 3 && got[2] >= 1 && got[2] <= 3,
+		   "three members, three distinct addresses in the pool (%u %u %u)", got[0], got[1],
+		   got[2]);
+		zt_controller_request(&ctl, &m2, n->nwid, NULL, 0, 99, NOW, &ans);
+		ok(member_parse(&ans, &nc) == 0 && nc.static_ips[0].ip[3] == got[1],
+		   "assignments are stable across requests");
+		mm = zt_controller_member_find(n, m1.address);
+		{
+			struct zt_inetaddr ip;
+
+			zt_controller_parse_ip("10.0.0.7", &ip, NULL);
+			zt_inetaddr_set(&ip, 4, (uint8_t[]){10, 0, 0, got[1]}, 0);
+			is_int(zt_controller_member_authorize(n, mm, true, &ip, 1, NOW), -EADDRINUSE,
+			       "an address another member holds is refused");
+		}
+	}
+	{
+		zt_controller_request(&ctl, &stranger, n->nwid, NULL, 0, 100, NOW, &ans);
+		ok(ans.error == 0 && member_parse(&ans, &nc) == 0 && nc.n_static_ips == 0,
+		   "pool exhausted: a fourth member gets a config without an address");
+	}
+	is_int(zt_controller_network_delete(&ctl, n->nwid), 0, "delete the network");
+	ok(!zt_controller_network_find(&ctl, n->nwid), "gone");
+}
+
+int main(void)
+{
+	load_id(&root, "root.identity.secret");
+	load_id(&m1, "m1.identity.public");
+	load_id(&m2, "m2.identity.public");
+	load_id(&m3, "m3-legacy.identity.public");
+	if (zt_identity_generate(&stranger) < 0) {
+		printf("Bail out! identity generation\n");
+		return 1;
+	}
+	is_int(zt_controller_init(&ctl, &root), 0, "controller for the lab root's identity");
+	test_json();
+	test_vectors();
+	test_requests();
+	zt_controller_free(&ctl);
+	return done_testing();
+}
