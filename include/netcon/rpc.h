@@ -53,6 +53,9 @@ enum nc_msg_type {
 	NC_ZT_SEND, /* req: nc_zt_send_req (ECHO or USER_MESSAGE); reply: nc_zt_req (.id = packet ID) */
 	NC_ZT_RESULT, /* req: nc_zt_req (.id of an ECHO); reply: nc_zt_msg, -EAGAIN while none */
 	NC_ZT_INBOX, /* req: nc_zt_req (.id = cursor); reply: nc_zt_msg (first with seq >= cursor) or -ENOENT */
+	NC_NET_JOIN, /* req: nc_zt_req (.id = network id); reply: nc_hdr */
+	NC_NET_LEAVE, /* req: nc_zt_req (.id = network id); reply: nc_hdr, -ENOENT if not joined */
+	NC_NET_LIST, /* req: nc_zt_req (.id = index from 0); reply: nc_net_info, -ENOENT past the last */
 	NC_MSG_TYPE_MAX,
 };
 
@@ -313,6 +316,50 @@ struct nc_zt_msg {
 };
 _Static_assert(sizeof(struct nc_zt_msg) == 56 + NC_ZT_DATA_MAX, "nc_zt_msg size");
 
+/* A joined network (NC_NET_LIST), as `zerotier-cli listnetworks` shows it. */
+enum nc_net_status {
+	NC_NET_REQUESTING = 0, /* REQUESTING_CONFIGURATION */
+	NC_NET_OK = 1,
+	NC_NET_ACCESS_DENIED = 2,
+	NC_NET_NOT_FOUND = 3,
+};
+#define NC_NET_MAX_ADDRS 8
+#define NC_NET_MAX_ROUTES 8
+#define NC_NET_NAME_LEN 128
+#define NC_NET_COUNTERS 6
+#define NC_NET_COUNTER_NAMES                                                                       \
+	{                                                                                          \
+		"rxFrames", "txFrames", "dropNotMember", "dropBad", "credentialsPushed",           \
+		    "multicastSent",                                                               \
+	}
+
+struct nc_net_route {
+	struct nc_route target; /* addr + prefix */
+	struct nc_addr via; /* family 0: on-link */
+	uint16_t flags, metric;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct nc_net_route) == 64, "nc_net_route size");
+
+struct nc_net_info {
+	struct nc_hdr h;
+	uint64_t nwid;
+	uint8_t mac[6];
+	uint8_t status; /* enum nc_net_status */
+	uint8_t type; /* 0 private, 1 public */
+	uint32_t mtu;
+	uint32_t flags; /* 1 broadcast enabled */
+	uint64_t revision; /* netconfRevision */
+	uint32_t naddrs, nroutes;
+	char name[NC_NET_NAME_LEN];
+	struct nc_route addrs[NC_NET_MAX_ADDRS]; /* assigned, addr + prefix */
+	struct nc_net_route routes[NC_NET_MAX_ROUTES];
+	uint64_t counters[NC_NET_COUNTERS];
+};
+_Static_assert(sizeof(struct nc_net_info) == 184 + 32 * NC_NET_MAX_ADDRS + 64 * NC_NET_MAX_ROUTES +
+						 8 * NC_NET_COUNTERS,
+	       "nc_net_info size");
+
 /* Largest message either side sends: receive buffers are this big. */
 #define NC_MSG_MAX 1024
 
@@ -343,6 +390,9 @@ struct nc_msg_size {
 		[NC_ZT_SEND] = {sizeof(struct nc_zt_send_req), sizeof(struct nc_zt_req)},          \
 		[NC_ZT_RESULT] = {sizeof(struct nc_zt_req), sizeof(struct nc_zt_msg)},             \
 		[NC_ZT_INBOX] = {sizeof(struct nc_zt_req), sizeof(struct nc_zt_msg)},              \
+		[NC_NET_JOIN] = {sizeof(struct nc_zt_req), sizeof(struct nc_hdr)},                 \
+		[NC_NET_LEAVE] = {sizeof(struct nc_zt_req), sizeof(struct nc_hdr)},                \
+		[NC_NET_LIST] = {sizeof(struct nc_zt_req), sizeof(struct nc_net_info)},            \
 	}
 
 #endif

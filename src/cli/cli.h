@@ -14,6 +14,9 @@ int cmd_info(int argc, char **argv);
 int cmd_peers(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
 int cmd_message(int argc, char **argv);
+int cmd_join(int argc, char **argv);
+int cmd_leave(int argc, char **argv);
+int cmd_networks(int argc, char **argv);
 
 /* NETCON_HOME resolution: --home, then $NETCON_HOME, then ~/.netcon (or /var/lib/netcon as root).
  * Writes into buf; returns 0 or -ENAMETOOLONG. */

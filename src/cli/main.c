@@ -25,6 +25,9 @@ static const struct {
     {"peers", cmd_peers, "the ZeroTier peers the daemon knows, their paths and latency"},
     {"ping", cmd_ping, "send ZeroTier ECHOs to a node and show the replies"},
     {"message", cmd_message, "send a ZeroTier USER_MESSAGE, or show those received"},
+    {"join", cmd_join, "join a ZeroTier network (its controller assigns the addresses)"},
+    {"leave", cmd_leave, "leave a ZeroTier network"},
+    {"networks", cmd_networks, "the networks joined: status, MAC, addresses, routes, MTU"},
 };
 
 static void usage(FILE *f)

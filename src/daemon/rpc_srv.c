@@ -19,6 +19,7 @@
 #include "daemon/rstab.h"
 #include "daemon/stack.h"
 #include "daemon/vsock.h"
+#include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "netcon/version.h"
 
@@ -267,6 +268,33 @@ static int rpc_zt(struct client *c, int type, const uint8_t *buf)
 	return rpc_send(c, &rep, len, -1);
 }
 
+/* Joined networks: join, leave, list. */
+static int rpc_net(struct client *c, int type, const uint8_t *buf)
+{
+	union {
+		struct nc_hdr h;
+		struct nc_net_info info;
+	} rep;
+	struct nc_zt_req req;
+	size_t len = sizeof(rep.h);
+	int r;
+
+	memcpy(&req, buf, sizeof(req));
+	memset(&rep, 0, sizeof(rep));
+	if (type == NC_NET_JOIN) {
+		r = ztnet_join(req.id);
+	} else if (type == NC_NET_LEAVE) {
+		r = ztnet_leave(req.id);
+	} else {
+		r = ztnet_info(req.id, &rep.info);
+		len = sizeof(rep.info);
+	}
+	if (r < 0)
+		len = sizeof(rep.h);
+	rpc_hdr(&rep.h, type, req.h.seq, r < 0 ? r : 0);
+	return rpc_send(c, &rep, len, -1);
+}
+
 static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t pid, int in_fd)
 {
 	union {
@@ -388,6 +416,11 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 	case NC_ZT_RESULT:
 	case NC_ZT_INBOX:
 		r = rpc_zt(c, type, buf);
+		break;
+	case NC_NET_JOIN:
+	case NC_NET_LEAVE:
+	case NC_NET_LIST:
+		r = rpc_net(c, type, buf);
 		break;
 	default:
 		log_warn("client pid %d: message type %d is not a request; dropping it", (int)pid,

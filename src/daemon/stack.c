@@ -22,7 +22,13 @@ static int nnetifs;
 static bool loop_pending[STACK_MAX_NETIFS];
 static bool any_loop_pending;
 static struct nc_route routes[NC_MAX_ROUTES];
+static const void *route_owner[NC_MAX_ROUTES]; /* NULL: the standalone interface */
+static bool route_local[NC_MAX_ROUTES]; /* the address is ours (bindable), not only routed */
 static int nroutes;
+/* Interfaces others own (one per joined ZeroTier network): their loopback is polled here too. */
+#define STACK_MAX_EXT 16
+static struct netif *ext[STACK_MAX_EXT];
+static bool ext_pending[STACK_MAX_EXT];
 
 /*
  * lwIP built with NO_SYS=0 hands looped-back packets to its tcpip thread through
@@ -36,6 +42,13 @@ err_t tcpip_try_callback(tcpip_callback_fn function, void *ctx)
 	for (int i = 0; i < nnetifs; i++) {
 		if (ctx == &netifs[i]) {
 			loop_pending[i] = true;
+			any_loop_pending = true;
+			return ERR_OK;
+		}
+	}
+	for (int i = 0; i < STACK_MAX_EXT; i++) {
+		if (ext[i] && ctx == ext[i]) {
+			ext_pending[i] = true;
 			any_loop_pending = true;
 			return ERR_OK;
 		}
@@ -118,8 +131,54 @@ int stack_add_route(const struct nc_route *r)
 			return -ENOSPC;
 		netif_ip6_addr_set_state(n, idx, IP6_ADDR_PREFERRED);
 	}
+	route_owner[nroutes] = NULL;
+	route_local[nroutes] = true;
 	routes[nroutes++] = *r;
 	return 0;
+}
+
+int stack_route_add(const struct nc_route *r, const void *owner, bool local)
+{
+	if (nroutes >= NC_MAX_ROUTES)
+		return -ENOSPC;
+	route_owner[nroutes] = owner;
+	route_local[nroutes] = local;
+	routes[nroutes++] = *r;
+	return 0;
+}
+
+void stack_routes_remove(const void *owner)
+{
+	int j = 0;
+
+	for (int i = 0; i < nroutes; i++) {
+		if (owner && route_owner[i] == owner)
+			continue;
+		routes[j] = routes[i];
+		route_owner[j] = route_owner[i];
+		route_local[j] = route_local[i];
+		j++;
+	}
+	nroutes = j;
+}
+
+int stack_netif_register(struct netif *n)
+{
+	for (int i = 0; i < STACK_MAX_EXT; i++) {
+		if (!ext[i]) {
+			ext[i] = n;
+			ext_pending[i] = false;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+void stack_netif_unregister(struct netif *n)
+{
+	for (int i = 0; i < STACK_MAX_EXT; i++)
+		if (ext[i] == n)
+			ext[i] = NULL;
 }
 
 int stack_routes(struct nc_route *out, int max)
@@ -133,7 +192,7 @@ int stack_routes(struct nc_route *out, int max)
 bool stack_is_local(const struct nc_addr *a)
 {
 	for (int i = 0; i < nroutes; i++)
-		if (routes[i].addr.family == a->family &&
+		if (route_local[i] && routes[i].addr.family == a->family &&
 		    !memcmp(routes[i].addr.ip, a->ip, a->family == 4 ? 4 : 16))
 			return true;
 	return false;
@@ -150,6 +209,13 @@ bool stack_poll(void)
 			if (loop_pending[i]) {
 				loop_pending[i] = false;
 				netif_poll(&netifs[i]);
+				did = true;
+			}
+		}
+		for (int i = 0; i < STACK_MAX_EXT; i++) {
+			if (ext[i] && ext_pending[i]) {
+				ext_pending[i] = false;
+				netif_poll(ext[i]);
 				did = true;
 			}
 		}

@@ -11,6 +11,15 @@
 void stack_init(void);
 /* Give the standalone interface an address (IPv4 or IPv6 CIDR). Returns 0 or -errno. */
 int stack_add_route(const struct nc_route *r);
+/* Routes of a joined network (owner = its state): the intercept then sends those destinations
+ * through the daemon; local: the address is ours (bindable). Returns 0 or -ENOSPC. */
+int stack_route_add(const struct nc_route *r, const void *owner, bool local);
+/* Drop every route of owner. */
+void stack_routes_remove(const void *owner);
+/* Interfaces made elsewhere (ztnet.c): their looped-back packets are delivered by stack_poll. */
+struct netif;
+int stack_netif_register(struct netif *n);
+void stack_netif_unregister(struct netif *n);
 /* The virtual subnets (what the intercept sends through the daemon). */
 int stack_routes(struct nc_route *out, int max);
 /* Is this address one of ours (bindable)? */

@@ -14,8 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "common/log.h"
 #include "daemon/transport.h"
+#include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "zt/armor.h"
 #include "zt/node.h"
@@ -27,6 +30,14 @@
 #define ZTNODE_ECHOES 64 /* ECHOs whose answer we keep for NC_ZT_RESULT */
 #define ZTNODE_INBOX 64 /* USER_MESSAGEs kept for NC_ZT_INBOX */
 #define ZTNODE_LOCAL_REFRESH 60000
+#define ZTNODE_SELFQ 64 /* packets to ourselves (a controller that is its own member) */
+
+struct ztnode_self {
+	unsigned verb;
+	uint64_t id;
+	size_t len;
+	uint8_t *data;
+};
 
 struct ztnode_echo {
 	uint64_t id;
@@ -47,6 +58,9 @@ static struct {
 	struct ztnode_echo echo[ZTNODE_ECHOES];
 	struct nc_zt_msg inbox[ZTNODE_INBOX];
 	uint64_t inbox_seq;
+	struct ztnode_self selfq[ZTNODE_SELFQ];
+	unsigned selfq_head, selfq_n;
+	uint64_t self_rx_id; /* packet ID of the self-delivered packet being handled, else 0 */
 } zn = {.timer_fd = -1};
 
 static struct loop_obj timer_obj = {.type = LOOP_ZT_TIMER};
@@ -346,6 +360,101 @@ static void ztnode_user_cb(void *ctx, uint64_t from, uint64_t type, const uint8_
 		  (unsigned long long)from, (unsigned long long)type, len, hops);
 }
 
+static void ztnode_network_cb(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
+			      size_t len)
+{
+	ztnet_input(from, verb, payload, len, ztnode_now());
+}
+
+/* Deliver what we sent ourselves, from the loop (never inside the sender's call). */
+static void ztnode_self_drain(void)
+{
+	for (unsigned k = 0; k < 4 * ZTNODE_SELFQ && zn.selfq_n; k++) {
+		struct ztnode_self q = zn.selfq[zn.selfq_head];
+
+		zn.selfq_head = (zn.selfq_head + 1) % ZTNODE_SELFQ;
+		zn.selfq_n--;
+		zn.self_rx_id = q.id;
+		ztnode_network_cb(NULL, zn.id.address, q.verb, q.data, q.len);
+		zn.self_rx_id = 0;
+		free(q.data);
+	}
+}
+
+int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t len, uint64_t *id)
+{
+	struct ztnode_self *q;
+	uint64_t pid = 0;
+
+	if (!zn.node)
+		return -ENOTCONN;
+	if (dest != zn.id.address)
+		return zt_node_send(zn.node, dest, verb, payload, len, ztnode_now(), id);
+	if (zn.selfq_n >= ZTNODE_SELFQ)
+		return -EAGAIN;
+	q = &zn.selfq[(zn.selfq_head + zn.selfq_n) % ZTNODE_SELFQ];
+	q->data = malloc(len ? len : 1);
+	if (!q->data)
+		return -ENOMEM;
+	memcpy(q->data, payload, len);
+	q->len = len;
+	q->verb = verb;
+	while (!pid)
+		randombytes_buf(&pid, sizeof(pid));
+	q->id = pid;
+	zn.selfq_n++;
+	if (id)
+		*id = pid;
+	return 0;
+}
+
+uint64_t ztnode_rx_packet_id(void)
+{
+	return zn.self_rx_id ? zn.self_rx_id : zt_node_rx_packet_id(zn.node);
+}
+
+uint64_t ztnode_address(void)
+{
+	return zn.id.address;
+}
+
+int64_t ztnode_time(void)
+{
+	return ztnode_now();
+}
+
+const char *ztnode_home(void)
+{
+	return zn.home;
+}
+
+int ztnode_peer_identity(uint64_t address, struct zt_identity *out)
+{
+	struct zt_node_peer_info pi;
+
+	if (!zn.node)
+		return -ENOTCONN;
+	if (address == zn.id.address) {
+		*out = zn.id;
+		out->has_private = false;
+		memset(out->priv, 0, sizeof(out->priv));
+		return 0;
+	}
+	if (zt_node_peer_find(zn.node, address, &pi, ztnode_now()) < 0)
+		return -ENOENT;
+	*out = pi.identity;
+	return 0;
+}
+
+unsigned ztnode_roots(uint64_t *out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < zn.planet.n_roots && n < max; i++)
+		out[n++] = zn.planet.roots[i].identity.address;
+	return n;
+}
+
 static void ztnode_rx(const struct zt_inetaddr *from, const uint8_t *data, size_t len)
 {
 	zt_node_receive(zn.node, from, data, len, ztnode_now());
@@ -358,6 +467,7 @@ int ztnode_start(const struct ztnode_config *cfg)
 	    .echo_reply = ztnode_echo_cb,
 	    .user_message = ztnode_user_cb,
 	    .peer_new = ztnode_peer_save,
+	    .network = ztnode_network_cb,
 	};
 	struct timespec rt;
 	char a[ZT_IDENTITY_ADDRESS_STRING_LEN];
@@ -404,12 +514,14 @@ int ztnode_start(const struct ztnode_config *cfg)
 			log_info("this node is a root of planet %llu",
 				 (unsigned long long)zn.planet.id);
 	}
+	ztnet_start(now);
 	ztnode_idle();
 	return 0;
 }
 
 void ztnode_stop(void)
 {
+	ztnet_stop();
 	if (zn.node)
 		ztnode_peers_save();
 	transport_close();
@@ -444,6 +556,13 @@ void ztnode_idle(void)
 		ztnode_local_addrs();
 	}
 	next = zt_node_tick(zn.node, now);
+	{
+		int64_t nn = ztnet_tick(now);
+
+		ztnode_self_drain();
+		if (nn < next)
+			next = nn;
+	}
 	transport_flush();
 	if (next != zn.armed) {
 		int64_t mono = next - zn.offset;

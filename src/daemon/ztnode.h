@@ -24,6 +24,22 @@ void ztnode_event(struct loop_obj *obj, uint32_t events);
 /* After each loop iteration: run due timers, re-arm the timer, send what is queued. */
 void ztnode_idle(void);
 
+/* For the network layer (ztnet.c) and the controller role. */
+/* Send a packet of verb to dest; to our own address it is queued and delivered to ztnet_input
+ * (and whoever else takes network verbs) from the loop. Returns 0 or -errno. */
+int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t len, uint64_t *id);
+/* The packet ID of the packet being handled (inside ztnet_input), to answer it. */
+uint64_t ztnode_rx_packet_id(void);
+uint64_t ztnode_address(void);
+/* Node time: epoch ms that never jumps. */
+int64_t ztnode_time(void);
+const char *ztnode_home(void);
+/* The public identity of a peer we know (or ours). Returns 0 or -ENOENT. */
+struct zt_identity;
+int ztnode_peer_identity(uint64_t address, struct zt_identity *out);
+/* The planet's roots' addresses. */
+unsigned ztnode_roots(uint64_t *out, unsigned max);
+
 /* Control queries (NC_ZT_*). Each returns 0 or -errno. */
 int ztnode_info(struct nc_zt_info *out);
 int ztnode_peer(uint64_t index, struct nc_zt_peer *out);

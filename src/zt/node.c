@@ -369,7 +369,8 @@ static int node_emit(struct zt_node *n, struct node_peer *p, unsigned verb, cons
 						: ZT_ARMOR_CIPHER_POLY1305_SALSA2012);
 	if (r < 0)
 		return r;
-	if (verb == ZT_VERB_HELLO || verb == ZT_VERB_ECHO || verb == ZT_VERB_WHOIS)
+	if (verb == ZT_VERB_HELLO || verb == ZT_VERB_ECHO || verb == ZT_VERB_WHOIS ||
+	    verb == ZT_VERB_NETWORK_CONFIG_REQUEST || verb == ZT_VERB_MULTICAST_GATHER)
 		node_expect_add(n, id, p->id.address, verb, now);
 	if (via) {
 		path = node_path_find(p, via);
@@ -683,6 +684,12 @@ static void node_do_ok(struct zt_node *n, struct node_peer *p, struct node_expec
 			n->cb.echo_reply(n->cb.ctx, p->id.address, ok.in_re_id, ok.rest.p,
 					 ok.rest.len, hops, now - e->t);
 		break;
+	case ZT_VERB_NETWORK_CONFIG_REQUEST:
+	case ZT_VERB_MULTICAST_GATHER:
+		/* The network layer decodes these (config chunks, gather results). */
+		if (n->cb.network)
+			n->cb.network(n->cb.ctx, p->id.address, ZT_VERB_OK, pl, plen);
+		break;
 	default:
 		break;
 	}
@@ -879,6 +886,10 @@ static void node_process(struct zt_node *n, const struct zt_inetaddr *from, uint
 
 		if (zt_packet_decode_error(&er, pl, plen) < 0)
 			n->st.drop_malformed++;
+		else if (er.has_nwid && n->cb.network)
+			/* ACCESS_DENIED, OBJ_NOT_FOUND, NEED_MEMBERSHIP_CERTIFICATE...: the network
+			 * layer checks who may say so. */
+			n->cb.network(n->cb.ctx, p->id.address, ZT_VERB_ERROR, pl, plen);
 		break;
 	}
 	case ZT_VERB_WHOIS:
@@ -1264,6 +1275,11 @@ int zt_node_send(struct zt_node *n, uint64_t dest, unsigned verb, const uint8_t 
 		memcpy(q->data, payload, len);
 	node_whois(n, dest, now);
 	return 0;
+}
+
+uint64_t zt_node_rx_packet_id(const struct zt_node *n)
+{
+	return zt_packet_id(n->plain);
 }
 
 int zt_node_echo(struct zt_node *n, uint64_t dest, const uint8_t *data, size_t len, int64_t now,

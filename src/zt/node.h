@@ -160,6 +160,9 @@ int zt_node_user_message(struct zt_node *n, uint64_t dest, uint64_t type, const 
  * Returns 0, -EINVAL (our own address or a bad identity), -EEXIST, -ENOMEM. */
 int zt_node_add_peer(struct zt_node *n, const struct zt_identity *id,
 		     const struct zt_inetaddr *endpoints, unsigned count, int64_t now);
+/* The packet ID of the packet being handled, for callbacks that answer it with OK or ERROR (valid
+ * only inside the network callback). */
+uint64_t zt_node_rx_packet_id(const struct zt_node *n);
 /* Our own endpoints to announce with PUSH_DIRECT_PATHS (at most ZT_NODE_MAX_LOCAL_ADDRS). */
 void zt_node_set_local_addrs(struct zt_node *n, const struct zt_inetaddr *a, unsigned count);
 

@@ -1,0 +1,252 @@
+/* netcon join, leave, networks: ZeroTier network membership, zerotier-cli's keys in --json. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include "cli/cli.h"
+#include "cli/client.h"
+#include "netcon/rpc.h"
+
+static const char *const net_status_names[] = {"REQUESTING_CONFIGURATION", "OK", "ACCESS_DENIED",
+					       "NOT_FOUND"};
+
+static int net_open(const char *sub, const char *homeopt)
+{
+	char home[PATH_MAX];
+	int fd;
+
+	if (cli_home(homeopt, home, sizeof(home)) < 0)
+		return -cli_usage_error(sub, "home path too long");
+	fd = client_open(home);
+	if (fd < 0)
+		fprintf(stderr, "netcon %s: no netcon daemon answers at %s: %s\n", sub, home,
+			strerror(-fd));
+	return fd < 0 ? -1 : fd;
+}
+
+static int net_parse_id(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (strlen(s) != 16)
+		return -EINVAL;
+	*out = strtoull(s, &end, 16);
+	return *end || !*out ? -EINVAL : 0;
+}
+
+/* --home DIR, --json, --help; returns 0, or the exit status to return. */
+static int net_opts(const char *sub, int argc, char **argv, const char **home, bool *json,
+		    const char *help)
+{
+	static const struct option opts[] = {
+	    {"home", required_argument, NULL, 'H'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			*home = optarg;
+			break;
+		case 'j':
+			if (!json)
+				return cli_usage_error(sub, "no --json here");
+			*json = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			exit(0);
+		default:
+			fputs(help, stderr);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static int net_call(const char *sub, int type, int argc, char **argv, const char *help)
+{
+	const char *home = NULL;
+	struct nc_zt_req req;
+	struct nc_hdr rep;
+	uint64_t nwid;
+	int fd, r = net_opts(sub, argc, argv, &home, NULL, help);
+
+	if (r)
+		return r;
+	if (optind != argc - 1)
+		return cli_usage_error(sub, "one network id expected");
+	if (net_parse_id(argv[optind], &nwid) < 0)
+		return cli_usage_error(sub, "'%s' is not a 16-digit hex network id", argv[optind]);
+	fd = net_open(sub, home);
+	if (fd < 0)
+		return 1;
+	memset(&req, 0, sizeof(req));
+	req.h.type = (uint8_t)type;
+	req.id = nwid;
+	r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+	close(fd);
+	if (r < 0) {
+		fprintf(stderr, "netcon %s: %016" PRIx64 ": %s\n", sub, nwid,
+			r == -ENOENT ? "not a member" : strerror(-r));
+		return 1;
+	}
+	printf("200 %s OK\n", sub);
+	return 0;
+}
+
+int cmd_join(int argc, char **argv)
+{
+	return net_call("join", NC_NET_JOIN, argc, argv,
+			"Usage: netcon join [--home DIR] NWID\n\n"
+			"Join the ZeroTier network NWID (16 hex digits): the daemon asks the\n"
+			"network's controller (the first 10 digits) for a config, keeps the network\n"
+			"in HOME/networks.d/NWID.conf across restarts, and gives the network's\n"
+			"addresses to programs run with 'netcon run'. See 'netcon networks'.\n");
+}
+
+int cmd_leave(int argc, char **argv)
+{
+	return net_call("leave", NC_NET_LEAVE, argc, argv,
+			"Usage: netcon leave [--home DIR] NWID\n\n"
+			"Leave the ZeroTier network NWID: its interface and routes go, and\n"
+			"HOME/networks.d/NWID.conf is removed.\n");
+}
+
+static char *net_addr(const struct nc_addr *a, unsigned prefix, char *buf, size_t size)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->ip, ip, sizeof(ip)))
+		snprintf(ip, sizeof(ip), "?");
+	snprintf(buf, size, "%s/%u", ip, prefix);
+	return buf;
+}
+
+static void net_json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static void net_print_json(const struct nc_net_info *n, bool first)
+{
+	static const char *const names[NC_NET_COUNTERS] = NC_NET_COUNTER_NAMES;
+	char b[80];
+
+	printf("%s{\"id\":\"%016" PRIx64 "\",\"nwid\":\"%016" PRIx64 "\","
+	       "\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"name\":",
+	       first ? "" : ",", n->nwid, n->nwid, n->mac[0], n->mac[1], n->mac[2], n->mac[3],
+	       n->mac[4], n->mac[5]);
+	net_json_str(n->name);
+	printf(",\"status\":\"%s\",\"type\":\"%s\",\"mtu\":%u,\"dhcp\":false,\"bridge\":false,"
+	       "\"broadcastEnabled\":%s,\"portError\":0,\"netconfRevision\":%" PRIu64 ","
+	       "\"assignedAddresses\":[",
+	       n->status < 4 ? net_status_names[n->status] : "?",
+	       n->type ? "PUBLIC" : "PRIVATE", n->mtu, (n->flags & 1) ? "true" : "false",
+	       n->revision);
+	for (unsigned i = 0; i < n->naddrs && i < NC_NET_MAX_ADDRS; i++)
+		printf("%s\"%s\"", i ? "," : "",
+		       net_addr(&n->addrs[i].addr, n->addrs[i].prefix, b, sizeof(b)));
+	printf("],\"routes\":[");
+	for (unsigned i = 0; i < n->nroutes && i < NC_NET_MAX_ROUTES; i++) {
+		const struct nc_net_route *r = &n->routes[i];
+
+		printf("%s{\"target\":\"%s\",\"via\":", i ? "," : "",
+		       net_addr(&r->target.addr, r->target.prefix, b, sizeof(b)));
+		if (r->via.family) {
+			net_addr(&r->via, 0, b, sizeof(b));
+			*strrchr(b, '/') = 0;
+			printf("\"%s\"", b);
+		} else {
+			printf("null");
+		}
+		printf(",\"flags\":%u,\"metric\":%u}", r->flags, r->metric);
+	}
+	printf("],\"portDeviceName\":\"lwip\",\"allowManaged\":true,\"allowGlobal\":false,"
+	       "\"allowDefault\":false,\"allowDNS\":false,\"counters\":{");
+	for (int i = 0; i < NC_NET_COUNTERS; i++)
+		printf("%s\"%s\":%" PRIu64, i ? "," : "", names[i], n->counters[i]);
+	printf("}}");
+}
+
+int cmd_networks(int argc, char **argv)
+{
+	static const char help[] =
+	    "Usage: netcon networks [--home DIR] [--json]\n\n"
+	    "The ZeroTier networks the daemon has joined: id, name, MAC, status\n"
+	    "(REQUESTING_CONFIGURATION, OK, ACCESS_DENIED, NOT_FOUND), type, MTU and the\n"
+	    "assigned addresses. --json prints the keys of 'zerotier-cli -j listnetworks'\n"
+	    "(with routes) plus netcon's frame counters.\n";
+	const char *home = NULL;
+	bool json = false;
+	int fd, r = net_opts("networks", argc, argv, &home, &json, help);
+
+	if (r)
+		return r;
+	if (optind < argc)
+		return cli_usage_error("networks", "unexpected argument '%s'", argv[optind]);
+	fd = net_open("networks", home);
+	if (fd < 0)
+		return 1;
+	if (json)
+		printf("[");
+	else
+		printf("200 listnetworks <nwid> <name> <mac> <status> <type> <dev> "
+		       "<ZT assigned ips>\n");
+	for (uint64_t i = 0;; i++) {
+		struct nc_zt_req req;
+		struct nc_net_info n;
+		char b[80];
+
+		memset(&req, 0, sizeof(req));
+		req.h.type = NC_NET_LIST;
+		req.id = i;
+		r = client_call(fd, &req, sizeof(req), &n, sizeof(n));
+		if (r == -ENOENT)
+			break;
+		if (r != (int)sizeof(n)) {
+			fprintf(stderr, "netcon networks: %s\n", strerror(r < 0 ? -r : EPROTO));
+			close(fd);
+			return 1;
+		}
+		n.name[sizeof(n.name) - 1] = 0;
+		if (json) {
+			net_print_json(&n, i == 0);
+			continue;
+		}
+		printf("200 listnetworks %016" PRIx64 " %s %02x:%02x:%02x:%02x:%02x:%02x %s %s lwip ",
+		       n.nwid, n.name[0] ? n.name : "-", n.mac[0], n.mac[1], n.mac[2], n.mac[3],
+		       n.mac[4], n.mac[5], n.status < 4 ? net_status_names[n.status] : "?",
+		       n.type ? "PUBLIC" : "PRIVATE");
+		for (unsigned k = 0; k < n.naddrs && k < NC_NET_MAX_ADDRS; k++)
+			printf("%s%s", k ? "," : "",
+			       net_addr(&n.addrs[k].addr, n.addrs[k].prefix, b, sizeof(b)));
+		printf("%s\n", n.naddrs ? "" : "-");
+	}
+	close(fd);
+	if (json)
+		printf("]\n");
+	return 0;
+}
