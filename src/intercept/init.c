@@ -31,6 +31,7 @@ void icpt_resolve(void)
 	R(recvfrom);
 	R(recvmsg);
 	R(sendmmsg);
+	R(syscall);
 	R(recvmmsg);
 	R(read);
 	R(readv);

@@ -28,6 +28,7 @@ struct real_fns {
 	ssize_t (*sendmsg)(int, const struct msghdr *, int);
 	ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
 	ssize_t (*recvmsg)(int, struct msghdr *, int);
+	long (*syscall)(long, ...);
 	int (*sendmmsg)(int, struct mmsghdr *, unsigned int, int);
 	int (*recvmmsg)(int, struct mmsghdr *, unsigned int, int, struct timespec *);
 	ssize_t (*read)(int, void *, size_t);
