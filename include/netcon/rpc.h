@@ -56,6 +56,11 @@ enum nc_msg_type {
 	NC_NET_JOIN, /* req: nc_zt_req (.id = network id); reply: nc_hdr */
 	NC_NET_LEAVE, /* req: nc_zt_req (.id = network id); reply: nc_hdr, -ENOENT if not joined */
 	NC_NET_LIST, /* req: nc_zt_req (.id = index from 0); reply: nc_net_info, -ENOENT past the last */
+	NC_CTL_NET_CREATE, /* req: nc_ctl_net (.nwid 0: a new id); reply: nc_ctl_net */
+	NC_CTL_NET_GET, /* req: nc_ctl_req (.nwid, or .nwid 0 and .index); reply: nc_ctl_net, -ENOENT */
+	NC_CTL_NET_DELETE, /* req: nc_ctl_req (.nwid); reply: nc_hdr */
+	NC_CTL_MEMBER_GET, /* req: nc_ctl_req (.nwid, .address or .index); reply: nc_ctl_member */
+	NC_CTL_MEMBER_SET, /* req: nc_ctl_member (authorize/deauthorize, ips); reply: nc_ctl_member */
 	NC_MSG_TYPE_MAX,
 };
 
@@ -360,6 +365,76 @@ _Static_assert(sizeof(struct nc_net_info) == 184 + 32 * NC_NET_MAX_ADDRS + 64 * 
 						 8 * NC_NET_COUNTERS,
 	       "nc_net_info size");
 
+/* The controller role (NC_CTL_*): only the daemon's own user and root may use them (-EPERM). */
+#define NC_CTL_MAX_POOLS 16
+#define NC_CTL_MAX_ROUTES 8
+#define NC_CTL_MAX_IPS 8
+#define NC_CTL_NAME_LEN 128
+
+enum nc_ctl_net_flag {
+	NC_CTL_PRIVATE = 1 << 0,
+	NC_CTL_BROADCAST = 1 << 1,
+	NC_CTL_V4_AUTO = 1 << 2, /* v4AssignMode.zt: assign from the pools */
+};
+
+struct nc_ctl_pool {
+	uint32_t first, last; /* IPv4, host order */
+};
+_Static_assert(sizeof(struct nc_ctl_pool) == 8, "nc_ctl_pool size");
+
+struct nc_ctl_route {
+	struct nc_addr target; /* .port = netmask bits */
+	struct nc_addr via; /* family 0: on-link */
+};
+_Static_assert(sizeof(struct nc_ctl_route) == 48, "nc_ctl_route size");
+
+struct nc_ctl_net {
+	struct nc_hdr h;
+	uint64_t nwid;
+	uint32_t flags; /* enum nc_ctl_net_flag */
+	uint32_t mtu;
+	uint32_t multicast_limit;
+	uint32_t npools, nroutes;
+	uint32_t nmembers, nauthorized; /* replies */
+	uint32_t pad;
+	uint64_t revision;
+	int64_t creation_time;
+	char name[NC_CTL_NAME_LEN];
+	struct nc_ctl_pool pools[NC_CTL_MAX_POOLS];
+	struct nc_ctl_route routes[NC_CTL_MAX_ROUTES];
+};
+_Static_assert(sizeof(struct nc_ctl_net) ==
+		   72 + NC_CTL_NAME_LEN + 8 * NC_CTL_MAX_POOLS + 48 * NC_CTL_MAX_ROUTES,
+	       "nc_ctl_net size");
+
+struct nc_ctl_req {
+	struct nc_hdr h;
+	uint64_t nwid;
+	uint64_t index; /* the index-th from 0, when .address is 0 */
+	uint64_t address;
+};
+_Static_assert(sizeof(struct nc_ctl_req) == 40, "nc_ctl_req size");
+
+enum nc_ctl_member_flag {
+	NC_CTL_AUTHORIZED = 1 << 0,
+	NC_CTL_SET_IPS = 1 << 1, /* request: replace ipAssignments with ips[0..nips) */
+	NC_CTL_HAS_IDENTITY = 1 << 2,
+	NC_CTL_ACTIVE_BRIDGE = 1 << 3,
+};
+
+struct nc_ctl_member {
+	struct nc_hdr h;
+	uint64_t nwid;
+	uint64_t address;
+	uint32_t flags; /* enum nc_ctl_member_flag */
+	uint32_t nips;
+	uint64_t revision;
+	int64_t creation_time, last_request, last_authorized, last_deauthorized; /* ms, 0 none */
+	int32_t vmajor, vminor, vrev, vproto; /* -1 unknown */
+	struct nc_addr ips[NC_CTL_MAX_IPS];
+};
+_Static_assert(sizeof(struct nc_ctl_member) == 96 + 24 * NC_CTL_MAX_IPS, "nc_ctl_member size");
+
 /* Largest message either side sends: receive buffers are this big. */
 #define NC_MSG_MAX 1024
 
@@ -393,6 +468,11 @@ struct nc_msg_size {
 		[NC_NET_JOIN] = {sizeof(struct nc_zt_req), sizeof(struct nc_hdr)},                 \
 		[NC_NET_LEAVE] = {sizeof(struct nc_zt_req), sizeof(struct nc_hdr)},                \
 		[NC_NET_LIST] = {sizeof(struct nc_zt_req), sizeof(struct nc_net_info)},            \
+		[NC_CTL_NET_CREATE] = {sizeof(struct nc_ctl_net), sizeof(struct nc_ctl_net)},      \
+		[NC_CTL_NET_GET] = {sizeof(struct nc_ctl_req), sizeof(struct nc_ctl_net)},         \
+		[NC_CTL_NET_DELETE] = {sizeof(struct nc_ctl_req), sizeof(struct nc_hdr)},          \
+		[NC_CTL_MEMBER_GET] = {sizeof(struct nc_ctl_req), sizeof(struct nc_ctl_member)},   \
+		[NC_CTL_MEMBER_SET] = {sizeof(struct nc_ctl_member), sizeof(struct nc_ctl_member)}, \
 	}
 
 #endif

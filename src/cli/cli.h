@@ -17,6 +17,7 @@ int cmd_message(int argc, char **argv);
 int cmd_join(int argc, char **argv);
 int cmd_leave(int argc, char **argv);
 int cmd_networks(int argc, char **argv);
+int cmd_controller(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 
 /* NETCON_HOME resolution: --home, then $NETCON_HOME, then ~/.netcon (or /var/lib/netcon as root).

@@ -28,6 +28,7 @@ static const struct {
     {"join", cmd_join, "join a ZeroTier network (its controller assigns the addresses)"},
     {"leave", cmd_leave, "leave a ZeroTier network"},
     {"networks", cmd_networks, "the networks joined: status, MAC, addresses, routes, MTU"},
+    {"controller", cmd_controller, "the controller role: networks, members, authorization"},
     {"init", cmd_init, "make this node the root and controller of a new private network"},
 };
 

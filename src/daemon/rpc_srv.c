@@ -17,6 +17,7 @@
 #include "daemon/loop.h"
 #include "daemon/rpc_srv.h"
 #include "daemon/rstab.h"
+#include "daemon/ctrl.h"
 #include "daemon/stack.h"
 #include "daemon/vsock.h"
 #include "daemon/ztnet.h"
@@ -295,6 +296,59 @@ static int rpc_net(struct client *c, int type, const uint8_t *buf)
 	return rpc_send(c, &rep, len, -1);
 }
 
+/* The controller role: only the daemon's own user and root administer it. */
+static int rpc_ctl(struct client *c, int type, const uint8_t *buf)
+{
+	union {
+		struct nc_hdr h;
+		struct nc_ctl_net net;
+		struct nc_ctl_member member;
+	} rep;
+	union {
+		struct nc_hdr h;
+		struct nc_ctl_net net;
+		struct nc_ctl_req req;
+		struct nc_ctl_member member;
+	} in;
+	size_t len = sizeof(rep.h);
+	int r;
+
+	/* rpc_handle checked the size for the type. */
+	memset(&rep, 0, sizeof(rep));
+	switch (type) {
+	case NC_CTL_NET_CREATE:
+		memcpy(&in.net, buf, sizeof(in.net));
+		len = sizeof(rep.net);
+		break;
+	case NC_CTL_MEMBER_SET:
+		memcpy(&in.member, buf, sizeof(in.member));
+		len = sizeof(rep.member);
+		break;
+	default:
+		memcpy(&in.req, buf, sizeof(in.req));
+		len = type == NC_CTL_NET_GET	  ? sizeof(rep.net)
+		      : type == NC_CTL_MEMBER_GET ? sizeof(rep.member)
+						  : sizeof(rep.h);
+		break;
+	}
+	if (c->uid != my_uid && c->uid != 0)
+		r = -EPERM;
+	else if (type == NC_CTL_NET_CREATE)
+		r = ctrl_net_create(&in.net, &rep.net);
+	else if (type == NC_CTL_NET_GET)
+		r = ctrl_net_get(&in.req, &rep.net);
+	else if (type == NC_CTL_NET_DELETE)
+		r = ctrl_net_delete(&in.req);
+	else if (type == NC_CTL_MEMBER_GET)
+		r = ctrl_member_get(&in.req, &rep.member);
+	else
+		r = ctrl_member_set(&in.member, &rep.member);
+	if (r < 0)
+		len = sizeof(rep.h);
+	rpc_hdr(&rep.h, type, in.h.seq, r < 0 ? r : 0);
+	return rpc_send(c, &rep, len, -1);
+}
+
 static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t pid, int in_fd)
 {
 	union {
@@ -421,6 +475,13 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 	case NC_NET_LEAVE:
 	case NC_NET_LIST:
 		r = rpc_net(c, type, buf);
+		break;
+	case NC_CTL_NET_CREATE:
+	case NC_CTL_NET_GET:
+	case NC_CTL_NET_DELETE:
+	case NC_CTL_MEMBER_GET:
+	case NC_CTL_MEMBER_SET:
+		r = rpc_ctl(c, type, buf);
 		break;
 	default:
 		log_warn("client pid %d: message type %d is not a request; dropping it", (int)pid,

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "common/log.h"
+#include "daemon/ctrl.h"
 #include "daemon/transport.h"
 #include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
@@ -363,6 +364,8 @@ static void ztnode_user_cb(void *ctx, uint64_t from, uint64_t type, const uint8_
 static void ztnode_network_cb(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
 			      size_t len)
 {
+	if (ctrl_input(from, verb, payload, len, ztnode_now()))
+		return;
 	ztnet_input(from, verb, payload, len, ztnode_now());
 }
 
@@ -514,6 +517,7 @@ int ztnode_start(const struct ztnode_config *cfg)
 			log_info("this node is a root of planet %llu",
 				 (unsigned long long)zn.planet.id);
 	}
+	ctrl_start(zn.home, now); /* without it the node still runs, as a member only */
 	ztnet_start(now);
 	ztnode_idle();
 	return 0;
@@ -522,6 +526,7 @@ int ztnode_start(const struct ztnode_config *cfg)
 void ztnode_stop(void)
 {
 	ztnet_stop();
+	ctrl_stop();
 	if (zn.node)
 		ztnode_peers_save();
 	transport_close();

@@ -1,0 +1,519 @@
+/* netcon controller: networks and members of the daemon's controller role. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/client.h"
+#include "netcon/rpc.h"
+
+#define SUB "controller"
+
+static void ctl_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage:\n"
+		"  netcon controller network create [--name N] [--private|--public]\n"
+		"                 [--pool FIRST-LAST]... [--route CIDR[,VIA]]... [--mtu N]\n"
+		"  netcon controller network list [--json]\n"
+		"  netcon controller network show NWID [--json]\n"
+		"  netcon controller network delete NWID\n"
+		"  netcon controller member list NWID [--json]\n"
+		"  netcon controller member authorize NWID NODE [--ip IP]...\n"
+		"  netcon controller member deauthorize NWID NODE\n"
+		"Every command takes --home DIR (the daemon's NETCON_HOME).\n\n"
+		"The daemon is the controller of networks whose id starts with its address.\n"
+		"Records live in HOME/controller.d/ in the layout of ZeroTier's controller.\n"
+		"A pool without --route gets the smallest route that covers it.\n");
+}
+
+struct ctl_opts {
+	const char *home;
+	bool json, set_private, set_public;
+	const char *name;
+	unsigned npools, nroutes, nips;
+	struct nc_ctl_pool pools[NC_CTL_MAX_POOLS];
+	struct nc_ctl_route routes[NC_CTL_MAX_ROUTES];
+	struct nc_addr ips[NC_CTL_MAX_IPS];
+	long mtu;
+};
+
+static int ctl_parse_addr(const char *s, struct nc_addr *a, int *bits)
+{
+	char tmp[64], *slash;
+	char *end;
+
+	if (strlen(s) >= sizeof(tmp))
+		return -EINVAL;
+	strcpy(tmp, s);
+	slash = strchr(tmp, '/');
+	if (slash)
+		*slash++ = 0;
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, tmp, a->ip) == 1)
+		a->family = 4;
+	else if (inet_pton(AF_INET6, tmp, a->ip) == 1)
+		a->family = 6;
+	else
+		return -EINVAL;
+	if (!bits)
+		return slash ? -EINVAL : 0;
+	if (!slash || !*slash)
+		return -EINVAL;
+	*bits = (int)strtol(slash, &end, 10);
+	if (*end || *bits < 0 || *bits > (a->family == 4 ? 32 : 128))
+		return -EINVAL;
+	a->port = (uint16_t)*bits;
+	return 0;
+}
+
+static uint32_t ctl_v4(const struct nc_addr *a)
+{
+	return (uint32_t)a->ip[0] << 24 | (uint32_t)a->ip[1] << 16 | (uint32_t)a->ip[2] << 8 |
+	       a->ip[3];
+}
+
+static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
+{
+	static const struct option opts[] = {
+	    {"home", required_argument, NULL, 'H'}, {"json", no_argument, NULL, 'j'},
+	    {"name", required_argument, NULL, 'n'}, {"private", no_argument, NULL, 'P'},
+	    {"public", no_argument, NULL, 'U'},	    {"pool", required_argument, NULL, 'p'},
+	    {"route", required_argument, NULL, 'r'}, {"mtu", required_argument, NULL, 'm'},
+	    {"ip", required_argument, NULL, 'i'},   {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		char *end, buf[128], *dash, *comma;
+		struct nc_addr f, l;
+		int bits;
+
+		switch (c) {
+		case 'H':
+			o->home = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'n':
+			if (strlen(optarg) >= NC_CTL_NAME_LEN)
+				return cli_usage_error(SUB, "--name is longer than %d bytes",
+						       NC_CTL_NAME_LEN - 1);
+			o->name = optarg;
+			break;
+		case 'P':
+			o->set_private = true;
+			break;
+		case 'U':
+			o->set_public = true;
+			break;
+		case 'p':
+			snprintf(buf, sizeof(buf), "%s", optarg);
+			dash = strchr(buf, '-');
+			if (!dash)
+				return cli_usage_error(SUB, "--pool wants FIRST-LAST, got '%s'",
+						       optarg);
+			*dash++ = 0;
+			if (ctl_parse_addr(buf, &f, NULL) < 0 || ctl_parse_addr(dash, &l, NULL) < 0 ||
+			    f.family != 4 || l.family != 4 || ctl_v4(&l) < ctl_v4(&f) ||
+			    ctl_v4(&f) == 0)
+				return cli_usage_error(SUB, "bad IPv4 --pool '%s'", optarg);
+			if (o->npools >= NC_CTL_MAX_POOLS)
+				return cli_usage_error(SUB, "at most %d pools", NC_CTL_MAX_POOLS);
+			o->pools[o->npools].first = ctl_v4(&f);
+			o->pools[o->npools++].last = ctl_v4(&l);
+			break;
+		case 'r':
+			snprintf(buf, sizeof(buf), "%s", optarg);
+			comma = strchr(buf, ',');
+			if (comma)
+				*comma++ = 0;
+			if (o->nroutes >= NC_CTL_MAX_ROUTES)
+				return cli_usage_error(SUB, "at most %d routes", NC_CTL_MAX_ROUTES);
+			if (ctl_parse_addr(buf, &o->routes[o->nroutes].target, &bits) < 0 ||
+			    (comma && ctl_parse_addr(comma, &o->routes[o->nroutes].via, NULL) < 0))
+				return cli_usage_error(SUB, "bad --route '%s' (CIDR[,VIA])", optarg);
+			o->nroutes++;
+			break;
+		case 'm':
+			o->mtu = strtol(optarg, &end, 10);
+			if (!*optarg || *end || o->mtu < 1280 || o->mtu > 10000)
+				return cli_usage_error(SUB, "--mtu must be 1280..10000");
+			break;
+		case 'i':
+			if (o->nips >= NC_CTL_MAX_IPS)
+				return cli_usage_error(SUB, "at most %d --ip", NC_CTL_MAX_IPS);
+			if (ctl_parse_addr(optarg, &o->ips[o->nips], NULL) < 0)
+				return cli_usage_error(SUB, "bad --ip '%s'", optarg);
+			o->nips++;
+			break;
+		case 'h':
+			ctl_usage(stdout);
+			exit(0);
+		default:
+			return cli_usage_error(SUB, "bad option");
+		}
+	}
+	if (o->set_private && o->set_public)
+		return cli_usage_error(SUB, "--private and --public exclude each other");
+	return 0;
+}
+
+static int ctl_open(const char *homeopt)
+{
+	char home[PATH_MAX];
+	int fd;
+
+	if (cli_home(homeopt, home, sizeof(home)) < 0) {
+		fprintf(stderr, "netcon controller: home path too long\n");
+		return -1;
+	}
+	fd = client_open(home);
+	if (fd < 0)
+		fprintf(stderr, "netcon controller: no netcon daemon answers at %s: %s\n", home,
+			strerror(-fd));
+	return fd;
+}
+
+static int ctl_parse_nwid(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (strlen(s) != 16)
+		return -EINVAL;
+	*out = strtoull(s, &end, 16);
+	return *end ? -EINVAL : 0;
+}
+
+static int ctl_parse_node(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (strlen(s) != 10)
+		return -EINVAL;
+	*out = strtoull(s, &end, 16);
+	return *end || *out == 0 || (*out >> 32) == 0xff ? -EINVAL : 0;
+}
+
+static const char *ctl_ip(const struct nc_addr *a, char *buf, size_t size, bool bits)
+{
+	size_t n;
+
+	buf[0] = 0;
+	if (a->family != 4 && a->family != 6)
+		return buf;
+	inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->ip, buf, (socklen_t)size);
+	n = strlen(buf);
+	if (bits)
+		snprintf(buf + n, size - n, "/%u", a->port);
+	return buf;
+}
+
+static const char *ctl_v4str(uint32_t v, char *buf)
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
+	return buf;
+}
+
+/* Print s as a JSON string. */
+static void ctl_json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static void ctl_print_net(const struct nc_ctl_net *n, bool json)
+{
+	char a[64], b[64];
+
+	if (!json) {
+		printf("%016" PRIx64 " %-16s %-7s members %u (authorized %u)", n->nwid,
+		       n->name[0] ? n->name : "-", n->flags & NC_CTL_PRIVATE ? "private" : "public",
+		       n->nmembers, n->nauthorized);
+		for (unsigned k = 0; k < n->npools; k++)
+			printf(" pool %s-%s", ctl_v4str(n->pools[k].first, a),
+			       ctl_v4str(n->pools[k].last, b));
+		for (unsigned k = 0; k < n->nroutes; k++)
+			printf(" route %s%s%s", ctl_ip(&n->routes[k].target, a, sizeof(a), true),
+			       n->routes[k].via.family ? " via " : "",
+			       ctl_ip(&n->routes[k].via, b, sizeof(b), false));
+		printf(" mtu %u\n", n->mtu);
+		return;
+	}
+	printf("{\"id\":\"%016" PRIx64 "\",\"nwid\":\"%016" PRIx64 "\",\"name\":", n->nwid,
+	       n->nwid);
+	ctl_json_str(n->name);
+	printf(",\"private\":%s,\"enableBroadcast\":%s,\"mtu\":%u,\"multicastLimit\":%u,"
+	       "\"v4AssignMode\":{\"zt\":%s},\"revision\":%" PRIu64 ",\"creationTime\":%" PRId64
+	       ",\"ipAssignmentPools\":[",
+	       n->flags & NC_CTL_PRIVATE ? "true" : "false",
+	       n->flags & NC_CTL_BROADCAST ? "true" : "false", n->mtu, n->multicast_limit,
+	       n->flags & NC_CTL_V4_AUTO ? "true" : "false", n->revision, n->creation_time);
+	for (unsigned k = 0; k < n->npools; k++)
+		printf("%s{\"ipRangeStart\":\"%s\",\"ipRangeEnd\":\"%s\"}", k ? "," : "",
+		       ctl_v4str(n->pools[k].first, a), ctl_v4str(n->pools[k].last, b));
+	printf("],\"routes\":[");
+	for (unsigned k = 0; k < n->nroutes; k++) {
+		printf("%s{\"target\":\"%s\",\"via\":", k ? "," : "",
+		       ctl_ip(&n->routes[k].target, a, sizeof(a), true));
+		if (n->routes[k].via.family)
+			printf("\"%s\"}", ctl_ip(&n->routes[k].via, b, sizeof(b), false));
+		else
+			printf("null}");
+	}
+	printf("],\"memberCount\":%u,\"authorizedMemberCount\":%u}", n->nmembers, n->nauthorized);
+}
+
+static void ctl_print_member(const struct nc_ctl_member *m, bool json)
+{
+	char a[64];
+
+	if (!json) {
+		printf("%010" PRIx64 " %-12s", m->address,
+		       m->flags & NC_CTL_AUTHORIZED ? "authorized" : "unauthorized");
+		for (unsigned k = 0; k < m->nips; k++)
+			printf(" %s", ctl_ip(&m->ips[k], a, sizeof(a), false));
+		if (m->vmajor >= 0)
+			printf(" v%d.%d.%d", m->vmajor, m->vminor, m->vrev);
+		printf("\n");
+		return;
+	}
+	printf("{\"id\":\"%010" PRIx64 "\",\"address\":\"%010" PRIx64 "\",\"nwid\":\"%016" PRIx64
+	       "\",\"authorized\":%s,\"activeBridge\":%s,\"ipAssignments\":[",
+	       m->address, m->address, m->nwid, m->flags & NC_CTL_AUTHORIZED ? "true" : "false",
+	       m->flags & NC_CTL_ACTIVE_BRIDGE ? "true" : "false");
+	for (unsigned k = 0; k < m->nips; k++)
+		printf("%s\"%s\"", k ? "," : "", ctl_ip(&m->ips[k], a, sizeof(a), false));
+	printf("],\"revision\":%" PRIu64 ",\"creationTime\":%" PRId64
+	       ",\"lastAuthorizedTime\":%" PRId64 ",\"lastDeauthorizedTime\":%" PRId64
+	       ",\"lastRequestTime\":%" PRId64
+	       ",\"vMajor\":%d,\"vMinor\":%d,\"vRev\":%d,\"vProto\":%d}",
+	       m->revision, m->creation_time, m->last_authorized, m->last_deauthorized,
+	       m->last_request, m->vmajor, m->vminor, m->vrev, m->vproto);
+}
+
+static int ctl_fail(const char *what, int r)
+{
+	fprintf(stderr, "netcon controller: %s: %s\n", what,
+		r == -EPERM ? "only the daemon's user and root may administer the controller"
+		: r == -ENOTCONN
+		    ? "the daemon's controller role is not running (see its log)"
+		    : strerror(-r));
+	return 1;
+}
+
+/* The smallest prefix that covers first..last. */
+static void ctl_cover(const struct nc_ctl_pool *p, struct nc_ctl_route *rt)
+{
+	unsigned bits = 32;
+	uint32_t net;
+
+	while (bits > 0 && (p->first >> (32 - bits)) != (p->last >> (32 - bits)))
+		bits--;
+	net = bits ? p->first & (0xffffffffu << (32 - bits)) : 0;
+	memset(rt, 0, sizeof(*rt));
+	rt->target.family = 4;
+	rt->target.ip[0] = (uint8_t)(net >> 24);
+	rt->target.ip[1] = (uint8_t)(net >> 16);
+	rt->target.ip[2] = (uint8_t)(net >> 8);
+	rt->target.ip[3] = (uint8_t)net;
+	rt->target.port = (uint16_t)bits;
+}
+
+static int ctl_network(int argc, char **argv)
+{
+	struct ctl_opts o;
+	const char *verb = argc > 0 ? argv[0] : NULL;
+	int r, fd, rc = 0;
+
+	if (!verb)
+		return cli_usage_error(SUB, "network: create, list, show or delete?");
+	r = ctl_getopts(argc, argv, &o);
+	if (r)
+		return r;
+	if (!strcmp(verb, "create")) {
+		struct nc_ctl_net req, rep;
+
+		if (optind != argc)
+			return cli_usage_error(SUB, "network create takes no arguments");
+		memset(&req, 0, sizeof(req));
+		req.flags = (o.set_public ? 0 : NC_CTL_PRIVATE) | NC_CTL_BROADCAST |
+			    (o.npools ? NC_CTL_V4_AUTO : 0);
+		req.mtu = (uint32_t)o.mtu;
+		req.multicast_limit = 32;
+		req.h.type = NC_CTL_NET_CREATE;
+		snprintf(req.name, sizeof(req.name), "%s", o.name ? o.name : "");
+		req.npools = o.npools;
+		memcpy(req.pools, o.pools, sizeof(o.pools));
+		req.nroutes = o.nroutes;
+		memcpy(req.routes, o.routes, sizeof(o.routes));
+		for (unsigned k = 0; !o.nroutes && k < o.npools; k++)
+			ctl_cover(&o.pools[k], &req.routes[req.nroutes++]);
+		if ((fd = ctl_open(o.home)) < 0)
+			return 1;
+		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+		if (r < 0)
+			return ctl_fail("create", r);
+		if (o.json) {
+			ctl_print_net(&rep, true);
+			printf("\n");
+		} else {
+			printf("%016" PRIx64 "\n", rep.nwid);
+		}
+		return 0;
+	}
+	if (!strcmp(verb, "list")) {
+		if (optind != argc)
+			return cli_usage_error(SUB, "network list takes no arguments");
+		if ((fd = ctl_open(o.home)) < 0)
+			return 1;
+		if (o.json)
+			printf("[");
+		for (uint64_t i = 0;; i++) {
+			struct nc_ctl_req req = {.h.type = NC_CTL_NET_GET, .index = i};
+			struct nc_ctl_net rep;
+
+			r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+			if (r == -ENOENT)
+				break;
+			if (r < 0)
+				return ctl_fail("list", r);
+			if (o.json && i)
+				printf(",");
+			ctl_print_net(&rep, o.json);
+		}
+		if (o.json)
+			printf("]\n");
+		return 0;
+	}
+	if (!strcmp(verb, "show") || !strcmp(verb, "delete")) {
+		struct nc_ctl_req req = {0};
+		struct nc_ctl_net rep;
+
+		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &req.nwid) < 0)
+			return cli_usage_error(SUB, "network %s wants one 16-digit network id", verb);
+		req.h.type = strcmp(verb, "delete") ? NC_CTL_NET_GET : NC_CTL_NET_DELETE;
+		if ((fd = ctl_open(o.home)) < 0)
+			return 1;
+		if (!strcmp(verb, "delete")) {
+			r = client_call(fd, &req, sizeof(req), &rep, sizeof(struct nc_hdr));
+			return r < 0 ? ctl_fail(argv[optind], r) : 0;
+		}
+		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+		if (r < 0)
+			return ctl_fail(argv[optind], r);
+		ctl_print_net(&rep, o.json);
+		if (o.json)
+			printf("\n");
+		return rc;
+	}
+	return cli_usage_error(SUB, "unknown network command '%s'", verb);
+}
+
+static int ctl_member(int argc, char **argv)
+{
+	struct ctl_opts o;
+	const char *verb = argc > 0 ? argv[0] : NULL;
+	uint64_t nwid;
+	int r, fd;
+
+	if (!verb)
+		return cli_usage_error(SUB, "member: list, authorize or deauthorize?");
+	r = ctl_getopts(argc, argv, &o);
+	if (r)
+		return r;
+	if (!strcmp(verb, "list")) {
+		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &nwid) < 0)
+			return cli_usage_error(SUB, "member list wants one 16-digit network id");
+		if ((fd = ctl_open(o.home)) < 0)
+			return 1;
+		if (o.json)
+			printf("[");
+		for (uint64_t i = 0;; i++) {
+			struct nc_ctl_req req = {.h.type = NC_CTL_MEMBER_GET, .nwid = nwid, .index = i};
+			struct nc_ctl_member rep;
+
+			r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+			if (r == -ENOENT && i > 0)
+				break;
+			if (r == -ENOENT) {
+				/* No members, or no network: tell which. */
+				struct nc_ctl_req nq = {.h.type = NC_CTL_NET_GET, .nwid = nwid};
+				struct nc_ctl_net nrep;
+
+				r = client_call(fd, &nq, sizeof(nq), &nrep, sizeof(nrep));
+				if (r < 0)
+					return ctl_fail(argv[optind], r);
+				break;
+			}
+			if (r < 0)
+				return ctl_fail("member list", r);
+			if (o.json && i)
+				printf(",");
+			ctl_print_member(&rep, o.json);
+		}
+		if (o.json)
+			printf("]\n");
+		return 0;
+	}
+	if (!strcmp(verb, "authorize") || !strcmp(verb, "deauthorize")) {
+		struct nc_ctl_member req, rep;
+		bool auth = !strcmp(verb, "authorize");
+
+		memset(&req, 0, sizeof(req));
+		if (optind + 2 != argc || ctl_parse_nwid(argv[optind], &req.nwid) < 0 ||
+		    ctl_parse_node(argv[optind + 1], &req.address) < 0)
+			return cli_usage_error(SUB, "member %s wants NWID (16 hex) and NODE (10 hex)",
+					       verb);
+		if (!auth && o.nips)
+			return cli_usage_error(SUB, "--ip goes with authorize");
+		req.h.type = NC_CTL_MEMBER_SET;
+		req.flags = (auth ? NC_CTL_AUTHORIZED : 0) | (o.nips ? NC_CTL_SET_IPS : 0);
+		req.nips = o.nips;
+		memcpy(req.ips, o.ips, sizeof(o.ips));
+		if ((fd = ctl_open(o.home)) < 0)
+			return 1;
+		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+		if (r < 0)
+			return ctl_fail(verb, r);
+		ctl_print_member(&rep, o.json);
+		if (o.json)
+			printf("\n");
+		return 0;
+	}
+	return cli_usage_error(SUB, "unknown member command '%s'", verb);
+}
+
+int cmd_controller(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error(SUB, "network or member?");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		ctl_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "network"))
+		return ctl_network(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "member"))
+		return ctl_member(argc - 2, argv + 2);
+	return cli_usage_error(SUB, "unknown command '%s' (network or member)", argv[1]);
+}

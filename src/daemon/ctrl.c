@@ -1,0 +1,598 @@
+/* The daemon's controller role: records in controller.d/, config requests, control messages. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "common/log.h"
+#include "daemon/ctrl.h"
+#include "daemon/ztnode.h"
+#include "zt/controller.h"
+#include "zt/packet.h"
+
+#define CTRL_MAX_RECORD (1 << 20) /* a record file larger than this is refused */
+
+static struct {
+	bool up;
+	char dir[4096]; /* HOME/controller.d */
+	struct zt_controller c;
+	struct zt_controller_answer a; /* 64 KB: one answer at a time */
+} ct;
+
+static int ctrl_path(char *buf, size_t size, uint64_t nwid, uint64_t member)
+{
+	int n;
+
+	if (!member)
+		n = snprintf(buf, size, "%s/network/%016llx.json", ct.dir, (unsigned long long)nwid);
+	else
+		n = snprintf(buf, size, "%s/network/%016llx/member/%010llx.json", ct.dir,
+			     (unsigned long long)nwid, (unsigned long long)member);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int ctrl_mkdirs(uint64_t nwid)
+{
+	char p[4200];
+
+	snprintf(p, sizeof(p), "%s/network/%016llx", ct.dir, (unsigned long long)nwid);
+	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(p, sizeof(p), "%s/network/%016llx/member", ct.dir, (unsigned long long)nwid);
+	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Temporary file, fsync, rename, fsync of the directory: a crash leaves the old record or the
+ * new one, never a torn one. */
+static int ctrl_write_atomic(const char *path, const char *data, size_t len)
+{
+	char tmp[4300], dir[4300], *slash;
+	size_t off = 0;
+	int fd, r = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return r;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = 0;
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+	}
+	return 0;
+}
+
+static void ctrl_save_network(struct zt_controller_network *n)
+{
+	char path[4200], *text;
+	size_t len;
+	int r;
+
+	if (ctrl_path(path, sizeof(path), n->nwid, 0) < 0 || ctrl_mkdirs(n->nwid) < 0 ||
+	    zt_controller_network_json(n, &text, &len) < 0) {
+		log_err("controller: cannot write network %016llx", (unsigned long long)n->nwid);
+		return;
+	}
+	r = ctrl_write_atomic(path, text, len);
+	free(text);
+	if (r < 0)
+		log_err("controller: writing %s: %s", path, strerror(-r));
+	else
+		n->dirty = false;
+}
+
+static void ctrl_save_member(struct zt_controller_network *n, struct zt_controller_member *m)
+{
+	char path[4200], *text;
+	size_t len;
+	int r;
+
+	if (ctrl_path(path, sizeof(path), n->nwid, m->address) < 0 || ctrl_mkdirs(n->nwid) < 0 ||
+	    zt_controller_member_json(n, m, &text, &len) < 0) {
+		log_err("controller: cannot write member %010llx", (unsigned long long)m->address);
+		return;
+	}
+	r = ctrl_write_atomic(path, text, len);
+	free(text);
+	if (r < 0)
+		log_err("controller: writing %s: %s", path, strerror(-r));
+	else
+		m->dirty = false;
+}
+
+static void ctrl_save_dirty(void)
+{
+	for (unsigned i = 0; i < ct.c.n_networks; i++) {
+		struct zt_controller_network *n = ct.c.networks[i];
+
+		if (n->dirty)
+			ctrl_save_network(n);
+		for (unsigned k = 0; k < n->n_members; k++)
+			if (n->members[k].dirty)
+				ctrl_save_member(n, &n->members[k]);
+	}
+}
+
+static ssize_t ctrl_read(const char *path, char **out)
+{
+	struct stat st;
+	ssize_t n, total = 0;
+	char *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CTRL_MAX_RECORD) {
+		close(fd);
+		return -EFBIG;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (total < st.st_size && (n = read(fd, buf + total, (size_t)(st.st_size - total))) > 0)
+		total += n;
+	close(fd);
+	buf[total] = 0;
+	*out = buf;
+	return total;
+}
+
+/* Is name HEXDIGITS(digits) + ".json"? */
+static bool ctrl_record_name(const char *name, size_t digits)
+{
+	if (strlen(name) != digits + 5 || strcmp(name + digits, ".json"))
+		return false;
+	for (size_t i = 0; i < digits; i++)
+		if (!strchr("0123456789abcdef", name[i]))
+			return false;
+	return true;
+}
+
+/* Load every record in dir (networks, or one network's members); leftover temporary files of
+ * an interrupted write are removed. */
+static void ctrl_load_dir(const char *dir, bool members)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[4400], err[160], *text;
+		ssize_t n;
+		int r;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (strstr(de->d_name, ".json.tmp")) {
+			log_warn("controller: removing %s, left by an interrupted write", path);
+			unlink(path);
+			continue;
+		}
+		if (!ctrl_record_name(de->d_name, members ? 10 : 16))
+			continue;
+		n = ctrl_read(path, &text);
+		if (n < 0) {
+			log_warn("controller: %s: %s; skipped", path, strerror((int)-n));
+			continue;
+		}
+		if (members)
+			r = zt_controller_load_member(&ct.c, text, (size_t)n, err, sizeof(err));
+		else
+			r = zt_controller_load_network(&ct.c, text, (size_t)n, err, sizeof(err));
+		free(text);
+		if (r < 0)
+			log_warn("controller: %s is not a valid record (%s); skipped", path,
+				 r == -EBADMSG ? err : strerror(-r));
+	}
+	closedir(d);
+}
+
+static int ctrl_identity(const char *home, struct zt_identity *id)
+{
+	char path[4200], *text;
+	ssize_t n;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/identity.secret", home);
+	n = ctrl_read(path, &text);
+	if (n < 0)
+		return (int)n;
+	r = zt_identity_from_string(id, text);
+	sodium_memzero(text, (size_t)n);
+	free(text);
+	return r < 0 || !id->has_private ? -EINVAL : 0;
+}
+
+int ctrl_start(const char *home, int64_t now)
+{
+	struct zt_identity id;
+	char p[4200];
+	unsigned members = 0;
+	int r;
+
+	if (snprintf(ct.dir, sizeof(ct.dir), "%s/controller.d", home) >= (int)sizeof(ct.dir))
+		return -ENAMETOOLONG;
+	r = ctrl_identity(home, &id);
+	if (r < 0) {
+		log_err("controller: no identity with its secret in %s: %s", home, strerror(-r));
+		return r;
+	}
+	r = zt_controller_init(&ct.c, &id);
+	sodium_memzero(&id, sizeof(id));
+	if (r < 0)
+		return r;
+	snprintf(p, sizeof(p), "%s/network", ct.dir);
+	if ((mkdir(ct.dir, 0700) < 0 && errno != EEXIST) || (mkdir(p, 0700) < 0 && errno != EEXIST))
+		log_warn("controller: mkdir %s: %m", p);
+	ctrl_load_dir(p, false);
+	for (unsigned i = 0; i < ct.c.n_networks; i++) {
+		snprintf(p, sizeof(p), "%s/network/%016llx/member", ct.dir,
+			 (unsigned long long)ct.c.networks[i]->nwid);
+		ctrl_load_dir(p, true);
+		members += ct.c.networks[i]->n_members;
+		for (unsigned k = 0; k < ct.c.networks[i]->n_members; k++)
+			ct.c.networks[i]->members[k].dirty = false;
+	}
+	ct.up = true;
+	if (ct.c.n_networks)
+		log_info("controller: %u network(s), %u member(s) from %s", ct.c.n_networks,
+			 members, ct.dir);
+	return 0;
+}
+
+void ctrl_stop(void)
+{
+	if (!ct.up)
+		return;
+	ctrl_save_dirty();
+	zt_controller_free(&ct.c);
+	ct.up = false;
+}
+
+static uint64_t ctrl_random(void)
+{
+	uint64_t v = 0;
+
+	while (!v)
+		randombytes_buf(&v, sizeof(v));
+	return v;
+}
+
+/* Send the answer's config to its member: OK chunks in re the request, or NETWORK_CONFIG
+ * pushes (in_re_id 0). */
+static void ctrl_send_config(uint64_t to, uint64_t in_re_id)
+{
+	static uint8_t buf[ZT_PACKET_MAX_LEN];
+	uint32_t off = 0;
+
+	while (off < ct.a.dict_len) {
+		int n = zt_controller_chunk_payload(&ct.c, &ct.a, in_re_id, &off, buf, sizeof(buf));
+
+		if (n < 0) {
+			log_warn("controller: config chunk for %010llx: %s",
+				 (unsigned long long)to, strerror(-n));
+			return;
+		}
+		if (ztnode_send_verb(to, in_re_id ? ZT_VERB_OK : ZT_VERB_NETWORK_CONFIG, buf,
+				     (size_t)n, NULL) < 0)
+			return;
+	}
+}
+
+bool ctrl_input(uint64_t from, unsigned verb, const uint8_t *payload, size_t len, int64_t now)
+{
+	struct zt_packet_config_request rq;
+	struct zt_identity id;
+	uint64_t in_re = ztnode_rx_packet_id();
+	int r;
+
+	if (!ct.up || verb != ZT_VERB_NETWORK_CONFIG_REQUEST ||
+	    zt_packet_decode_config_request(&rq, payload, len) < 0 ||
+	    (rq.nwid >> 24) != ct.c.id.address)
+		return false;
+	if (ztnode_peer_identity(from, &id) < 0) {
+		log_debug("controller: request from %010llx, whose identity we lack; dropped",
+			  (unsigned long long)from);
+		return true;
+	}
+	r = zt_controller_request(&ct.c, &id, rq.nwid, rq.metadata.p, rq.metadata.len,
+				  ctrl_random(), now, &ct.a);
+	if (r < 0) {
+		log_warn("controller: request of %010llx for %016llx: %s", (unsigned long long)from,
+			 (unsigned long long)rq.nwid, strerror(-r));
+		return true;
+	}
+	if (ct.a.error) {
+		uint8_t buf[32];
+		int n = zt_controller_error_payload(buf, sizeof(buf), in_re, rq.nwid, ct.a.error);
+
+		log_info("controller: %010llx asked for %016llx: %s", (unsigned long long)from,
+			 (unsigned long long)rq.nwid,
+			 ct.a.error == ZT_ERROR_OBJ_NOT_FOUND ? "no such network" : "access denied");
+		if (n > 0)
+			ztnode_send_verb(from, ZT_VERB_ERROR, buf, (size_t)n, NULL);
+	} else {
+		log_debug("controller: config for %010llx on %016llx (%zu bytes)",
+			  (unsigned long long)from, (unsigned long long)rq.nwid, ct.a.dict_len);
+		ctrl_send_config(from, in_re);
+	}
+	ctrl_save_dirty();
+	return true;
+}
+
+/* Push a fresh config to an authorized member at once (it would otherwise wait for its next
+ * periodic request). */
+static void ctrl_push(struct zt_controller_network *n, struct zt_controller_member *m)
+{
+	struct zt_netconf *nc;
+	struct zt_dict d;
+
+	if (!m->authorized || !m->has_identity)
+		return;
+	nc = malloc(sizeof(*nc));
+	if (!nc)
+		return;
+	zt_controller_assign_ipv4(n, m);
+	if (zt_controller_config(&ct.c, n, m, ztnode_time(), nc) == 0) {
+		zt_dict_init(&d, ct.a.dict, sizeof(ct.a.dict));
+		if (zt_netconf_to_dict(nc, &d) == 0) {
+			ct.a.error = 0;
+			ct.a.network = n;
+			ct.a.member = m;
+			ct.a.update_id = ctrl_random();
+			ct.a.dict_len = d.len;
+			ctrl_send_config(m->address, 0);
+		}
+	}
+	free(nc);
+}
+
+static void ctrl_addr(struct nc_addr *out, const struct zt_inetaddr *a)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = a->family;
+	out->port = a->port;
+	memcpy(out->ip, a->ip, 16);
+}
+
+static int ctrl_inet(struct zt_inetaddr *out, const struct nc_addr *a, bool bits)
+{
+	if (a->family != 4 && a->family != 6)
+		return -EINVAL;
+	if (bits && a->port > (a->family == 4 ? 32 : 128))
+		return -EINVAL;
+	zt_inetaddr_set(out, a->family, a->ip, bits ? a->port : 0);
+	return 0;
+}
+
+static void ctrl_net_out(const struct zt_controller_network *n, struct nc_ctl_net *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->nwid = n->nwid;
+	out->flags = (n->private_net ? NC_CTL_PRIVATE : 0) |
+		     (n->enable_broadcast ? NC_CTL_BROADCAST : 0) | (n->v4_zt ? NC_CTL_V4_AUTO : 0);
+	out->mtu = n->mtu;
+	out->multicast_limit = n->multicast_limit;
+	out->revision = n->revision;
+	out->creation_time = n->creation_time;
+	snprintf(out->name, sizeof(out->name), "%s", n->name);
+	out->nmembers = n->n_members;
+	for (unsigned k = 0; k < n->n_members; k++)
+		out->nauthorized += n->members[k].authorized;
+	for (unsigned k = 0; k < n->n_pools && k < NC_CTL_MAX_POOLS; k++) {
+		out->pools[k].first = n->pools[k].first;
+		out->pools[k].last = n->pools[k].last;
+		out->npools++;
+	}
+	for (unsigned k = 0; k < n->n_routes && k < NC_CTL_MAX_ROUTES; k++) {
+		ctrl_addr(&out->routes[k].target, &n->routes[k].target);
+		ctrl_addr(&out->routes[k].via, &n->routes[k].via);
+		out->nroutes++;
+	}
+}
+
+static void ctrl_member_out(const struct zt_controller_network *n,
+			    const struct zt_controller_member *m, struct nc_ctl_member *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->nwid = n->nwid;
+	out->address = m->address;
+	out->flags = (m->authorized ? NC_CTL_AUTHORIZED : 0) |
+		     (m->has_identity ? NC_CTL_HAS_IDENTITY : 0) |
+		     (m->active_bridge ? NC_CTL_ACTIVE_BRIDGE : 0);
+	out->revision = m->revision;
+	out->creation_time = m->creation_time;
+	out->last_request = m->last_request;
+	out->last_authorized = m->last_authorized_time;
+	out->last_deauthorized = m->last_deauthorized_time;
+	out->vmajor = m->vmajor;
+	out->vminor = m->vminor;
+	out->vrev = m->vrev;
+	out->vproto = m->vproto;
+	for (unsigned k = 0; k < m->n_ips && k < NC_CTL_MAX_IPS; k++)
+		ctrl_addr(&out->ips[out->nips++], &m->ips[k]);
+}
+
+int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
+{
+	struct zt_controller_network t, *n;
+	int r;
+
+	if (!ct.up)
+		return -ENOTCONN;
+	if (req->npools > NC_CTL_MAX_POOLS || req->nroutes > NC_CTL_MAX_ROUTES ||
+	    memchr(req->name, 0, sizeof(req->name)) == NULL)
+		return -EINVAL;
+	zt_controller_network_defaults(&t);
+	t.nwid = req->nwid;
+	snprintf(t.name, sizeof(t.name), "%s", req->name);
+	t.private_net = req->flags & NC_CTL_PRIVATE;
+	t.enable_broadcast = req->flags & NC_CTL_BROADCAST;
+	t.v4_zt = req->flags & NC_CTL_V4_AUTO;
+	if (req->mtu) {
+		if (req->mtu < ZT_NETCONF_MIN_MTU || req->mtu > ZT_NETCONF_MAX_MTU)
+			return -EINVAL;
+		t.mtu = req->mtu;
+	}
+	t.multicast_limit = req->multicast_limit;
+	for (unsigned k = 0; k < req->npools; k++) {
+		if (req->pools[k].first == 0 || req->pools[k].last < req->pools[k].first)
+			return -EINVAL;
+		t.pools[k].first = req->pools[k].first;
+		t.pools[k].last = req->pools[k].last;
+	}
+	t.n_pools = req->npools;
+	for (unsigned k = 0; k < req->nroutes; k++) {
+		if (ctrl_inet(&t.routes[k].target, &req->routes[k].target, true) < 0)
+			return -EINVAL;
+		if (req->routes[k].via.family && ctrl_inet(&t.routes[k].via, &req->routes[k].via,
+							   false) < 0)
+			return -EINVAL;
+	}
+	t.n_routes = req->nroutes;
+	n = zt_controller_network_add(&ct.c, &t, ctrl_random(), ztnode_time(), &r);
+	if (!n)
+		return r;
+	ctrl_save_dirty();
+	log_info("controller: network %016llx (%s) created", (unsigned long long)n->nwid,
+		 n->name);
+	ctrl_net_out(n, out);
+	return 0;
+}
+
+int ctrl_net_get(const struct nc_ctl_req *req, struct nc_ctl_net *out)
+{
+	const struct zt_controller_network *n;
+
+	if (!ct.up)
+		return -ENOTCONN;
+	if (req->nwid)
+		n = zt_controller_network_find(&ct.c, req->nwid);
+	else
+		n = req->index < ct.c.n_networks ? ct.c.networks[req->index] : NULL;
+	if (!n)
+		return -ENOENT;
+	ctrl_net_out(n, out);
+	return 0;
+}
+
+int ctrl_net_delete(const struct nc_ctl_req *req)
+{
+	struct zt_controller_network *n;
+	char p[4200];
+
+	if (!ct.up)
+		return -ENOTCONN;
+	n = zt_controller_network_find(&ct.c, req->nwid);
+	if (!n)
+		return -ENOENT;
+	for (unsigned k = 0; k < n->n_members; k++)
+		if (ctrl_path(p, sizeof(p), n->nwid, n->members[k].address) == 0)
+			unlink(p);
+	snprintf(p, sizeof(p), "%s/network/%016llx/member", ct.dir, (unsigned long long)n->nwid);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/network/%016llx", ct.dir, (unsigned long long)n->nwid);
+	rmdir(p);
+	if (ctrl_path(p, sizeof(p), n->nwid, 0) == 0 && unlink(p) < 0 && errno != ENOENT)
+		return -errno;
+	log_info("controller: network %016llx deleted", (unsigned long long)req->nwid);
+	return zt_controller_network_delete(&ct.c, req->nwid);
+}
+
+int ctrl_member_get(const struct nc_ctl_req *req, struct nc_ctl_member *out)
+{
+	const struct zt_controller_network *n;
+	const struct zt_controller_member *m;
+
+	if (!ct.up)
+		return -ENOTCONN;
+	n = zt_controller_network_find(&ct.c, req->nwid);
+	if (!n)
+		return -ENOENT;
+	if (req->address)
+		m = zt_controller_member_find(n, req->address);
+	else
+		m = req->index < n->n_members ? &n->members[req->index] : NULL;
+	if (!m)
+		return -ENOENT;
+	ctrl_member_out(n, m, out);
+	return 0;
+}
+
+int ctrl_member_set(const struct nc_ctl_member *req, struct nc_ctl_member *out)
+{
+	struct zt_inetaddr ips[NC_CTL_MAX_IPS];
+	struct zt_controller_network *n;
+	struct zt_controller_member *m;
+	unsigned nips = 0;
+	bool existed;
+	int r;
+
+	if (!ct.up)
+		return -ENOTCONN;
+	if (zt_identity_address_reserved(req->address) || req->address >> 40)
+		return -EINVAL;
+	n = zt_controller_network_find(&ct.c, req->nwid);
+	if (!n)
+		return -ENOENT;
+	if (req->flags & NC_CTL_SET_IPS) {
+		if (req->nips == 0 || req->nips > NC_CTL_MAX_IPS)
+			return -EINVAL;
+		for (; nips < req->nips; nips++)
+			if (ctrl_inet(&ips[nips], &req->ips[nips], false) < 0)
+				return -EINVAL;
+	}
+	existed = zt_controller_member_find(n, req->address) != NULL;
+	m = zt_controller_member_get(n, req->address, ztnode_time());
+	if (!m)
+		return -ENOSPC;
+	r = zt_controller_member_authorize(n, m, req->flags & NC_CTL_AUTHORIZED, ips, nips,
+					   ztnode_time());
+	if (r < 0) {
+		if (!existed) /* do not leave a record behind for a refused request */
+			m->dirty = false;
+		return r;
+	}
+	log_info("controller: %010llx %s on %016llx", (unsigned long long)m->address,
+		 m->authorized ? "authorized" : "deauthorized", (unsigned long long)n->nwid);
+	ctrl_push(n, m);
+	ctrl_save_dirty();
+	ctrl_member_out(n, m, out);
+	return 0;
+}
