@@ -8,11 +8,13 @@
 #include "cli/cli.h"
 #include "common/addr.h"
 #include "daemon/daemon.h"
+#include "daemon/resolv.h"
 
 static void daemon_usage(FILE *f)
 {
 	fprintf(
-	    f, "Usage: netcon daemon [--home DIR] [--addr CIDR]... [--port N] [--planet FILE] [-d]\n\n"
+	    f, "Usage: netcon daemon [--home DIR] [--addr CIDR]... [--port N] [--planet FILE]\n"
+	       "                     [--dns IP[:PORT]]... [--domain NAME] [-d]\n\n"
 	       "Runs the netcon daemon: the lwIP stack that programs started with 'netcon run'\n"
 	       "use for their sockets, its control socket DIR/control, and a ZeroTier node\n"
 	       "(identity.secret/identity.public made in DIR on first start, planet, peers.d/).\n\n"
@@ -26,19 +28,27 @@ static void daemon_usage(FILE *f)
 	       "                copied to DIR/planet. Default $NETCON_PLANET, else DIR/planet,\n"
 	       "                else ZeroTier's public planet. A node whose identity is a\n"
 	       "                root of its planet serves as that root.\n"
+	       "  --dns IP[:PORT]  a DNS server on the virtual network for names that\n"
+	       "                programs under 'netcon run' look up (IPv6: [IP]:PORT),\n"
+	       "                repeatable (3 at most); written to DIR/resolv.conf\n"
+	       "  --domain NAME the virtual network's search domain (DIR/resolv.conf)\n"
 	       "  -d            run in the background; print the daemon's pid once it is ready\n");
 }
 
 int cmd_daemon(int argc, char **argv)
 {
+	/* clang-format off */
 	static const struct option opts[] = {
 	    {"home", required_argument, NULL, 'H'},
 	    {"addr", required_argument, NULL, 'a'},
 	    {"port", required_argument, NULL, 'p'},
 	    {"planet", required_argument, NULL, 'P'},
+	    {"dns", required_argument, NULL, 'D'},
+	    {"domain", required_argument, NULL, 'N'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	/* clang-format on */
 	struct daemon_config cfg;
 	const char *home = NULL;
 	char homebuf[PATH_MAX];
@@ -84,6 +94,23 @@ int cmd_daemon(int argc, char **argv)
 		}
 		case 'P':
 			cfg.planet = optarg;
+			break;
+		case 'D':
+			if (cfg.ndns >= RESOLV_MAX_SERVERS)
+				return cli_usage_error("daemon", "at most %d --dns",
+						       RESOLV_MAX_SERVERS);
+			if (resolv_parse_server(&cfg.dns[cfg.ndns], optarg) < 0)
+				return cli_usage_error(
+				    "daemon", "--dns '%s' is not IP, IP:PORT or [IP6]:PORT",
+				    optarg);
+			cfg.ndns++;
+			break;
+		case 'N':
+			if (!*optarg || strlen(optarg) > 253 || strpbrk(optarg, " \t\n#;") ||
+			    optarg[0] == '.')
+				return cli_usage_error(
+				    "daemon", "--domain '%s' is not a domain name", optarg);
+			cfg.domain = optarg;
 			break;
 		case 'd':
 			cfg.background = true;

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "daemon/daemon.h"
 #include "daemon/loop.h"
+#include "daemon/resolv.h"
 #include "daemon/rpc_srv.h"
 #include "daemon/stack.h"
 #include "daemon/transport.h"
@@ -189,6 +190,10 @@ int daemon_main(const struct daemon_config *cfg)
 			goto fail;
 		}
 	}
+	/* Always: a file left by a daemon that was killed must not outlive it. */
+	r = resolv_write(cfg->home, cfg->dns, cfg->ndns, cfg->domain);
+	if (r < 0)
+		log_warn("writing %s/" RESOLV_FILE ": %s", cfg->home, strerror(-r));
 	daemon_write_pid(cfg->home);
 	log_info("ready: home %s, pid %d", cfg->home, (int)getpid());
 	if (cfg->background) {
@@ -210,6 +215,7 @@ int daemon_main(const struct daemon_config *cfg)
 	vsock_shutdown_all();
 	rpc_srv_close();
 	ztnode_stop();
+	resolv_remove(cfg->home);
 	snprintf(path, sizeof(path), "%s/netcon.pid", cfg->home);
 	unlink(path);
 	log_info("stopped");

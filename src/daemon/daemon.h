@@ -13,6 +13,9 @@ struct daemon_config {
 	bool background;
 	const char *planet; /* --planet FILE, or NULL */
 	int port; /* --port N, or -1 for 9993 (another if taken) */
+	struct nc_addr dns[3]; /* --dns IP[:PORT] (RESOLV_MAX_SERVERS), for HOME/resolv.conf */
+	int ndns;
+	const char *domain; /* --domain NAME, the search domain there */
 };
 
 /* Run the daemon until SIGTERM/SIGINT; returns the exit status. */
