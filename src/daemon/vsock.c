@@ -32,6 +32,8 @@
 #define VSOCK_BACKLOG_MAX 4096
 #define VSOCK_FILLER_MAX 65536
 #define VSOCK_MSS_MAX 16384
+#define VSOCK_TIMEWAIT_MAX 1024
+#define VSOCK_TIMEWAIT_EVERY 64
 
 static struct vsock *by_id[VSOCK_HASH], *by_ino[VSOCK_HASH];
 static struct vsock *all_head, *all_tail; /* in id order, for status listings */
@@ -397,8 +399,9 @@ static void vsock_on_err(void *arg, err_t err)
 	if (vs->state == NC_ST_CONNECTING) {
 		int e = err == ERR_RST ? ECONNREFUSED : -vsock_lwip_err(err);
 
-		if (err == ERR_ABRT && vs->error)
-			e = vs->error; /* our own timeout */
+		/* lwIP aborts a connect whose SYNs went unanswered: the kernel says ETIMEDOUT. */
+		if (err == ERR_ABRT)
+			e = vs->error ? vs->error : ETIMEDOUT;
 		vsock_fail_connect(vs, e);
 		return;
 	}
@@ -676,11 +679,14 @@ static err_t vsock_on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 
 static void vsock_pending_push(struct vsock *l);
 
+static void vsock_trim_timewait(void);
+
 static err_t vsock_on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 {
 	struct vsock *l = arg, *vs;
 	int prog_fd, r;
 
+	vsock_trim_timewait();
 	if (!l || l->obj.dead || err != ERR_OK || !newpcb)
 		return ERR_VAL;
 	if (l->npending >= l->backlog) {
@@ -932,6 +938,51 @@ int vsock_listen(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply 
 	return 0;
 }
 
+/*
+ * Both ends of a local connection live in this lwIP: the side that closed first keeps the
+ * four-tuple in TIME_WAIT (lwIP: 2 MSL, two minutes), and lwIP, unlike Linux, ignores a SYN that
+ * reuses it, so once the ephemeral ports wrap, connects time out. Pick the port now and free a
+ * TIME_WAIT pcb that holds the same four-tuple, as Linux's TIME_WAIT reuse would.
+ */
+static void vsock_reuse_timewait(struct tcp_pcb *pcb, const ip_addr_t *dst, u16_t dport)
+{
+	struct tcp_pcb *tw, *next;
+
+	if (!pcb->local_port &&
+	    tcp_bind(pcb, IP_IS_V6(dst) ? IP6_ADDR_ANY : IP4_ADDR_ANY, 0) != ERR_OK)
+		return;
+	for (tw = tcp_tw_pcbs; tw; tw = next) {
+		next = tw->next;
+		if (tw->local_port == dport && tw->remote_port == pcb->local_port &&
+		    ip_addr_cmp(&tw->local_ip, dst))
+			tcp_abort(tw); /* a TIME_WAIT pcb is freed, no RST */
+	}
+}
+
+/*
+ * lwIP keeps its pcbs in lists that every incoming segment walks (TIME_WAIT before listeners):
+ * two minutes of connection churn would make each SYN walk tens of thousands. Keep at most
+ * VSOCK_TIMEWAIT_MAX, dropping the oldest, as Linux's tcp_max_tw_buckets does; checked every
+ * VSOCK_TIMEWAIT_EVERY new connections.
+ */
+static void vsock_trim_timewait(void)
+{
+	static unsigned calls;
+	struct tcp_pcb *tw, *cut = NULL;
+	unsigned n = 0;
+
+	if (++calls % VSOCK_TIMEWAIT_EVERY)
+		return;
+	for (tw = tcp_tw_pcbs; tw; tw = tw->next)
+		if (++n == VSOCK_TIMEWAIT_MAX)
+			cut = tw;
+	if (!cut)
+		return;
+	/* New TIME_WAIT pcbs go to the head: what follows cut is the oldest. */
+	while (cut->next)
+		tcp_abort(cut->next); /* unlinks it from the list */
+}
+
 /* Make the program's end unwritable until the handshake ends (see DESIGN.md). */
 static int vsock_fill(struct vsock *vs, int prog_fd)
 {
@@ -999,6 +1050,8 @@ int vsock_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply
 	tcp_recv(vs->pcb, vsock_on_recv);
 	tcp_sent(vs->pcb, vsock_on_sent);
 	vsock_apply_opts(vs);
+	vsock_trim_timewait();
+	vsock_reuse_timewait(vs->pcb, &ip, req->addr.port);
 	e = tcp_connect(vs->pcb, &ip, req->addr.port, vsock_on_connected);
 	if (e != ERR_OK) {
 		r = vsock_lwip_err(e);
