@@ -42,6 +42,14 @@ void icpt_resolve(void)
 	R(dup);
 	R(dup2);
 	R(dup3);
+	R(getaddrinfo);
+	R(getnameinfo);
+	R(gethostbyname);
+	R(gethostbyname2);
+	R(gethostbyaddr);
+	R(gethostbyname_r);
+	R(gethostbyname2_r);
+	R(gethostbyaddr_r);
 #undef R
 }
 
@@ -78,6 +86,7 @@ __attribute__((constructor(101))) static void icpt_init(void)
 		cfg.isolate = v && *v == '1';
 		v = getenv("NETCON_LISTEN_HOST");
 		cfg.listen_host = v && *v == '1';
+		names_init(home);
 	}
 	fdtab_init();
 	pthread_atfork(icpt_atfork_prepare, icpt_atfork_parent, icpt_atfork_child);

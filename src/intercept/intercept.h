@@ -3,6 +3,7 @@
 #define NETCON_INTERCEPT_H
 
 #include <stdbool.h>
+#include <netdb.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -40,6 +41,18 @@ struct real_fns {
 	int (*dup)(int);
 	int (*dup2)(int, int);
 	int (*dup3)(int, int, int);
+	int (*getaddrinfo)(const char *, const char *, const struct addrinfo *, struct addrinfo **);
+	int (*getnameinfo)(const struct sockaddr *, socklen_t, char *, socklen_t, char *, socklen_t,
+			   int);
+	struct hostent *(*gethostbyname)(const char *);
+	struct hostent *(*gethostbyname2)(const char *, int);
+	struct hostent *(*gethostbyaddr)(const void *, socklen_t, int);
+	int (*gethostbyname_r)(const char *, struct hostent *, char *, size_t, struct hostent **,
+			       int *);
+	int (*gethostbyname2_r)(const char *, int, struct hostent *, char *, size_t,
+				struct hostent **, int *);
+	int (*gethostbyaddr_r)(const void *, socklen_t, int, struct hostent *, char *, size_t,
+			       struct hostent **, int *);
 };
 extern struct real_fns real;
 
@@ -136,6 +149,12 @@ bool recv_take_reset(struct fdent *e);
 
 /* Does a go through the daemon? 1 yes, 0 no (host), -errno if the routes are unknown. */
 int icpt_virtual_addr(const struct nc_addr *a, bool for_bind);
+
+/* ---- names (names.c) ---- */
+
+/* Where HOME/hosts and HOME/resolv.conf are; reads both once (they are kept if a later read
+ * fails, e.g. after chroot). Called by the constructor. */
+void names_init(const char *home);
 
 /* ---- UDP (udp.c) ---- */
 
