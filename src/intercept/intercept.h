@@ -149,6 +149,8 @@ bool recv_take_reset(struct fdent *e);
 
 /* Does a go through the daemon? 1 yes, 0 no (host), -errno if the routes are unknown. */
 int icpt_virtual_addr(const struct nc_addr *a, bool for_bind);
+/* How a connect on fd is going: updates e's state (and pending error). 0 or -errno. */
+int icpt_refresh(int fd, struct fdent *e);
 
 /* ---- names (names.c) ---- */
 

@@ -159,12 +159,25 @@ NC_EXPORT int listen(int fd, int backlog)
 }
 
 /* Ask the daemon how a connect went; updates the entry. Returns 0 or -errno. */
-static int icpt_refresh(struct fdent *e)
+int icpt_refresh(int fd, struct fdent *e)
 {
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
 	struct nc_sock_req req;
 	struct nc_sock_reply rep;
 	int r;
 
+	/* The program's end turns writable only once the handshake has ended, and a failed
+	 * connect closes the daemon's end: so writable without a hang-up is success, and not
+	 * writable is still connecting. Only a failure needs the daemon (for its errno). */
+	if (e->state == FD_CONNECTING) {
+		r = poll(&p, 1, 0);
+		if (r == 0)
+			return 0;
+		if (r == 1 && !(p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+			e->state = FD_CONNECTED;
+			return 0;
+		}
+	}
 	icpt_req(&req, NC_GETERR, e);
 	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), NULL);
 	if (r < 0)
@@ -195,7 +208,7 @@ static int icpt_connect_wait(int fd, struct fdent *e)
 		if (r > 0)
 			break;
 	}
-	if (icpt_refresh(e) < 0)
+	if (icpt_refresh(fd, e) < 0)
 		RET_ERR(ECONNREFUSED);
 	if (e->state == FD_FAILED) {
 		int err = e->error ? e->error : ECONNREFUSED;
@@ -230,7 +243,7 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	}
 	switch (e->proto == NC_PROTO_UDP ? FD_NONE : e->state) {
 	case FD_CONNECTING:
-		if (icpt_refresh(e) < 0)
+		if (icpt_refresh(fd, e) < 0)
 			RET_ERR(EALREADY);
 		if (e->state == FD_CONNECTING)
 			RET_ERR(EALREADY);
@@ -387,7 +400,7 @@ NC_EXPORT int getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 	if (!sa || !len)
 		RET_ERR(EFAULT);
 	if (e->state == FD_CONNECTING)
-		icpt_refresh(e);
+		icpt_refresh(fd, e);
 	if (e->state != FD_CONNECTED)
 		RET_ERR(ENOTCONN);
 	addr_to_sockaddr(&e->peer, e->family == 4 ? AF_INET : AF_INET6, sa, len);

@@ -212,24 +212,8 @@ NC_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 		case SO_ERROR: {
 			int err;
 
-			if (e->state == FD_CONNECTING) {
-				struct nc_sock_req req;
-				struct nc_sock_reply rep;
-
-				memset(&req, 0, sizeof(req));
-				req.h.type = NC_GETERR;
-				req.sockid = e->sockid;
-				if (chan_call(&req, sizeof(req), &rep, sizeof(rep), NULL) == 0) {
-					e->local = rep.local;
-					e->peer = rep.peer;
-					if (rep.state == NC_ST_FAILED) {
-						e->state = FD_FAILED;
-						e->error = rep.error;
-					} else if (rep.state != NC_ST_CONNECTING) {
-						e->state = FD_CONNECTED;
-					}
-				}
-			}
+			if (e->state == FD_CONNECTING)
+				icpt_refresh(fd, e);
 			err = e->error;
 			e->error = 0;
 			/* A reset peer: SO_ERROR reports it, once, as a read would. */
