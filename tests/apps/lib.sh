@@ -1,0 +1,97 @@
+# Shared set-up for the application tests (sourced by tests/apps/NAME/test.sh): one private
+# ZeroTier network on loopback, as tests/integ/network.t makes it (C = root + controller +
+# member, A and B members, authorized, addressed), and the OK./FAIL./SKIP. result file.
+APPS_DIR=$(cd "$(dirname "$0")/.." && pwd)
+APPS_TOP=$(cd "$APPS_DIR/../.." && pwd)
+: "${NETCON_BUILD:=${NETCON:+$(cd "$(dirname "$NETCON")" && pwd)}}"
+: "${NETCON_BUILD:=$APPS_TOP/build}"
+export NETCON_BUILD
+. "$APPS_TOP/tests/integ/lib.sh"
+TOP=$APPS_TOP
+RESULTS=$APPS_DIR/_results
+
+json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
+until_ok() { n=$1; shift; for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done; return 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+hsha() { sha256sum <"$1" | cut -d' ' -f1; }
+addr() { cut -c1-10 "$1/identity.public"; }
+net() { "$NETCON" networks --home "$1" --json | json "[$2 for n in j if n['id']=='$NWID'][0]" 2>/dev/null; }
+status() { net "$1" "n['status']"; }
+ip4() { net "$1" "[a.split('/')[0] for a in n['assignedAddresses'] if '.' in a][0]"; }
+is_ok() { [ "$(status "$1")" = OK ] && [ -n "$(ip4 "$1")" ]; }
+# serve HOME NAME CMD...: a server under netcon run in the background; SRV_PID, log in $W/NAME.log
+serve() {
+	h=$1 n=$2
+	shift 2
+	"$NETCON" run --home "$h" -- "$@" >"$W/$n.log" 2>&1 &
+	SRV_PID=$!
+	track $SRV_PID
+}
+# start NAME HOME: a member daemon on the private planet
+start() {
+	pid=$("$NETCON" daemon --home "$2" --port 0 --planet "$C/planet" -d 2>>"$W/$1.log") || return 1
+	track "$pid"
+	echo "$pid" >"$W/$1.pid"
+}
+# on HOME CMD...: a client under netcon run, bounded in time
+on() { h=$1; shift; timeout "${TO:-60}" "$NETCON" run --home "$h" -- "$@"; }
+secs() { awk "BEGIN { printf \"%.2f\", $2 - $1 }"; }
+now() { date +%s.%N; }
+
+# Every TAP line also goes to the evidence file.
+ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*" | tee -a "$EV"; }
+not_ok() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $*" | tee -a "$EV"; }
+diag() { echo "# $*" | tee -a "$EV"; }
+# evidence FILE [LINES]: the tail of a log into the evidence
+evidence() { [ -f "$1" ] && tail -n "${2:-15}" "$1" | sed "s|^|#   $(basename "$1"): |" | tee -a "$EV"; }
+
+# app_init NAME VERSION: start the clock and the evidence
+app_init() {
+	APP=$1 APP_VERSION=$2 APP_T0=$(now)
+	mkdir -p "$RESULTS"
+	rm -f "$RESULTS/OK.$APP" "$RESULTS/FAIL.$APP" "$RESULTS/SKIP.$APP"
+	W=$(tmpdir)
+	EV=$W/evidence
+	: >"$EV"
+	diag "$APP $APP_VERSION"
+}
+# app_skip REASON: a SKIP.NAME result (the application cannot run here)
+app_skip() {
+	printf 'app: %s\nversion: %s\nresult: SKIP\nseconds: 0\ndate: %s\nreason: %s\n' \
+		"$APP" "$APP_VERSION" "$(date -u +%F)" "$*" >"$RESULTS/SKIP.$APP"
+	skip_all "$*"
+}
+# app_done: OK.NAME if every check passed, else FAIL.NAME; the evidence follows the header
+app_done() {
+	r=OK
+	[ "$T_FAILED" = 0 ] && [ "$T_N" -gt 0 ] || r=FAIL
+	f=$RESULTS/$r.$APP
+	{
+		printf 'app: %s\nversion: %s\nresult: %s\nseconds: %s\ndate: %s\nchecks: %s, failed %s\n\n' \
+			"$APP" "$APP_VERSION" "$r" "$(secs "$APP_T0" "$(now)")" "$(date -u +%F)" "$T_N" "$T_FAILED"
+		cat "$EV"
+	} >"$f"
+	done_testing
+}
+
+# net_up: C (init: root, controller, member), members A and B joined and authorized, with
+# addresses IA, IB; the network NWID. Fails the test (FAIL result) when the network does not form.
+net_up() {
+	export NETCON_LOG=${NETCON_LOG:-info}
+	[ -x "$NETCON" ] && [ -f "$NETCON_BUILD/libnetcon.so" ] || { not_ok "netcon is built ($NETCON)"; return 1; }
+	[ -x "$NETCON_BUILD/tests/integ/tcp_probe" ] || { not_ok "test helpers built (make tests)"; return 1; }
+	C=$W/c A=$W/a B=$W/b
+	P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$NETCON" init --home "$C" --endpoint "127.0.0.1/$P" >"$W/init.out" 2>>"$W/c.log"
+	NWID=$(sed -n 's/^network: //p' "$W/init.out")
+	[ -n "$NWID" ] || { not_ok "netcon init makes a network"; evidence "$W/c.log"; return 1; }
+	track "$(cat "$C/netcon.pid")"
+	start a "$A" && start b "$B" || { not_ok "members start"; evidence "$W/a.log"; return 1; }
+	"$NETCON" join --home "$A" "$NWID" >/dev/null && "$NETCON" join --home "$B" "$NWID" >/dev/null &&
+		"$NETCON" controller member authorize --home "$C" "$NWID" "$(addr "$A")" >/dev/null &&
+		"$NETCON" controller member authorize --home "$C" "$NWID" "$(addr "$B")" >/dev/null &&
+		until_ok 150 is_ok "$A" && until_ok 150 is_ok "$B" ||
+		{ not_ok "network $NWID: A and B joined, authorized, addressed"; evidence "$W/a.log"; return 1; }
+	IA=$(ip4 "$A") IB=$(ip4 "$B")
+	ok "network $NWID: A $(addr "$A") $IA, B $(addr "$B") $IB"
+}
