@@ -3,7 +3,7 @@
 # Runs apt-get only as root and only if something is missing, so `make check` is fast when set up.
 set -e
 PKGS="build-essential pkg-config liblwip-dev libsodium-dev liblz4-dev clang libclang-rt-14-dev
- clang-format perl python3 curl socat nginx-light redis-server redis-tools openssh-server
+ clang-format perl python3 curl socat nginx-light apache2 redis-server redis-tools openssh-server
  openssh-client openssh-sftp-server iproute2 nftables procps psmisc util-linux wrk iperf3"
 missing=""
 for p in $PKGS; do

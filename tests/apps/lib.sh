@@ -95,3 +95,31 @@ net_up() {
 	IA=$(ip4 "$A") IB=$(ip4 "$B")
 	ok "network $NWID: A $(addr "$A") $IA, B $(addr "$B") $IB"
 }
+
+# web_files DIR: index.html and a 20 MB big.bin, readable by www-data
+web_files() {
+	mkdir -p "$1"
+	echo "netcon-apps $APP" >"$1/index.html"
+	head -c 20971520 /dev/urandom >"$1/big.bin"
+	chmod -R a+rX "$1"
+}
+# web_check HOME IP PORT DIR: curl (in a container on HOME) gets the index byte for byte, 20 MB
+# with sha256 equal, and 40 requests 8 at a time
+web_check() {
+	h=$1 ip=$2 port=$3 d=$4
+	if ! wait_port "$h" "$ip" "$port"; then not_ok "client reaches the server at $ip:$port"; return 1; fi
+	on "$h" curl -sS -o "$W/index.got" "http://$ip:$port/index.html" 2>"$W/curl.err"
+	cmp -s "$W/index.got" "$d/index.html" && ok "curl gets index.html from $ip:$port, byte for byte" ||
+		{ not_ok "curl gets index.html from $ip:$port"; evidence "$W/curl.err"; }
+	t0=$(now)
+	on "$h" curl -sS -o "$W/big.got" "http://$ip:$port/big.bin" 2>"$W/curl.err"
+	t1=$(now)
+	[ "$(hsha "$W/big.got" 2>/dev/null)" = "$(hsha "$d/big.bin")" ] &&
+		ok "curl gets 20 MB, sha256 equal, $(secs "$t0" "$t1") s ($(awk "BEGIN{printf \"%.1f\", 20/($t1-$t0)}") MB/s)" ||
+		{ not_ok "curl gets 20 MB, sha256 equal"; evidence "$W/curl.err"; }
+	rm -f "$W/big.got"
+	urls=$(for i in $(seq 40); do printf 'http://%s:%s/index.html?%s ' "$ip" "$port" "$i"; done)
+	n=$(on "$h" curl -sS --parallel --parallel-max 8 $urls 2>"$W/curl.err" | grep -c "^netcon-apps $APP\$")
+	[ "$n" = 40 ] && ok "curl --parallel: 40 requests, 8 at a time, all answered" ||
+		{ not_ok "curl --parallel: 40 requests, 8 at a time ($n answered)"; evidence "$W/curl.err"; }
+}
