@@ -1,0 +1,3 @@
+#!/bin/bash
+# apache2 event MPM (threaded) on A, curl on B: the prefork test with MPM=event.
+MPM=event exec "$(dirname "$0")/../apache-prefork/test.sh"
