@@ -34,7 +34,7 @@ public class Cli { public static void main(String[] a) throws Exception {
 } }
 JAVA
 serve "$A" java $J/java "$W/Srv.java" $PORT "$IA"
-TO=60 wait_port "$B" "$IA" $PORT || until_ok 100 wait_port "$B" "$IA" $PORT || { not_ok "B reaches java on A"; evidence "$W/java.log"; }
+until_ok 8 wait_port "$B" "$IA" $PORT || { not_ok "B reaches java on A"; evidence "$W/java.log"; }
 head -c 4194304 /dev/urandom >"$W/post.bin"
 on "$B" $J/java "$W/Cli.java" "$IA" $PORT "$W/post.bin" >"$W/cli.out" 2>&1
 sed 's/^/#   /' "$W/cli.out" | tee -a "$EV"
