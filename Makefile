@@ -135,7 +135,7 @@ fuzz-replay-build:
 bench: all $(BENCH_BIN)
 	bench/run-all
 
-apps: all
+apps: tests
 	tests/apps/run-all
 
 demo: all
