@@ -54,6 +54,9 @@ app_init() {
 	EV=$W/evidence
 	: >"$EV"
 	diag "$APP $APP_VERSION"
+	# Killed (run-all's timeout signals the whole group): a FAIL with the evidence so far; the
+	# EXIT trap then kills what the test started.
+	trap 'not_ok "killed by a signal (run-all timeout?) after $(secs "$APP_T0" "$(now)") s"; app_done >/dev/null; exit 143' INT TERM
 }
 # app_skip REASON: a SKIP.NAME result (the application cannot run here)
 app_skip() {
