@@ -59,8 +59,15 @@ err_t tcpip_try_callback(tcpip_callback_fn function, void *ctx)
 }
 
 /* Standalone mode: frames for other hosts on the virtual LAN have nowhere to go. */
+/* Standalone mode: several --addr in one subnet are one virtual LAN. lwIP routes by subnet to
+ * the first such interface and loops back only its own address: a packet for a sibling's address
+ * is handed to the sibling here. Anything else has nowhere to go. */
 static err_t stack_drop4(struct netif *n, struct pbuf *p, const ip4_addr_t *a)
 {
+	for (int i = 0; i < nnetifs; i++)
+		if (&netifs[i] != n && netifs[i].output == stack_drop4 &&
+		    ip4_addr_cmp(a, netif_ip4_addr(&netifs[i])))
+			return netif_loop_output(&netifs[i], p);
 	return ERR_OK;
 }
 
@@ -95,6 +102,17 @@ static struct netif *stack_new_netif(void)
 	n = &netifs[nnetifs++];
 	if (!netif_add(n, NULL, NULL, NULL, NULL, stack_netif_init, netif_input))
 		return NULL;
+	/* lwIP puts a new interface first and routes by the first subnet match: move it last, so
+	 * the first --addr of a subnet is its primary address, the source the route picks. */
+	if (netif_list == n && n->next) {
+		struct netif *t = n->next;
+
+		netif_list = n->next;
+		while (t->next)
+			t = t->next;
+		t->next = n;
+		n->next = NULL;
+	}
 	netif_set_up(n);
 	netif_set_link_up(n);
 	return n;
@@ -187,6 +205,20 @@ int stack_routes(struct nc_route *out, int max)
 
 	memcpy(out, routes, n * sizeof(*out));
 	return n;
+}
+
+struct netif *stack_netif_of(const struct nc_addr *a)
+{
+	struct netif *n;
+
+	if (a->family != 4)
+		return NULL;
+	NETIF_FOREACH(n)
+	{
+		if (!memcmp(&netif_ip4_addr(n)->addr, a->ip, 4))
+			return n;
+	}
+	return NULL;
 }
 
 bool stack_is_local(const struct nc_addr *a)

@@ -22,6 +22,9 @@ int stack_netif_register(struct netif *n);
 void stack_netif_unregister(struct netif *n);
 /* The virtual subnets (what the intercept sends through the daemon). */
 int stack_routes(struct nc_route *out, int max);
+struct netif;
+/* The interface that owns IPv4 address a, or NULL. */
+struct netif *stack_netif_of(const struct nc_addr *a);
 /* Is this address one of ours (bindable)? */
 bool stack_is_local(const struct nc_addr *a);
 /* Run lwIP's due timers and deliver looped-back packets; returns true if work was done. */

@@ -210,6 +210,10 @@ static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 		vsock_kill(vs);
 		return vsock_lwip_err(e);
 	}
+	/* lwIP sends a bound pcb's datagrams out of the route's interface and drops them if its
+	 * address is not the pcb's: with several addresses in one subnet, send from the owner. */
+	if (!addr_is_any(a) && stack_netif_of(a))
+		udp_bind_netif(vs->upcb, stack_netif_of(a));
 	udp_recv(vs->upcb, vudp_on_recv, vs);
 	vs->local = *a;
 	vs->local.port = vs->upcb->local_port;

@@ -7,7 +7,7 @@ BIN=$NETCON_BUILD/tests/integ/udp_api
 [ -x "$BIN" ] || skip_all "build the test helpers first (make tests)"
 H=$(tmpdir)
 W=$(tmpdir)
-start_daemon "$H" 10.79.0.1/24 fd79::1/64 || { echo "1..1"; not_ok "daemon starts"; exit 1; }
+start_daemon "$H" 10.79.0.1/24 fd79::1/64 10.79.0.2/24 || { echo "1..1"; not_ok "daemon starts"; exit 1; }
 PORT=$((20000 + $$ % 10000))
 "$BIN" host "$PORT" >"$W/host.out" &
 track $!
@@ -40,5 +40,14 @@ for _ in $(seq 50); do grep -q bound "$W/py.out" 2>/dev/null && break; sleep 0.1
 "$NETCON" status --home "$H" --json >"$W/status.json"
 grep -q '"proto":"udp","local":"10.79.0.1:' "$W/status.json" && ok "netcon status --json lists the UDP socket" ||
 	{ not_ok "netcon status lists the UDP socket"; sed 's/^/# /' "$W/status.json"; }
+# Two addresses in one subnet are one virtual LAN: .1 reaches a server on .2.
+run_in "$H" python3 -c "
+import socket
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('10.79.0.2',0))
+c=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); c.bind(('10.79.0.1',0)); c.settimeout(3)
+c.sendto(b'sibling',s.getsockname()); d,a=s.recvfrom(64); s.sendto(d[::-1],a)
+print(c.recvfrom(64)[0].decode(), a[0])" >"$W/sib.out" 2>&1
+grep -q "gnilbis 10.79.0.1" "$W/sib.out" && ok "two --addr in one subnet reach each other" ||
+	{ not_ok "two --addr in one subnet reach each other"; sed 's/^/# /' "$W/sib.out"; }
 kill -0 "$DAEMON_PID" && ok "the daemon is still running" || not_ok "the daemon is still running"
 done_testing
