@@ -307,8 +307,65 @@ static void t_split(int host_port)
 	close(c);
 }
 
+/* Across nodes: `udp_api echo-server IP PORT` echoes every datagram back to its sender;
+ * `udp_api echo-client IP PORT N` sends N datagrams of 64..1363 bytes, each checked on return. */
+static int echo_mode(int argc, char **argv)
+{
+	struct sockaddr_in a = sin4(argv[2], atoi(argv[3]));
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), n = argc > 4 ? atoi(argv[4]) : 0, good = 0, bad = 0;
+
+	if (!strcmp(argv[1], "echo-server")) {
+		char b[65536];
+
+		if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+			return 1;
+		printf("ready\n");
+		fflush(stdout);
+		for (;;) {
+			struct sockaddr_in f;
+			socklen_t l = sizeof(f);
+			ssize_t r = recvfrom(fd, b, sizeof(b), 0, (struct sockaddr *)&f, &l);
+
+			if (r >= 0)
+				sendto(fd, b, (size_t)r, 0, (struct sockaddr *)&f, l);
+		}
+	}
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		char b[1400], r[2048];
+		size_t len = 64 + (size_t)(i % 1300);
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int tries = 0;
+
+		for (size_t k = 0; k < len; k++)
+			b[k] = (char)(i * 31 + k);
+		memcpy(b, &i, sizeof(i));
+	again:
+		/* UDP may lose a datagram (ARP still resolving at first): resend, a few times. */
+		if (send(fd, b, len, 0) != (ssize_t)len) {
+			bad++;
+			continue;
+		}
+		if (poll(&p, 1, 1000) != 1) {
+			if (++tries < 5)
+				goto again;
+			bad++;
+			continue;
+		}
+		if (recv(fd, r, sizeof(r), 0) == (ssize_t)len && !memcmp(b, r, len))
+			good++;
+		else
+			bad++;
+	}
+	printf("%d good %d bad\n", good, bad);
+	return good == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 4 && !strncmp(argv[1], "echo-", 5))
+		return echo_mode(argc, argv);
 	if (argc == 3 && !strcmp(argv[1], "host")) {
 		/* A host UDP service: answers one datagram with "host:ok!". */
 		int s = socket(AF_INET, SOCK_DGRAM, 0);
