@@ -1,25 +1,65 @@
 #!/bin/sh
-# The main job today: a private virtual LAN on this host. A daemon with 10.7.0.1/24; a web server
-# in one container, a client in another; the host itself does not reach the server's address.
+# The embedded default, two nodes on one machine: `netcon init` makes node 1 the root of a new
+# private planet and the controller of a new private network; node 2 (another home, another
+# port) joins with the printed planet file and network id and is authorized by node 1; a web
+# server in a container on node 1 answers curl in a container on node 2, sha256 checked.
 set -e
 cd "$(dirname "$0")/.."
-H=$(mktemp -d /tmp/netcon-demo.XXXXXX)
-W=$(mktemp -d /tmp/netcon-demo-www.XXXXXX)
-echo "hello from a netcon container" >"$W/index.html"
-DPID=$(build/netcon daemon --home "$H" --addr 10.7.0.1/24 -d)
-trap 'kill $SPID $DPID 2>/dev/null; rm -rf "$H" "$W"' EXIT
-echo "daemon $DPID, home $H"
-build/netcon run --home "$H" -- python3 -m http.server 8000 --bind 10.7.0.1 --directory "$W" \
-	>/dev/null 2>&1 &
-SPID=$!
-for _ in $(seq 50); do
-	build/netcon run --home "$H" -- curl -s -o /dev/null http://10.7.0.1:8000/ && break
+N=build/netcon
+D=$(mktemp -d /tmp/netcon-demo.XXXXXX)
+N1=$D/node1 N2=$D/node2 WWW=$D/www
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	[ -f "$N1/netcon.pid" ] && kill "$(cat "$N1/netcon.pid")" 2>/dev/null
+	[ -f "$N2/netcon.pid" ] && kill "$(cat "$N2/netcon.pid")" 2>/dev/null
+	sleep 0.2
+	rm -rf "$D"
+}
+trap cleanup EXIT INT TERM
+PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+echo "=== node 1: netcon init --home $N1 --endpoint 127.0.0.1/$PORT"
+$N init --home "$N1" --endpoint "127.0.0.1/$PORT" | tee "$D/init.out"
+PLANET=$(sed -n 's/^planet: //p' "$D/init.out")
+NWID=$(sed -n 's/^network: //p' "$D/init.out")
+IP1=$(sed -n 's/^address: //p' "$D/init.out" | head -1 | cut -d/ -f1)
+
+echo "=== node 2: its own daemon with node 1's planet, joins $NWID"
+$N daemon --home "$N2" --port 0 --planet "$PLANET" -d >/dev/null
+$N join --home "$N2" "$NWID"
+ADDR2=$(cut -c1-10 "$N2/identity.public")
+echo "=== node 1 authorizes node 2 ($ADDR2)"
+$N controller member authorize --home "$N1" "$NWID" "$ADDR2" >/dev/null
+for _ in $(seq 100); do
+	$N networks --home "$N2" | grep -q " OK .*10\." && break
 	sleep 0.1
 done
-echo "--- client in a container: curl http://10.7.0.1:8000/"
-build/netcon run --home "$H" -- curl -s http://10.7.0.1:8000/
-echo "--- the same URL from the host (not on the virtual network):"
-curl -s -m 2 http://10.7.0.1:8000/ | grep -q "hello from a netcon" &&
-	echo "reached (unexpected)" || echo "not reached"
-echo "--- netcon status"
-build/netcon status --home "$H"
+$N networks --home "$N2"
+
+mkdir "$WWW"
+head -c 8388608 /dev/urandom >"$WWW/file.bin"
+echo "=== node 1: python3 -m http.server in a container on $IP1:8000"
+$N run --home "$N1" -- python3 -m http.server 8000 --bind "$IP1" --directory "$WWW" \
+	>/dev/null 2>&1 &
+PIDS="$PIDS $!"
+for _ in $(seq 100); do
+	$N run --home "$N2" -- curl -s -o /dev/null "http://$IP1:8000/" && break
+	sleep 0.1
+done
+echo "=== node 2: curl in a container fetches http://$IP1:8000/file.bin (8 MiB)"
+$N run --home "$N2" -- curl -sS -o "$D/got.bin" -w "%{size_download} bytes in %{time_total} s\n" \
+	"http://$IP1:8000/file.bin"
+A=$(sha256sum <"$WWW/file.bin" | cut -d' ' -f1)
+B=$(sha256sum <"$D/got.bin" | cut -d' ' -f1)
+echo "sha256 served:  $A"
+echo "sha256 fetched: $B"
+[ "$A" = "$B" ] && echo "=== OK: node 2's container got node 1's file over the private network" ||
+	{ echo "=== FAILED: the bytes differ"; exit 1; }
+echo "=== the same URL from the host (not on the virtual network):"
+curl -s -m 2 -o "$D/host.bin" "http://$IP1:8000/file.bin" 2>/dev/null || true
+if [ -f "$D/host.bin" ] && [ "$(sha256sum <"$D/host.bin" | cut -d' ' -f1)" = "$A" ]; then
+	echo "reached (unexpected)"
+else
+	echo "not reached"
+fi
