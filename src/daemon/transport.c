@@ -20,6 +20,9 @@ static struct loop_obj udp_obj = {.type = LOOP_UDP};
 static int udp_fd = -1, udp_family;
 static transport_rx_fn rx_fn;
 static struct transport_stats stats;
+/* Test-only: NETCON_TEST_LOSS=PERCENT[:SEED] drops that share of received datagrams (seeded
+ * xorshift32), for tests/stress/loss.sh; the machines it runs on have no netem. */
+static uint32_t loss_permille, loss_state;
 
 static struct {
 	struct mmsghdr msg[TRANSPORT_BATCH];
@@ -108,6 +111,36 @@ static int transport_bind(int family, uint16_t port)
 	return fd;
 }
 
+static void transport_loss_init(void)
+{
+	const char *e = getenv("NETCON_TEST_LOSS"), *colon;
+	double pct;
+
+	if (!e || !*e)
+		return;
+	pct = atof(e);
+	colon = strchr(e, ':');
+	loss_state = colon ? (uint32_t)strtoul(colon + 1, NULL, 0) : 1;
+	if (!loss_state)
+		loss_state = 1;
+	if (pct <= 0 || pct > 100)
+		return;
+	loss_permille = (uint32_t)(pct * 10 + 0.5);
+	log_warn(
+	    "NETCON_TEST_LOSS: dropping %.1f%% of received UDP datagrams (seed %u), a test knob",
+	    loss_permille / 10.0, loss_state);
+}
+
+static bool transport_loss_drop(void)
+{
+	if (!loss_permille)
+		return false;
+	loss_state ^= loss_state << 13;
+	loss_state ^= loss_state >> 17;
+	loss_state ^= loss_state << 5;
+	return loss_state % 1000 < loss_permille;
+}
+
 int transport_open(uint16_t port, bool fallback, transport_rx_fn rx_cb)
 {
 	struct sockaddr_in6 ss;
@@ -140,6 +173,7 @@ int transport_open(uint16_t port, bool fallback, transport_rx_fn rx_cb)
 	}
 	udp_fd = fd;
 	rx_fn = rx_cb;
+	transport_loss_init();
 	for (unsigned i = 0; i < TRANSPORT_BATCH; i++) {
 		rx.iov[i].iov_base = rx.buf[i];
 		rx.iov[i].iov_len = TRANSPORT_MTU;
@@ -187,6 +221,8 @@ void transport_event(struct loop_obj *obj, uint32_t events)
 				stats.rx_truncated++;
 				continue;
 			}
+			if (transport_loss_drop())
+				continue;
 			if (transport_from_sockaddr(&from, &rx.addr[i]))
 				rx_fn(&from, rx.buf[i], len);
 		}
