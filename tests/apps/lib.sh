@@ -1,7 +1,7 @@
 # Shared set-up for the application tests (sourced by tests/apps/NAME/test.sh): one private
 # ZeroTier network on loopback, as tests/integ/network.t makes it (C = root + controller +
 # member, A and B members, authorized, addressed), and the OK./FAIL./SKIP. result file.
-APPS_DIR=$(cd "$(dirname "$0")/.." && pwd)
+APPS_DIR=${APPS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 APPS_TOP=$(cd "$APPS_DIR/../.." && pwd)
 : "${NETCON_BUILD:=${NETCON:+$(cd "$(dirname "$NETCON")" && pwd)}}"
 : "${NETCON_BUILD:=$APPS_TOP/build}"
