@@ -200,6 +200,9 @@ static int ztnet_write(uint64_t nwid, const void *data, size_t len)
 
 /* ---- sending ---- */
 
+static unsigned ztnet_my_groups(const struct ztnet *n, struct zt_packet_like *out, unsigned max);
+static void ztnet_group_add(struct ztnet_group *g, uint64_t addr);
+
 static void ztnet_send(uint64_t to, unsigned verb, const uint8_t *p, int len)
 {
 	if (len < 0)
@@ -228,6 +231,16 @@ static void ztnet_push_creds(struct ztnet *n, uint64_t to, int64_t now, bool for
 	m->pushed = now;
 	m->pushed_ts = n->com_ts;
 	n->counters[C_CREDS]++;
+	{
+		/* Our groups too, so a peer that lost its gather source (a restarted root) can
+		 * still resolve us. */
+		struct zt_packet_like l[ZT_NETCONF_MAX_STATIC_IPS + 1];
+		unsigned k = ztnet_my_groups(n, l, sizeof(l) / sizeof(l[0]));
+
+		if (k)
+			ztnet_send(to, ZT_VERB_MULTICAST_LIKE, pkt,
+				   zt_packet_encode_multicast_like(l, k, pkt, sizeof(pkt)));
+	}
 }
 
 static void ztnet_request(struct ztnet *n, int64_t now)
@@ -356,6 +369,11 @@ static struct ztnet_group *ztnet_group(struct ztnet *n, const uint8_t mac[6], ui
 	oldest->used = true;
 	memcpy(oldest->mac, mac, 6);
 	oldest->adi = adi;
+	/* Seed it with the LIKEs peers sent us directly. */
+	for (int i = 0; i < ZTNET_LIKES; i++)
+		if (likes[i].t && likes[i].nwid == n->nwid && likes[i].adi == adi &&
+		    !memcmp(likes[i].mac, mac, 6) && ztnode_time() - likes[i].t < ZTNET_LIKE_EXPIRE)
+			ztnet_group_add(oldest, likes[i].addr);
 	return oldest;
 }
 
