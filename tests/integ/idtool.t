@@ -1,7 +1,7 @@
 #!/bin/sh
 # netcon idtool: the zerotier-idtool verbs, outputs and exit codes, against the lab identities.
 cd "$(dirname "$0")/../.." || exit 1
-NETCON=${NETCON:-build/netcon}
+NETCON=${NETCON:-${NETCON_BUILD:-build}/netcon}
 D=tests/data/zt
 n=0
 fail=0

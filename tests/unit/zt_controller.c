@@ -290,8 +290,12 @@ static void test_requests(void)
 		ok(ans.error == 0 && member_parse(&ans, &nc) == 0 && nc.n_static_ips == 0,
 		   "pool exhausted: a fourth member gets a config without an address");
 	}
-	is_int(zt_controller_network_delete(&ctl, n->nwid), 0, "delete the network");
-	ok(!zt_controller_network_find(&ctl, n->nwid), "gone");
+	{
+		uint64_t nwid = n->nwid; /* n is freed by the delete */
+
+		is_int(zt_controller_network_delete(&ctl, nwid), 0, "delete the network");
+		ok(!zt_controller_network_find(&ctl, nwid), "gone");
+	}
 }
 
 int main(void)
