@@ -2,6 +2,7 @@
 # netcon idtool: the zerotier-idtool verbs, outputs and exit codes, against the lab identities.
 cd "$(dirname "$0")/../.." || exit 1
 NETCON=${NETCON:-${NETCON_BUILD:-build}/netcon}
+NETCON=$(cd "$(dirname "$NETCON")" && pwd)/$(basename "$NETCON") # used from other directories
 D=tests/data/zt
 n=0
 fail=0
@@ -70,7 +71,7 @@ out=$("$NETCON" idtool sign "$D/m2.identity.secret" "$T/none" 2>&1); rc=$?
 [ $rc = 0 ] && grep -Eq '^[0-9a-f]{10}:0:[0-9a-f]{128}:[0-9a-f]{128}$' "$T/gen" && [ "$(wc -c <"$T/gen")" = 270 ]
 ok $? "generate prints a secret identity (no newline)"
 "$NETCON" idtool validate "$T/gen" >/dev/null; ok $? "and it validates"
-out=$(cd "$T" && "$OLDPWD/$NETCON" idtool generate s.secret s.public 2>&1); rc=$?
+out=$(cd "$T" && "$NETCON" idtool generate s.secret s.public 2>&1); rc=$?
 [ $rc = 0 ] && [ "$out" = "s.secret written
 s.public written" ]; ok $? "generate FILE FILE: both written"
 [ "$(cut -c1-141 "$T/s.secret")" = "$(cat "$T/s.public")" ] && [ "$(wc -c <"$T/s.public")" = 141 ]
