@@ -789,7 +789,7 @@ int vsock_check_family(const struct nc_sock_req *req, const struct nc_addr *a)
 	return 0;
 }
 
-u8_t vsock_iptype(const struct nc_sock_req *req, const struct nc_addr *a)
+static u8_t vsock_iptype(const struct nc_sock_req *req, const struct nc_addr *a)
 {
 	if (a->family == 4)
 		return IPADDR_TYPE_V4;
@@ -798,33 +798,45 @@ u8_t vsock_iptype(const struct nc_sock_req *req, const struct nc_addr *a)
 	return IPADDR_TYPE_V6;
 }
 
-/* A new pcb bound to a (port 0: an ephemeral one). */
-static int vsock_new_bound(const struct nc_sock_req *req, const struct nc_addr *a, pid_t pid,
-			   struct vsock **out)
+int vsock_bind_target(const struct nc_sock_req *req, const struct nc_addr *a, ip_addr_t *ip,
+		      u8_t *type)
 {
-	struct vsock *vs;
-	ip_addr_t ip;
-	err_t e;
 	int r = vsock_check_family(req, a);
 
 	if (r < 0)
 		return r;
 	if (!addr_is_any(a) && !stack_is_local(a))
 		return -EADDRNOTAVAIL;
+	*type = vsock_iptype(req, a);
+	if (*type == IPADDR_TYPE_ANY)
+		*ip = *IP_ANY_TYPE;
+	else
+		vsock_to_ip(a, ip);
+	return 0;
+}
+
+/* A new pcb bound to a (port 0: an ephemeral one). */
+static int vsock_new_bound(const struct nc_sock_req *req, const struct nc_addr *a, pid_t pid,
+			   struct vsock **out)
+{
+	struct vsock *vs;
+	ip_addr_t ip;
+	u8_t type;
+	err_t e;
+	int r = vsock_bind_target(req, a, &ip, &type);
+
+	if (r < 0)
+		return r;
 	vs = vsock_new(VK_BOUND, req->family, pid);
 	if (!vs)
 		return -ENOMEM;
 	vs->opts = req->opts;
-	vs->pcb = tcp_new_ip_type(vsock_iptype(req, a));
+	vs->pcb = tcp_new_ip_type(type);
 	if (!vs->pcb) {
 		vsock_kill(vs);
 		return -ENOMEM;
 	}
 	vsock_apply_opts(vs);
-	if (vsock_iptype(req, a) == IPADDR_TYPE_ANY)
-		ip = *IP_ANY_TYPE;
-	else
-		vsock_to_ip(a, &ip);
 	e = tcp_bind(vs->pcb, &ip, a->port);
 	if (e != ERR_OK) {
 		tcp_abort(vs->pcb);

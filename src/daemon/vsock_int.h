@@ -62,7 +62,10 @@ void vsock_to_ip(const struct nc_addr *a, ip_addr_t *ip);
 void vsock_from_ip(struct nc_addr *a, const ip_addr_t *ip, u16_t port);
 int vsock_lwip_err(err_t e);
 int vsock_check_family(const struct nc_sock_req *req, const struct nc_addr *a);
-u8_t vsock_iptype(const struct nc_sock_req *req, const struct nc_addr *a);
+/* Where a bind to a goes: checks the family and that a is ours (or the wildcard); the lwIP
+ * address and pcb type (IPADDR_TYPE_ANY for a dual-stack wildcard). 0 or -errno. */
+int vsock_bind_target(const struct nc_sock_req *req, const struct nc_addr *a, ip_addr_t *ip,
+		      u8_t *type);
 /* A bound socket taken over by listen/connect: its old pair is closed. */
 struct vsock *vsock_take_bound(uint64_t id, int *err);
 

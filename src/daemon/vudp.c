@@ -183,27 +183,22 @@ static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 {
 	struct vsock *vs;
 	ip_addr_t ip;
+	u8_t type;
 	err_t e;
-	int r = vsock_check_family(req, a);
+	int r = vsock_bind_target(req, a, &ip, &type);
 
 	if (r < 0)
 		return r;
-	if (!addr_is_any(a) && !stack_is_local(a))
-		return -EADDRNOTAVAIL;
 	vs = vsock_new(VK_UDP, req->family, pid);
 	if (!vs)
 		return -ENOMEM;
 	vs->opts = req->opts;
-	vs->upcb = udp_new_ip_type(vsock_iptype(req, a));
+	vs->upcb = udp_new_ip_type(type);
 	if (!vs->upcb) {
 		vsock_kill(vs);
 		return -ENOMEM;
 	}
 	vudp_apply_opts(vs);
-	if (vsock_iptype(req, a) == IPADDR_TYPE_ANY)
-		ip = *IP_ANY_TYPE;
-	else
-		vsock_to_ip(a, &ip);
 	e = udp_bind(vs->upcb, &ip, a->port);
 	if (e != ERR_OK) {
 		vudp_release(vs);
