@@ -5,6 +5,7 @@
 #   make check SAN=address,undefined   the same under sanitizers
 #   make fuzz             libFuzzer harnesses (clang) in build/fuzz/
 #   make bench            benchmarks in bench/, printing ratios against a baseline
+#   make stress           the stress suite (tests/stress); STRESS_SECONDS=3600 for the long form
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps             apt-get the build and test packages that are missing (root)
 #   make format           clang-format every source file
@@ -137,6 +138,10 @@ bench: all $(BENCH_BIN)
 
 apps: tests
 	tests/apps/run-all
+
+# The stress suite (tests/stress): short by default; STRESS_SECONDS=3600 make stress for the long form.
+stress: tests
+	tests/stress/run-all
 
 demo: all
 	tests/demo.sh
