@@ -57,7 +57,11 @@ start a "$A" && until_ok 300 is_ok "$A" && [ "$(ip4 "$A")" = "$IA" ] &&
 	ok "A's daemon restarted on the same home, back on the network as $IA in $(secs "$tr" "$(now)") s" ||
 	{ not_ok "A's daemon restarts and rejoins"; evidence "$W/a.log"; }
 fig rejoin_s "$(secs "$tr" "$(now)")"
+# B's view of A's paths (A's new daemon has a new UDP port): evidence for how long B's programs wait
+peers_b() { "$NETCON" peers --home "$B" | grep -i "$(addr "$A")" | sed "s/^/#   B's peer A ($1): /" | tee -a "$EV"; }
+peers_b "$(secs "$tk" "$(now)") s after the kill"
 waitrc onB 60
+peers_b "$(secs "$tk" "$(now)") s after the kill"
 ended onB 60 "clients on B (their peer's daemon killed)"
 # New connections both ways, on fresh servers (the old server on A lost its daemon)
 serve "$A" shsA2 $PY "$SHS" server "$IA" $((PA + 10))
