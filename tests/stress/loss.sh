@@ -3,14 +3,14 @@
 # NETCON_TEST_LOSS=P:SEED (the transport's test-only seeded drop of received datagrams, both
 # directions; no netem on these machines) at 0, 1, 5 and 10 %; a TCP transfer B -> A at each, sha256
 # equal, throughput recorded. Debian's lwIP (no SACK, coarse retransmission timers) recovers slowly
-# (~0.6 MiB/s at 1 %, ~25 KiB/s at 5 %), so the short form sends 20 MiB, 8 MiB, 1 MiB and 256 KiB;
+# (~0.6 MiB/s at 1 %, ~25 KiB/s at 5 %), so the short form sends 20 MiB, 8 MiB, 512 KiB and 128 KiB;
 # the long form 20 MiB at every rate, as many as fit in STRESS_SECONDS / 4.
 . "$(dirname "$0")/lib.sh"
 stress_init loss "NETCON_TEST_LOSS 0/1/5/10 %, TCP B -> A"
 PORT=8184
 net_up || { app_done; exit 1; }
 for pct in 0 1 5 10; do
-	case $pct in 0) KB=20480 ;; 1) KB=8192 ;; 5) KB=1024 ;; *) KB=256 ;; esac
+	case $pct in 0) KB=20480 ;; 1) KB=8192 ;; 5) KB=512 ;; *) KB=128 ;; esac
 	long && KB=20480
 	if ! NETCON_TEST_LOSS=$pct:$((1000 + pct)) restart a "$A" || ! NETCON_TEST_LOSS=$pct:$((2000 + pct)) restart b "$B"; then
 		not_ok "$pct %: A and B restarted with the loss and back on the network"
