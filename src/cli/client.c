@@ -1,5 +1,6 @@
 /* The CLI's connection to a running daemon's control socket. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -7,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "cli/client.h"
 #include "netcon/rpc.h"
 
@@ -38,6 +40,38 @@ int client_open(const char *home)
 		return r;
 	}
 	return fd;
+}
+
+int client_connect(const char *sub, const char *homeopt)
+{
+	char home[PATH_MAX];
+	int fd;
+
+	if (cli_home(homeopt, home, sizeof(home)) < 0) {
+		cli_usage_error(sub, "home path too long");
+		return -1;
+	}
+	fd = client_open(home);
+	if (fd < 0)
+		fprintf(stderr, "netcon %s: no netcon daemon answers at %s: %s\n", sub, home,
+			strerror(-fd));
+	return fd < 0 ? -1 : fd;
+}
+
+void client_json_str(const void *s, size_t n)
+{
+	const unsigned char *p = s;
+
+	putchar('"');
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"' || p[i] == '\\')
+			printf("\\%c", p[i]);
+		else if (p[i] < 0x20 || p[i] >= 0x7f)
+			printf("\\u%04x", p[i]);
+		else
+			putchar(p[i]);
+	}
+	putchar('"');
 }
 
 int client_recv(int fd, void *buf, size_t len)

@@ -6,6 +6,11 @@
 
 /* Connect to <home>/control and say hello. Returns the channel fd or -errno. */
 int client_open(const char *home);
+/* netcon SUB's way in: the home from --home (or the default), then client_open; on failure says
+ * why on stderr ("netcon SUB: ...") and returns -1. */
+int client_connect(const char *sub, const char *homeopt);
+/* Print n bytes of s as a JSON string: printable ASCII kept, the rest escaped. */
+void client_json_str(const void *s, size_t n);
 /* Send a request (its header filled here) and receive one reply of the given size range. */
 int client_call(int fd, void *req, size_t reqlen, void *rep, size_t replen);
 /* Receive the next message of a multi-message reply. Returns its length or -errno. */

@@ -168,22 +168,6 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 	return 0;
 }
 
-static int ctl_open(const char *homeopt)
-{
-	char home[PATH_MAX];
-	int fd;
-
-	if (cli_home(homeopt, home, sizeof(home)) < 0) {
-		fprintf(stderr, "netcon controller: home path too long\n");
-		return -1;
-	}
-	fd = client_open(home);
-	if (fd < 0)
-		fprintf(stderr, "netcon controller: no netcon daemon answers at %s: %s\n", home,
-			strerror(-fd));
-	return fd;
-}
-
 static int ctl_parse_nwid(const char *s, uint64_t *out)
 {
 	char *end;
@@ -224,23 +208,6 @@ static const char *ctl_v4str(uint32_t v, char *buf)
 	return buf;
 }
 
-/* Print s as a JSON string. */
-static void ctl_json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 {
 	char a[64], b[64];
@@ -261,7 +228,7 @@ static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 	}
 	printf("{\"id\":\"%016" PRIx64 "\",\"nwid\":\"%016" PRIx64 "\",\"name\":", n->nwid,
 	       n->nwid);
-	ctl_json_str(n->name);
+	client_json_str(n->name, strlen(n->name));
 	printf(",\"private\":%s,\"enableBroadcast\":%s,\"mtu\":%u,\"multicastLimit\":%u,"
 	       "\"v4AssignMode\":{\"zt\":%s},\"revision\":%" PRIu64 ",\"creationTime\":%" PRId64
 	       ",\"ipAssignmentPools\":[",
@@ -368,7 +335,7 @@ static int ctl_network(int argc, char **argv)
 		memcpy(req.routes, o.routes, sizeof(o.routes));
 		for (unsigned k = 0; !o.nroutes && k < o.npools; k++)
 			ctl_cover(&o.pools[k], &req.routes[req.nroutes++]);
-		if ((fd = ctl_open(o.home)) < 0)
+		if ((fd = client_connect("controller", o.home)) < 0)
 			return 1;
 		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
 		if (r < 0)
@@ -384,7 +351,7 @@ static int ctl_network(int argc, char **argv)
 	if (!strcmp(verb, "list")) {
 		if (optind != argc)
 			return cli_usage_error(SUB, "network list takes no arguments");
-		if ((fd = ctl_open(o.home)) < 0)
+		if ((fd = client_connect("controller", o.home)) < 0)
 			return 1;
 		if (o.json)
 			printf("[");
@@ -412,7 +379,7 @@ static int ctl_network(int argc, char **argv)
 		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &req.nwid) < 0)
 			return cli_usage_error(SUB, "network %s wants one 16-digit network id", verb);
 		req.h.type = strcmp(verb, "delete") ? NC_CTL_NET_GET : NC_CTL_NET_DELETE;
-		if ((fd = ctl_open(o.home)) < 0)
+		if ((fd = client_connect("controller", o.home)) < 0)
 			return 1;
 		if (!strcmp(verb, "delete")) {
 			r = client_call(fd, &req, sizeof(req), &rep, sizeof(struct nc_hdr));
@@ -444,7 +411,7 @@ static int ctl_member(int argc, char **argv)
 	if (!strcmp(verb, "list")) {
 		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &nwid) < 0)
 			return cli_usage_error(SUB, "member list wants one 16-digit network id");
-		if ((fd = ctl_open(o.home)) < 0)
+		if ((fd = client_connect("controller", o.home)) < 0)
 			return 1;
 		if (o.json)
 			printf("[");
@@ -490,7 +457,7 @@ static int ctl_member(int argc, char **argv)
 		req.flags = (auth ? NC_CTL_AUTHORIZED : 0) | (o.nips ? NC_CTL_SET_IPS : 0);
 		req.nips = o.nips;
 		memcpy(req.ips, o.ips, sizeof(o.ips));
-		if ((fd = ctl_open(o.home)) < 0)
+		if ((fd = client_connect("controller", o.home)) < 0)
 			return 1;
 		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
 		if (r < 0)

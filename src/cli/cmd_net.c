@@ -17,20 +17,6 @@
 static const char *const net_status_names[] = {"REQUESTING_CONFIGURATION", "OK", "ACCESS_DENIED",
 					       "NOT_FOUND"};
 
-static int net_open(const char *sub, const char *homeopt)
-{
-	char home[PATH_MAX];
-	int fd;
-
-	if (cli_home(homeopt, home, sizeof(home)) < 0)
-		return -cli_usage_error(sub, "home path too long");
-	fd = client_open(home);
-	if (fd < 0)
-		fprintf(stderr, "netcon %s: no netcon daemon answers at %s: %s\n", sub, home,
-			strerror(-fd));
-	return fd < 0 ? -1 : fd;
-}
-
 static int net_parse_id(const char *s, uint64_t *out)
 {
 	char *end;
@@ -89,7 +75,7 @@ static int net_call(const char *sub, int type, int argc, char **argv, const char
 		return cli_usage_error(sub, "one network id expected");
 	if (net_parse_id(argv[optind], &nwid) < 0)
 		return cli_usage_error(sub, "'%s' is not a 16-digit hex network id", argv[optind]);
-	fd = net_open(sub, home);
+	fd = client_connect(sub, home);
 	if (fd < 0)
 		return 1;
 	memset(&req, 0, sizeof(req));
@@ -134,22 +120,6 @@ static char *net_addr(const struct nc_addr *a, unsigned prefix, char *buf, size_
 	return buf;
 }
 
-static void net_json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20 || ch >= 0x7f)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 static void net_print_json(const struct nc_net_info *n, bool first)
 {
 	static const char *const names[NC_NET_COUNTERS] = NC_NET_COUNTER_NAMES;
@@ -159,7 +129,7 @@ static void net_print_json(const struct nc_net_info *n, bool first)
 	       "\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"name\":",
 	       first ? "" : ",", n->nwid, n->nwid, n->mac[0], n->mac[1], n->mac[2], n->mac[3],
 	       n->mac[4], n->mac[5]);
-	net_json_str(n->name);
+	client_json_str(n->name, strlen(n->name));
 	printf(",\"status\":\"%s\",\"type\":\"%s\",\"mtu\":%u,\"dhcp\":false,\"bridge\":false,"
 	       "\"broadcastEnabled\":%s,\"portError\":0,\"netconfRevision\":%" PRIu64 ","
 	       "\"assignedAddresses\":[",
@@ -207,7 +177,7 @@ int cmd_networks(int argc, char **argv)
 		return r;
 	if (optind < argc)
 		return cli_usage_error("networks", "unexpected argument '%s'", argv[optind]);
-	fd = net_open("networks", home);
+	fd = client_connect("networks", home);
 	if (fd < 0)
 		return 1;
 	if (json)

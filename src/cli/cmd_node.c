@@ -35,21 +35,6 @@ static char *node_addr_str(const struct nc_addr *a, char buf[ZT_INETADDR_STRLEN]
 	return zt_inetaddr_to_string(&z, buf);
 }
 
-/* Print s as a JSON string (printable ASCII kept, the rest escaped). */
-static void node_json_str(const uint8_t *s, size_t n)
-{
-	putchar('"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"' || s[i] == '\\')
-			printf("\\%c", s[i]);
-		else if (s[i] < 0x20 || s[i] >= 0x7f)
-			printf("\\u%04x", s[i]);
-		else
-			putchar(s[i]);
-	}
-	putchar('"');
-}
-
 /* Common options: --home DIR, --json; returns the channel fd or exits with a message. */
 struct node_opts {
 	const char *home;
@@ -59,20 +44,6 @@ struct node_opts {
 	uint64_t type;
 	bool recv, timeout_set;
 };
-
-static int node_open(const char *sub, const char *homeopt)
-{
-	char home[PATH_MAX];
-	int fd;
-
-	if (cli_home(homeopt, home, sizeof(home)) < 0)
-		return -cli_usage_error(sub, "home path too long");
-	fd = client_open(home);
-	if (fd < 0)
-		fprintf(stderr, "netcon %s: no netcon daemon answers at %s: %s\n", sub, home,
-			strerror(-fd));
-	return fd < 0 ? -1 : fd;
-}
 
 static int node_parse_address(const char *s, uint64_t *out)
 {
@@ -175,7 +146,7 @@ int cmd_info(int argc, char **argv)
 		return r;
 	if (optind < argc)
 		return cli_usage_error("info", "unexpected argument '%s'", argv[optind]);
-	fd = node_open("info", o.home);
+	fd = client_connect("info", o.home);
 	if (fd < 0)
 		return 1;
 	memset(&req, 0, sizeof(req));
@@ -248,7 +219,7 @@ int cmd_peers(int argc, char **argv)
 		return r;
 	if (optind < argc)
 		return cli_usage_error("peers", "unexpected argument '%s'", argv[optind]);
-	fd = node_open("peers", o.home);
+	fd = client_connect("peers", o.home);
 	if (fd < 0)
 		return 1;
 	if (o.json)
@@ -349,7 +320,7 @@ int cmd_ping(int argc, char **argv)
 				       argv[optind]);
 	if (o.data && strlen(o.data) > NC_ZT_DATA_MAX)
 		return cli_usage_error("ping", "--data longer than %d bytes", NC_ZT_DATA_MAX);
-	fd = node_open("ping", o.home);
+	fd = client_connect("ping", o.home);
 	if (fd < 0)
 		return 1;
 	for (int seq = 0; seq < o.count; seq++) {
@@ -389,7 +360,7 @@ int cmd_ping(int argc, char **argv)
 				printf("{\"seq\":%d,\"from\":\"%010" PRIx64 "\",\"rtt\":%d,"
 				       "\"hops\":%u,\"direct\":%s,\"data\":",
 				       seq, m.from, m.rtt, m.hops, m.hops ? "false" : "true");
-				node_json_str(m.data,
+				client_json_str(m.data,
 					      m.len > NC_ZT_DATA_MAX ? NC_ZT_DATA_MAX : m.len);
 				printf("}\n");
 			} else {
@@ -434,7 +405,7 @@ int cmd_message(int argc, char **argv)
 
 		if (optind < argc)
 			return cli_usage_error("message", "unexpected argument '%s'", argv[optind]);
-		fd = node_open("message", o.home);
+		fd = client_connect("message", o.home);
 		if (fd < 0)
 			return 1;
 		deadline = o.timeout_set ? o.timeout_ms : 0;
@@ -453,7 +424,7 @@ int cmd_message(int argc, char **argv)
 					       "\"data\":",
 					       m.id, m.from, m.type, m.hops,
 					       m.hops ? "false" : "true");
-					node_json_str(m.data, m.len);
+					client_json_str(m.data, m.len);
 					printf("}\n");
 				} else {
 					printf("from %010" PRIx64 " type %" PRIu64 " %s: %.*s\n",
@@ -485,7 +456,7 @@ int cmd_message(int argc, char **argv)
 				       argv[optind]);
 	if (strlen(argv[optind + 1]) > NC_ZT_DATA_MAX)
 		return cli_usage_error("message", "TEXT longer than %d bytes", NC_ZT_DATA_MAX);
-	fd = node_open("message", o.home);
+	fd = client_connect("message", o.home);
 	if (fd < 0)
 		return 1;
 	{
