@@ -35,7 +35,7 @@ int cmd_status(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *homeopt = NULL;
-	char home[PATH_MAX], a[80], b[80];
+	char a[80], b[80];
 	bool json = false, info_done = false, more = true;
 	unsigned long long nent = 0;
 	uint64_t cursor = 0;
@@ -60,14 +60,9 @@ int cmd_status(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("status", "unexpected argument '%s'", argv[optind]);
-	if (cli_home(homeopt, home, sizeof(home)) < 0)
-		return cli_usage_error("status", "home path too long");
-	fd = client_open(home);
-	if (fd < 0) {
-		fprintf(stderr, "netcon status: no netcon daemon answers at %s: %s\n", home,
-			strerror(-fd));
+	fd = client_connect("status", homeopt);
+	if (fd < 0)
 		return 1;
-	}
 	while (more) {
 		struct nc_sock_req req;
 		union {

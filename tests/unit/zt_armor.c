@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "tap.h"
+#include "zt_testutil.h"
 #include "zt_pcap.h"
 #include "zt/armor.h"
 #include "zt/identity.h"
@@ -15,22 +16,6 @@
 
 static struct zt_identity me, peers[4];
 static const char *const peer_names[] = {"root", "m1", "m2", "m3-legacy"};
-
-static int load_id(const char *name, const char *kind, struct zt_identity *id)
-{
-	char path[128], text[600];
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "tests/data/zt/%s.identity.%s", name, kind);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = 0;
-	return zt_identity_from_string(id, text);
-}
 
 static int key_for(uint64_t other, uint8_t key[48])
 {
@@ -48,9 +33,9 @@ int main(void)
 	unsigned lz4 = 0, flipped_fail = 0, resealed = 0, nokey = 0, hops1 = 0;
 	uint8_t buf[ZT_PACKET_MAX_LEN], orig[ZT_PACKET_MAX_LEN];
 
-	ok(load_id("m3-legacy", "secret", &me) == 0 && me.has_private, "m3-legacy secret loads");
+	ok(zt_test_read_id("m3-legacy", "secret", &me) == 0 && me.has_private, "m3-legacy secret loads");
 	for (int i = 0; i < 4; i++)
-		ok(load_id(peer_names[i], "public", &peers[i]) == 0, "%s public loads",
+		ok(zt_test_read_id(peer_names[i], "public", &peers[i]) == 0, "%s public loads",
 		   peer_names[i]);
 
 	if (!ok(zt_pcap_open(&pc, "tests/data/zt/join-legacy-1.4.6-hub-m3.pcap") == 0,

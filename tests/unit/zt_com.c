@@ -6,38 +6,12 @@
 #include <string.h>
 
 #include "tap.h"
+#include "zt_testutil.h"
 #include "zt/com.h"
 #include "zt/dictionary.h"
 #include "zt/identity.h"
 
 #define NWID 0x5f4e89e209000001ULL
-
-static size_t slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f) {
-		printf("Bail out! cannot open %s\n", path);
-		exit(1);
-	}
-	n = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return n;
-}
-
-static void load_id(struct zt_identity *id, const char *name)
-{
-	char path[128], text[512];
-
-	snprintf(path, sizeof(path), "tests/data/zt/%s", name);
-	slurp(path, text, sizeof(text));
-	if (zt_identity_from_string(id, text) < 0) {
-		printf("Bail out! bad identity %s\n", path);
-		exit(1);
-	}
-}
 
 /* The COM bytes from a member's saved network config. */
 static int member_com(const char *home, uint8_t *out, size_t size)
@@ -49,7 +23,7 @@ static int member_com(const char *home, uint8_t *out, size_t size)
 
 	snprintf(path, sizeof(path), "tests/data/zt/homes/%s/networks.d/5f4e89e209000001.conf",
 		 home);
-	n = slurp(path, text, sizeof(text));
+	n = zt_test_slurp(path, text, sizeof(text));
 	zt_dict_view(&d, text, n);
 	return zt_dict_get(&d, "C", out, size);
 }
@@ -62,11 +36,11 @@ int main(void)
 	int n1, n2, n3, r;
 	uint64_t v;
 
-	load_id(&root, "root.identity.public");
-	load_id(&root_secret, "root.identity.secret");
-	load_id(&m1, "m1.identity.public");
-	load_id(&m2, "m2.identity.public");
-	load_id(&m3, "m3-legacy.identity.public");
+	zt_test_load_id(&root, ZT_TEST_DATA "root.identity.public");
+	zt_test_load_id(&root_secret, ZT_TEST_DATA "root.identity.secret");
+	zt_test_load_id(&m1, ZT_TEST_DATA "m1.identity.public");
+	zt_test_load_id(&m2, ZT_TEST_DATA "m2.identity.public");
+	zt_test_load_id(&m3, ZT_TEST_DATA "m3-legacy.identity.public");
 
 	n1 = member_com("m1", b1, sizeof(b1));
 	n2 = member_com("m2", b2, sizeof(b2));

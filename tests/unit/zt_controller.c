@@ -10,6 +10,7 @@
 
 #include "common/json.h"
 #include "tap.h"
+#include "zt_testutil.h"
 #include "zt/com.h"
 #include "zt/controller.h"
 #include "zt/netconf.h"
@@ -22,33 +23,6 @@
 static const char meta[] = "v=0000000000000007\nvend=0000000000000001\npv=000000000000000b\n"
 			   "majv=0000000000000001\nminv=0000000000000004\nrevv=0000000000000006\n"
 			   "revr=0000000000000001";
-
-static size_t slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f) {
-		printf("Bail out! cannot open %s\n", path);
-		exit(1);
-	}
-	n = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return n;
-}
-
-static void load_id(struct zt_identity *id, const char *name)
-{
-	char path[128], text[512];
-
-	snprintf(path, sizeof(path), "tests/data/zt/%s", name);
-	slurp(path, text, sizeof(text));
-	if (zt_identity_from_string(id, text) < 0) {
-		printf("Bail out! bad identity %s\n", path);
-		exit(1);
-	}
-}
 
 static struct zt_identity root, m1, m2, m3, stranger;
 static struct zt_controller ctl;
@@ -126,12 +100,12 @@ static void test_vectors(void)
 	static const char *mem[] = {"282e082f37", "8f953d94cf", "e7173b777d"};
 	size_t len;
 
-	len = slurp(VEC "/5f4e89e209000001.json", text, sizeof(text));
+	len = zt_test_slurp(VEC "/5f4e89e209000001.json", text, sizeof(text));
 	is_int(zt_controller_load_network(&ctl, text, len, err, sizeof(err)), 0,
 	       "lab network record loads %s", err);
 	for (int k = 0; k < 3; k++) {
 		snprintf(path, sizeof(path), VEC "/5f4e89e209000001/member/%s.json", mem[k]);
-		len = slurp(path, text, sizeof(text));
+		len = zt_test_slurp(path, text, sizeof(text));
 		is_int(zt_controller_load_member(&ctl, text, len, err, sizeof(err)), 0,
 		       "lab member %s loads %s", mem[k], err);
 	}
@@ -158,7 +132,7 @@ static void test_vectors(void)
 		       "network JSON we write loads");
 		zt_controller_network_json(zt_controller_network_find(&c2, NWID), &out2, &ol2);
 		ok(ol == ol2 && !memcmp(out, out2, ol), "and writes back byte for byte");
-		len = slurp(VEC "/5f4e89e209000001.json", text, sizeof(text));
+		len = zt_test_slurp(VEC "/5f4e89e209000001.json", text, sizeof(text));
 		ok(ol == len && !memcmp(out, text, len),
 		   "our network JSON equals the stock controller's record");
 		free(out);
@@ -170,7 +144,7 @@ static void test_vectors(void)
 						 zt_controller_network_find(&c2, NWID), m->address),
 					  &out2, &ol2);
 		ok(ol == ol2 && !memcmp(out, out2, ol), "and writes back byte for byte");
-		len = slurp(VEC "/5f4e89e209000001/member/8f953d94cf.json", text, sizeof(text));
+		len = zt_test_slurp(VEC "/5f4e89e209000001/member/8f953d94cf.json", text, sizeof(text));
 		ok(ol == len && !memcmp(out, text, len),
 		   "our member JSON equals the stock controller's record");
 		free(out);
@@ -300,10 +274,10 @@ static void test_requests(void)
 
 int main(void)
 {
-	load_id(&root, "root.identity.secret");
-	load_id(&m1, "m1.identity.public");
-	load_id(&m2, "m2.identity.public");
-	load_id(&m3, "m3-legacy.identity.public");
+	zt_test_load_id(&root, ZT_TEST_DATA "root.identity.secret");
+	zt_test_load_id(&m1, ZT_TEST_DATA "m1.identity.public");
+	zt_test_load_id(&m2, ZT_TEST_DATA "m2.identity.public");
+	zt_test_load_id(&m3, ZT_TEST_DATA "m3-legacy.identity.public");
 	if (zt_identity_generate(&stranger) < 0) {
 		printf("Bail out! identity generation\n");
 		return 1;

@@ -6,21 +6,8 @@
 #include <string.h>
 
 #include "tap.h"
+#include "zt_testutil.h"
 #include "zt/dictionary.h"
-
-static size_t slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f) {
-		printf("Bail out! cannot open %s\n", path);
-		exit(1);
-	}
-	n = fread(buf, 1, size, f);
-	fclose(f);
-	return n;
-}
 
 static void test_member_conf(void)
 {
@@ -31,7 +18,7 @@ static void test_member_conf(void)
 	uint64_t v;
 	bool b;
 	size_t n =
-	    slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text, sizeof(text));
+	    zt_test_slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text, sizeof(text));
 	int r;
 
 	zt_dict_view(&d, text, n);
@@ -64,7 +51,7 @@ static void test_member_conf(void)
 	is_int(zt_dict_get_u64(&d, "n", &v), -EBADMSG, "n is not hex");
 	is_int(zt_dict_get_u64(&d, "C", &v), -EBADMSG, "C is not an integer");
 
-	n = slurp("tests/data/zt/homes/m3-legacy/networks.d/5f4e89e209000001.conf", text,
+	n = zt_test_slurp("tests/data/zt/homes/m3-legacy/networks.d/5f4e89e209000001.conf", text,
 		  sizeof(text));
 	zt_dict_view(&d, text, n);
 	ok(!zt_dict_has(&d, "DNS") && !zt_dict_has(&d, "ssoe"), "1.4.6 conf has no DNS or ssoe");

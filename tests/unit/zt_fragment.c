@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "tap.h"
+#include "zt_testutil.h"
 #include "zt_pcap.h"
 #include "zt/armor.h"
 #include "zt/fragment.h"
@@ -43,22 +44,6 @@ static int feed(const int *order, int n, int64_t now, uint8_t *out)
 		ret = zt_fragment_receive(&table, dg[order[i]], dglen[order[i]], now, out,
 					  ZT_PACKET_MAX_LEN);
 	return ret;
-}
-
-static int load_id(const char *name, const char *kind, struct zt_identity *id)
-{
-	char path[128], text[600];
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "tests/data/zt/%s.identity.%s", name, kind);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = 0;
-	return zt_identity_from_string(id, text);
 }
 
 int main(void)
@@ -234,9 +219,9 @@ int main(void)
 		struct zt_pcap_dgram d;
 		int tried = 0, good = 0;
 
-		load_id("m3-legacy", "secret", &me);
+		zt_test_read_id("m3-legacy", "secret", &me);
 		for (int i = 0; i < 4; i++)
-			load_id(names[i], "public", &peers[i]);
+			zt_test_read_id(names[i], "public", &peers[i]);
 		zt_fragment_table_init(&table, 0);
 		if (zt_pcap_open(&pc, "tests/data/zt/join-legacy-1.4.6-hub-m3.pcap") == 0) {
 			while (zt_pcap_next(&pc, &d) == 1) {

@@ -7,36 +7,10 @@
 #include <string.h>
 
 #include "tap.h"
+#include "zt_testutil.h"
 #include "zt/netconf.h"
 
 #define NWID 0x5f4e89e209000001ULL
-
-static size_t slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f) {
-		printf("Bail out! cannot open %s\n", path);
-		exit(1);
-	}
-	n = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return n;
-}
-
-static void load_id(struct zt_identity *id, const char *name)
-{
-	char path[128], text[512];
-
-	snprintf(path, sizeof(path), "tests/data/zt/%s", name);
-	slurp(path, text, sizeof(text));
-	if (zt_identity_from_string(id, text) < 0) {
-		printf("Bail out! bad identity %s\n", path);
-		exit(1);
-	}
-}
 
 static struct zt_identity root, root_secret;
 static struct zt_netconf nc, nc2;
@@ -50,7 +24,7 @@ static void test_member(const char *home, uint64_t addr, int last_octet, bool v1
 
 	snprintf(path, sizeof(path), "tests/data/zt/homes/%s/networks.d/5f4e89e209000001.conf",
 		 home);
-	n = slurp(path, text, sizeof(text));
+	n = zt_test_slurp(path, text, sizeof(text));
 	zt_dict_view(&d, text, n);
 	is_int(zt_netconf_from_dict(&nc, &d), 0, "%s: config parses", home);
 	ok(nc.nwid == NWID, "%s: nwid 5f4e89e209000001", home);
@@ -89,7 +63,7 @@ static void test_errors(void)
 {
 	struct zt_dict d, w;
 	size_t n =
-	    slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text, sizeof(text));
+	    zt_test_slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text, sizeof(text));
 	char small[64];
 
 	memset(&nc2, 0x77, sizeof(nc2));
@@ -129,7 +103,7 @@ static void test_build(void)
 	struct zt_identity m1;
 	struct zt_dict w, d;
 
-	load_id(&m1, "m1.identity.public");
+	zt_test_load_id(&m1, ZT_TEST_DATA "m1.identity.public");
 	zt_netconf_init(&nc2, NWID, m1.address);
 	nc2.timestamp = 1234;
 	nc2.ctmd = 7200000;
@@ -169,13 +143,13 @@ static void test_chunks(void)
 	static uint8_t ch[8][2048];
 	int len[8], n, r, k;
 	size_t tlen =
-	    slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text, sizeof(text));
+	    zt_test_slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text, sizeof(text));
 	uint32_t off = 0;
 	struct zt_netconf_chunk c;
 	struct zt_identity m1;
 	struct zt_dict d;
 
-	load_id(&m1, "m1.identity.public");
+	zt_test_load_id(&m1, ZT_TEST_DATA "m1.identity.public");
 	/* One chunk, as the controller sends a 1.1 KB config. */
 	n = zt_netconf_chunk_make(ch[0], sizeof(ch[0]), &root_secret, NWID, 0x1122334455667788ULL,
 				  0, text, (uint32_t)tlen, &off, ZT_NETCONF_CHUNK_MAX_DATA);
@@ -262,8 +236,8 @@ static void test_chunks(void)
 
 int main(void)
 {
-	load_id(&root, "root.identity.public");
-	load_id(&root_secret, "root.identity.secret");
+	zt_test_load_id(&root, ZT_TEST_DATA "root.identity.public");
+	zt_test_load_id(&root_secret, ZT_TEST_DATA "root.identity.secret");
 	test_member("m1", 0x8f953d94cfULL, 11, true);
 	test_member("m2", 0xe7173b777dULL, 12, true);
 	test_member("m3-legacy", 0x282e082f37ULL, 13, false);

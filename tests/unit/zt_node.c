@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "zt_testutil.h"
 #include "zt/armor.h"
 #include "zt/node.h"
 #include "zt/packet.h"
@@ -121,18 +122,6 @@ static void run(int64_t ms)
 	} while (S.now < end);
 }
 
-static void load_id(int i, const char *path)
-{
-	char buf[400];
-	FILE *f = fopen(path, "r");
-
-	if (!f || !fgets(buf, sizeof(buf), f) || zt_identity_from_string(&S.id[i], buf) < 0) {
-		printf("Bail out! cannot read %s\n", path);
-		exit(1);
-	}
-	fclose(f);
-}
-
 static struct zt_node *start(int i)
 {
 	struct zt_node_callbacks cb = {
@@ -219,9 +208,9 @@ int main(void)
 	S.q = calloc(QMAX, sizeof(*S.q));
 	S.tamper_next_to = -1;
 	S.now = 1700000000000LL;
-	load_id(ROOT, "tests/data/zt/root.identity.secret");
-	load_id(A, "tests/data/zt/m1.identity.secret");
-	load_id(B, "tests/data/zt/m2.identity.secret");
+	zt_test_load_id(&S.id[ROOT], ZT_TEST_DATA "root.identity.secret");
+	zt_test_load_id(&S.id[A], ZT_TEST_DATA "m1.identity.secret");
+	zt_test_load_id(&S.id[B], ZT_TEST_DATA "m2.identity.secret");
 	for (int i = 0; i < NNODES; i++) {
 		uint8_t ip[4] = {10, 0, 0, (uint8_t)(i + 1)};
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "zt_testutil.h"
 #include "zt_pcap.h"
 #include "zt/armor.h"
 #include "zt/fragment.h"
@@ -47,22 +48,6 @@ static bool is_phys(const struct zt_inetaddr *a, uint64_t address)
 	int i = lab_index(address);
 
 	return i >= 0 && a->family == 4 && memcmp(a->ip, lab[i].phys, 4) == 0 && a->port == 9993;
-}
-
-static int load_id(const char *name, const char *kind, struct zt_identity *id)
-{
-	char path[128], text[600];
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "tests/data/zt/%s.identity.%s", name, kind);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = 0;
-	return zt_identity_from_string(id, text);
 }
 
 static bool has(const struct zt_span *s, const char *needle)
@@ -677,8 +662,8 @@ static void synthetic(void)
 int main(void)
 {
 	for (int i = 0; i < 4; i++)
-		ok(load_id(lab[i].name, "public", &ids[i]) == 0, "%s public loads", lab[i].name);
-	ok(load_id("m3-legacy", "secret", &me) == 0, "m3 secret loads");
+		ok(zt_test_read_id(lab[i].name, "public", &ids[i]) == 0, "%s public loads", lab[i].name);
+	ok(zt_test_read_id("m3-legacy", "secret", &me) == 0, "m3 secret loads");
 	capture();
 	synthetic();
 	return done_testing();

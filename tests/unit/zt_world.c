@@ -6,22 +6,9 @@
 #include <string.h>
 
 #include "tap.h"
+#include "zt_testutil.h"
 #include "zt/c25519.h"
 #include "zt/world.h"
-
-static size_t slurp(const char *path, void *buf, size_t size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f) {
-		printf("Bail out! cannot open %s\n", path);
-		exit(1);
-	}
-	n = fread(buf, 1, size, f);
-	fclose(f);
-	return n;
-}
 
 static struct zt_world w, t;
 
@@ -29,7 +16,7 @@ static void test_lab_planet(void)
 {
 	uint8_t buf[1024], out[1024], bad[1024];
 	char s[ZT_INETADDR_STRLEN], idtext[300], roottext[300];
-	size_t n = slurp("tests/data/zt/planet.bin", buf, sizeof(buf));
+	size_t n = zt_test_slurp("tests/data/zt/planet.bin", buf, sizeof(buf));
 	int r, caught;
 
 	is_int(n, 257, "planet.bin is 257 bytes");
@@ -42,7 +29,7 @@ static void test_lab_planet(void)
 	ok(!w.roots[0].identity.has_private, "public identity only");
 	zt_identity_to_string(&w.roots[0].identity, false, idtext, sizeof(idtext));
 	memset(roottext, 0, sizeof(roottext));
-	slurp("tests/data/zt/root.identity.public", roottext, sizeof(roottext) - 1);
+	zt_test_slurp("tests/data/zt/root.identity.public", roottext, sizeof(roottext) - 1);
 	roottext[strcspn(roottext, "\r\n")] = '\0';
 	ok(!strcmp(idtext, roottext), "root identity is the controller's identity.public");
 	is_int(w.roots[0].n_endpoints, 1, "one endpoint");
@@ -87,7 +74,7 @@ static void test_public_planet(void)
 	static const uint64_t roots[4] = {0xcafe9efeb9ULL, 0x778cde7190ULL, 0x62f865ae71ULL,
 					  0xcafe04eba9ULL};
 	uint8_t buf[1024];
-	size_t n = slurp("tests/data/zt/public-planet.bin", buf, sizeof(buf));
+	size_t n = zt_test_slurp("tests/data/zt/public-planet.bin", buf, sizeof(buf));
 	int good = 0;
 	char s[ZT_INETADDR_STRLEN];
 
@@ -115,7 +102,7 @@ static void test_sign_update(void)
 
 	zt_c25519_generate(pub, priv);
 	zt_c25519_generate(pub2, priv2);
-	n = (int)slurp("tests/data/zt/planet.bin", buf, sizeof(buf));
+	n = (int)zt_test_slurp("tests/data/zt/planet.bin", buf, sizeof(buf));
 	zt_world_deserialize(&cur, buf, (size_t)n);
 	cur.type = ZT_WORLD_TYPE_MOON;
 	cur.id = 0x5f4e89e209ULL;
