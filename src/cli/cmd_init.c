@@ -109,7 +109,7 @@ int cmd_init(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *homeopt = NULL, *endpoint = "127.0.0.1/9993", *name = "netcon",
-		   *pool = INIT_DEFAULT_POOL, *route = INIT_DEFAULT_ROUTE;
+		   *pool = NULL, *route = NULL;
 	char home[PATH_MAX], path[PATH_MAX + 64], pub[PATH_MAX + 64], planet[PATH_MAX + 64];
 	char out[4096], addr[16] = "", nwid_s[17] = "", port[16];
 	struct nc_net_info ni;
@@ -204,8 +204,12 @@ int cmd_init(int argc, char **argv)
 		fclose(f);
 	}
 	if (strlen(nwid_s) != 16) {
+		/* A --pool without --route gets the route that covers it (the controller's rule);
+		 * neither gives the defaults. */
 		const char *ca[] = {"controller", "network", "create", "--home", home, "--name", name,
-				    "--private", "--pool", pool, "--route", route, NULL};
+				    "--private", "--pool", pool ? pool : INIT_DEFAULT_POOL,
+				    route || !pool ? "--route" : NULL, route ? route : INIT_DEFAULT_ROUTE,
+				    NULL};
 		char *p;
 
 		r = init_run(out, sizeof(out), ca);
@@ -245,6 +249,12 @@ int cmd_init(int argc, char **argv)
 	if (init_net_status(home, nwid, &ni) < 0 || ni.status != NC_NET_OK) {
 		fprintf(stderr, "netcon init: the network did not come up (status %u)\n",
 			ni.status);
+		return 1;
+	}
+	if (!ni.naddrs) {
+		fprintf(stderr, "netcon init: network %s is up but gave this node no address (does a "
+				"route cover the pool? see 'netcon controller network show --home %s "
+				"%s')\n", nwid_s, home, nwid_s);
 		return 1;
 	}
 	printf("planet: %s\nnetwork: %s\nnode: %s\n", planet, nwid_s, addr);
