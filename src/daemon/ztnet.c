@@ -27,6 +27,9 @@
 
 /* While a network has no config, ask again this often. */
 #define ZTNET_REQUEST_RETRY 2000
+/* Denied or not found: asked again as often as ZeroTier's nodes do (their 5 s background
+ * check), so an authorization shows up within seconds even when the controller does not push. */
+#define ZTNET_DENIED_RETRY 5000
 /* ZT_MULTICAST_ANNOUNCE_PERIOD, ZT_MULTICAST_LIKE_EXPIRE */
 #define ZTNET_ANNOUNCE_PERIOD 60000
 #define ZTNET_LIKE_EXPIRE 600000
@@ -1054,6 +1057,19 @@ void ztnet_input(uint64_t from, unsigned verb, const uint8_t *p, size_t len, int
 	}
 }
 
+/* How long until the config is asked for again. */
+static int64_t ztnet_retry(const struct ztnet *n)
+{
+	switch (n->status) {
+	case NC_NET_OK:
+		return period;
+	case NC_NET_REQUESTING:
+		return ZTNET_REQUEST_RETRY;
+	default:
+		return period < ZTNET_DENIED_RETRY ? period : ZTNET_DENIED_RETRY;
+	}
+}
+
 int64_t ztnet_tick(int64_t now)
 {
 	int64_t next = now + ZTNET_ANNOUNCE_PERIOD;
@@ -1064,11 +1080,10 @@ int64_t ztnet_tick(int64_t now)
 
 		if (!n)
 			continue;
-		due = n->last_request +
-		      (n->status == NC_NET_REQUESTING ? ZTNET_REQUEST_RETRY : period);
+		due = n->last_request + ztnet_retry(n);
 		if (now >= due) {
 			ztnet_request(n, now);
-			due = now + (n->status == NC_NET_REQUESTING ? ZTNET_REQUEST_RETRY : period);
+			due = now + ztnet_retry(n);
 		}
 		if (due < next)
 			next = due;
