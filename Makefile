@@ -76,7 +76,7 @@ BENCH_BIN := $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all check deps fuzz fuzz-replay bench install format format-check clean tests apps stress demo
+.PHONY: all check deps fuzz fuzz-replay bench install format format-check clean tests apps stress demo interop
 
 all: $(B)/netcon $(B)/libnetcon.so
 
@@ -145,6 +145,10 @@ stress: tests
 
 demo: all
 	tests/demo.sh
+
+# netcon against a stock ZeroTierOne node in both roles: ZEROTIER_ONE=/path/to/zerotier-one (root).
+interop: all
+	NETCON_BUILD=$(abspath $(B)) tests/interop/stock.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/netcon $(DESTDIR)$(PREFIX)/share/man/man1

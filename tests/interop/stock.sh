@@ -1,0 +1,162 @@
+#!/bin/bash
+# netcon against a stock ZeroTierOne node, both roles, in a network namespace this script makes.
+#   ZEROTIER_ONE=/path/to/zerotier-one tests/interop/stock.sh
+# The stock binary is the user's own (this repository neither ships nor builds it). It runs in a
+# namespace joined to the host by a veth, so its tap device and traffic stay in there.
+#   1. netcon is the root and the controller (`netcon init`); the stock node joins, is authorized,
+#      gets an address; curl in the namespace fetches from a server in a netcon container, and
+#      curl in a netcon container fetches from a server in the namespace (sha256 both ways).
+#   2. the stock node is the root and the controller (its local API); a netcon node joins with
+#      a planet naming the stock node, is authorized, and the same two transfers run.
+# TAP output; exits non-zero when a check fails, 77 (skip) when it cannot run here.
+set -u
+cd "$(dirname "$0")/../.."
+ZT=${ZEROTIER_ONE:-}
+NETCON=${NETCON_BUILD:-$PWD/build}/netcon
+if [ -z "$ZT" ] || [ ! -x "$ZT" ]; then
+	echo "1..0 # SKIP set ZEROTIER_ONE to a stock zerotier-one binary"
+	exit 77
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP needs root (a network namespace and the stock node's tap device)"
+	exit 77
+fi
+D=$(mktemp -d /tmp/netcon-interop.XXXXXX)
+NS=ncio$$
+HV=ncio$$a NV=ncio$$b
+SUB=10.250.$(($$ % 200 + 20))
+HOSTIP=$SUB.1 NSIP=$SUB.2
+PIDS="" NFAIL=0 N=0
+ok() { N=$((N + 1)); echo "ok $N - $*"; }
+not_ok() { N=$((N + 1)); NFAIL=$((NFAIL + 1)); echo "not ok $N - $*"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for h in "$D"/n1 "$D"/n2; do [ -f "$h/netcon.pid" ] && kill "$(cat "$h/netcon.pid")" 2>/dev/null; done
+	sleep 0.5
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	ip netns del "$NS" 2>/dev/null
+	ip link del "$HV" 2>/dev/null
+	rm -rf "$D"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+inns() { ip netns exec "$NS" "$@"; }
+ZPORT=9993
+zcli() { inns "$ZT" -q -D"$D/zs" "$@"; }
+api() { # api METHOD PATH [JSON]: the stock node's local API
+	inns curl -sS -X "$1" -H "X-ZT1-Auth: $(cat "$D/zs/authtoken.secret")" \
+		${3:+-d "$3"} "http://127.0.0.1:$ZPORT$2"
+}
+zs_has() { zcli "$1" 2>/dev/null | grep -q -- "$2"; }     # zs_has VERB PATTERN
+nc_has() { "$NETCON" "$1" --home "$2" 2>/dev/null | grep -q -- "$3"; } # nc_has CMD HOME PATTERN
+sha() { sha256sum <"$1" | cut -d' ' -f1; }
+waitfor() { # waitfor SECONDS CMD...: until CMD succeeds
+	local t=$(($1 * 10)); shift
+	while [ $t -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; t=$((t - 1)); done
+	return 1
+}
+
+ip netns add "$NS" && ip link add "$HV" type veth peer name "$NV" && ip link set "$NV" netns "$NS" &&
+	ip addr add "$HOSTIP/24" dev "$HV" && ip link set "$HV" up &&
+	inns ip addr add "$NSIP/24" dev "$NV" && inns ip link set "$NV" up && inns ip link set lo up ||
+	{ echo "Bail out! cannot make the namespace"; exit 1; }
+mkdir -p "$D/www"
+head -c 4194304 /dev/urandom >"$D/www/file.bin"
+echo "# stock: $("$ZT" -v)"
+
+# start_stock: the stock node in the namespace on UDP (and its API on TCP) $ZPORT (home $D/zs)
+start_stock() {
+	inns "$ZT" -U -p"$ZPORT" "$D/zs" >"$D/zs.log" 2>&1 &
+	PIDS="$PIDS $!"
+	waitfor 20 test -s "$D/zs/authtoken.secret" && waitfor 20 zcli info
+}
+# transfers LABEL NETCON_HOME NETCON_IP STOCK_IP: both directions, sha256 checked
+transfers() {
+	local h=$2 nip=$3 sip=$4 got
+	"$NETCON" run --home "$h" -- python3 -m http.server 8000 --bind "$nip" --directory "$D/www" \
+		>/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+	inns python3 -m http.server 8001 --bind "$sip" --directory "$D/www" >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+	got=$D/got1.bin
+	rm -f "$got"
+	waitfor 20 inns curl -s -o "$got" "http://$nip:8000/file.bin"
+	check "$1: curl on the stock node fetches 4 MiB from a netcon container, sha256 equal" \
+		test "$(sha "$got" 2>/dev/null)" = "$(sha "$D/www/file.bin")"
+	got=$D/got2.bin
+	rm -f "$got"
+	waitfor 20 "$NETCON" run --home "$h" -- curl -s -o "$got" "http://$sip:8001/file.bin"
+	check "$1: curl in a netcon container fetches 4 MiB from the stock node, sha256 equal" \
+		test "$(sha "$got" 2>/dev/null)" = "$(sha "$D/www/file.bin")"
+}
+ztip() { zcli -j listnetworks | python3 -c "import json,sys
+for n in json.load(sys.stdin):
+    for a in n.get('assignedAddresses', []):
+        if '.' in a: print(a.split('/')[0])" | head -1; }
+
+echo "# 1. netcon is root and controller, the stock node a member"
+PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0",0)); print(s.getsockname()[1])')
+"$NETCON" init --home "$D/n1" --endpoint "$HOSTIP/$PORT" --pool 10.147.31.1-10.147.31.200 \
+	>"$D/init.out" 2>&1 || { cat "$D/init.out"; echo "Bail out! netcon init"; exit 1; }
+NWID=$(sed -n 's/^network: //p' "$D/init.out")
+IP1=$(sed -n 's/^address: //p' "$D/init.out" | head -1 | cut -d/ -f1)
+mkdir -p "$D/zs"
+cp "$D/n1/planet" "$D/zs/planet"
+start_stock || { cat "$D/zs.log"; echo "Bail out! the stock node does not start"; exit 1; }
+ZADDR=$(zcli info | awk '{print $3}')
+check "the stock node ($ZADDR) sees netcon's root as PLANET" \
+	waitfor 30 zs_has listpeers PLANET
+check "netcon's root lists the stock node as a peer" \
+	waitfor 30 nc_has peers "$D/n1" "$ZADDR"
+zcli join "$NWID" >/dev/null
+check "the stock node is ACCESS_DENIED before authorization" \
+	waitfor 20 zs_has listnetworks ACCESS_DENIED
+"$NETCON" controller member authorize --home "$D/n1" "$NWID" "$ZADDR" >/dev/null
+check "the stock node gets OK and an address from netcon's controller" \
+	waitfor 60 zs_has listnetworks ' OK .*10\.147\.31\.'
+ZIP=$(ztip)
+echo "# stock member $ZADDR has $ZIP; netcon's container address $IP1"
+transfers "netcon controller" "$D/n1" "$IP1" "$ZIP"
+zcli leave "$NWID" >/dev/null
+for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+PIDS=""
+kill "$(cat "$D/n1/netcon.pid")" 2>/dev/null
+
+echo "# 2. the stock node is root and controller, netcon a member"
+rm -rf "$D/zs"
+mkdir -p "$D/zs"
+ZPORT=9994 # a new node: 9993's listener may linger
+"$ZT" -i generate "$D/zs/identity.secret" "$D/zs/identity.public" >/dev/null
+"$NETCON" planet create --root "$D/zs/identity.public" --endpoint "$NSIP/$ZPORT" --out "$D/zs/planet" \
+	>/dev/null || { echo "Bail out! planet create"; exit 1; }
+start_stock || { cat "$D/zs.log"; echo "Bail out! the stock node does not start"; exit 1; }
+ZADDR=$(zcli info | awk '{print $3}')
+NET=$(api POST "/controller/network/${ZADDR}______" \
+	'{"name":"interop","private":true,"v4AssignMode":{"zt":true},"ipAssignmentPools":[{"ipRangeStart":"10.147.32.10","ipRangeEnd":"10.147.32.200"}],"routes":[{"target":"10.147.32.0/24"}]}')
+NWID2=$(echo "$NET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+check "the stock controller made network $NWID2" test -n "$NWID2"
+zcli join "$NWID2" >/dev/null
+api POST "/controller/network/$NWID2/member/$ZADDR" '{"authorized":true}' >/dev/null
+"$NETCON" daemon --home "$D/n2" --port 0 --planet "$D/zs/planet" -d >/dev/null 2>"$D/n2.log" ||
+	{ cat "$D/n2.log"; echo "Bail out! netcon daemon"; exit 1; }
+NADDR=$(cut -c1-10 "$D/n2/identity.public")
+check "netcon's node sees the stock root as PLANET" \
+	waitfor 30 nc_has peers "$D/n2" "$ZADDR PLANET"
+"$NETCON" join --home "$D/n2" "$NWID2" >/dev/null
+check "netcon is ACCESS_DENIED before authorization" \
+	waitfor 20 nc_has networks "$D/n2" ACCESS_DENIED
+api POST "/controller/network/$NWID2/member/$NADDR" '{"authorized":true}' >/dev/null
+check "netcon gets OK and an address from the stock controller" \
+	waitfor 60 nc_has networks "$D/n2" ' OK .*10\.147\.32\.'
+IP2=$("$NETCON" networks --home "$D/n2" --json | python3 -c "import json,sys
+for n in json.load(sys.stdin):
+    for a in n.get('assignedAddresses', []):
+        if '.' in a: print(a.split('/')[0])" | head -1)
+check "the stock node gets an address on its own network" \
+	waitfor 60 zs_has listnetworks ' OK .*10\.147\.32\.'
+ZIP=$(ztip)
+echo "# netcon member $NADDR has $IP2; stock controller's own address $ZIP"
+transfers "stock controller" "$D/n2" "$IP2" "$ZIP"
+echo "1..$N"
+[ "$NFAIL" = 0 ]
