@@ -7,6 +7,7 @@
 
 #include "tap.h"
 #include "zt/identity.h"
+#include "zt/packet.h"
 #include "zt/revocation.h"
 
 #define NWID 0x5f4e89e209000001ULL
@@ -130,12 +131,31 @@ int main(void)
 	is_int(zt_revocation_deserialize(&back, wire, (size_t)n + 2), -EBADMSG,
 	       "extension past the end");
 	wire[n - 1] = 0;
-	wire[52] = 2;
+	/* [51] signature type, [52..53] its length. */
+	wire[51] = 2;
 	is_int(zt_revocation_deserialize(&back, wire, (size_t)n), -EBADMSG, "signature type 2");
-	wire[52] = 1;
-	wire[54] = 64;
+	wire[51] = 1;
+	wire[53] = 64;
 	is_int(zt_revocation_deserialize(&back, wire, (size_t)n), -EBADMSG, "signature of 64 bytes");
-	wire[54] = 96;
+	wire[53] = 96;
+	is_int(zt_revocation_deserialize(&back, wire, (size_t)n), n, "restored, it reads again");
+
+	/* In NETWORK_CREDENTIALS, as the controller sends it: no COM, no caps or tags, one. */
+	{
+		struct zt_packet_credentials c, d;
+		uint8_t pl[512];
+		int pn;
+
+		memset(&c, 0, sizeof(c));
+		c.nrev = 1;
+		c.rev[0].p = wire;
+		c.rev[0].len = (size_t)n;
+		pn = zt_packet_encode_credentials(&c, pl, sizeof(pl));
+		is_int(pn, 1 + 2 + 2 + 2 + n + 2, "NETWORK_CREDENTIALS with one revocation");
+		ok(zt_packet_decode_credentials(&d, pl, (size_t)pn) == 0 && d.ncom == 0 &&
+		       d.nrev == 1 && d.rev[0].len == (size_t)n && !memcmp(d.rev[0].p, wire, (size_t)n),
+		   "the credentials parser finds it whole");
+	}
 
 	/* Any changed field breaks the signature. */
 	back = r;
