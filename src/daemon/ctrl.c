@@ -413,8 +413,8 @@ static void ctrl_send_revocations(struct zt_controller_network *n, uint64_t to, 
 			pick[j] = o;
 	}
 	for (unsigned i = 0; i < k; i++) {
-		int len = ctrl_revocation(n->nwid, pick[i]->address, pick[i]->last_deauthorized_time,
-					  buf, sizeof(buf));
+		int len = ctrl_revocation(n->nwid, pick[i]->address,
+					  pick[i]->last_deauthorized_time, buf, sizeof(buf));
 
 		if (len > 0)
 			ctrl_send_credentials(to, buf, (size_t)len);

@@ -152,7 +152,8 @@ static void pump(int ms)
 		if (poll(&pfd, 1, wait < 0 ? 0 : (int)wait) > 0) {
 			struct sockaddr_in sa;
 			socklen_t sl = sizeof(sa);
-			ssize_t n = recvfrom(sock, buf, sizeof(buf), 0, (struct sockaddr *)&sa, &sl);
+			ssize_t n =
+			    recvfrom(sock, buf, sizeof(buf), 0, (struct sockaddr *)&sa, &sl);
 			struct zt_inetaddr from;
 
 			if (n <= 0 || sa.sin_family != AF_INET)
@@ -297,7 +298,8 @@ int main(int argc, char **argv)
 			die("unknown option (see the comment at the top of zt_inject.c)");
 	}
 	if (!planet_f || !id_f || !nwid || !to || !dst_s)
-		die("usage: zt_inject --planet F --identity F --nwid N --to ADDR --dst IP:PORT ...");
+		die("usage: zt_inject --planet F --identity F --nwid N --to ADDR --dst IP:PORT "
+		    "...");
 	{
 		char host[64];
 		const char *colon = strrchr(dst_s, ':');
@@ -352,7 +354,8 @@ int main(int argc, char **argv)
 			if (nc.static_ips[i].family == 4)
 				memcpy(&src, nc.static_ips[i].ip, 4);
 		printf("config: revision %llu, certificate timestamp %llu\n",
-		       (unsigned long long)nc.revision, (unsigned long long)zt_com_timestamp(&nc.com));
+		       (unsigned long long)nc.revision,
+		       (unsigned long long)zt_com_timestamp(&nc.com));
 	} else if (!strcmp(mode, "file")) {
 		if (!com_in)
 			die("--com file needs --com-in");

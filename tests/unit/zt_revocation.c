@@ -6,45 +6,25 @@
 #include <string.h>
 
 #include "tap.h"
+#include "zt_testutil.h"
 #include "zt/identity.h"
 #include "zt/packet.h"
 #include "zt/revocation.h"
 
 #define NWID 0x5f4e89e209000001ULL
 
-static void load_id(struct zt_identity *id, const char *name)
-{
-	char path[128], text[512];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "tests/data/zt/%s", name);
-	f = fopen(path, "rb");
-	if (!f) {
-		printf("Bail out! cannot open %s\n", path);
-		exit(1);
-	}
-	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	if (zt_identity_from_string(id, text) < 0) {
-		printf("Bail out! bad identity %s\n", path);
-		exit(1);
-	}
-}
-
 /* The fields as Revocation.hpp lays them out, written here independently of the module. */
 static size_t fields(uint8_t *p, uint64_t signer)
 {
 	static const uint8_t f[] = {
-	    0, 0, 0, 0,				    /* unused */
-	    0xde, 0xad, 0xbe, 0xef,		    /* id */
-	    0x5f, 0x4e, 0x89, 0xe2, 0x09, 0, 0, 1,  /* network id */
-	    0, 0, 0, 0,				    /* unused */
-	    0, 0, 0, 0,				    /* credential id */
-	    0, 0, 0x01, 0x8b, 0xcf, 0xe5, 0x68, 0, /* threshold 1700000000000 */
-	    0, 0, 0, 0, 0, 0, 0, 1,		    /* flags: fast propagate */
-	    0x12, 0x34, 0x56, 0x78, 0x9a,	    /* target */
+	    0,	  0,	0,    0, /* unused */
+	    0xde, 0xad, 0xbe, 0xef, /* id */
+	    0x5f, 0x4e, 0x89, 0xe2, 0x09, 0,	0,    1, /* network id */
+	    0,	  0,	0,    0, /* unused */
+	    0,	  0,	0,    0, /* credential id */
+	    0,	  0,	0x01, 0x8b, 0xcf, 0xe5, 0x68, 0, /* threshold 1700000000000 */
+	    0,	  0,	0,    0,    0,	  0,	0,    1, /* flags: fast propagate */
+	    0x12, 0x34, 0x56, 0x78, 0x9a, /* target */
 	};
 	memcpy(p, f, sizeof(f));
 	for (int i = 0; i < 5; i++)
@@ -61,8 +41,8 @@ int main(void)
 	size_t o;
 	int n;
 
-	load_id(&root, "root.identity.secret");
-	load_id(&m1, "m1.identity.secret");
+	zt_test_load_id(&root, ZT_TEST_DATA "root.identity.secret");
+	zt_test_load_id(&m1, ZT_TEST_DATA "m1.identity.secret");
 	memset(&r, 0, sizeof(r));
 	r.id = 0xdeadbeef;
 	r.nwid = NWID;
@@ -136,7 +116,8 @@ int main(void)
 	is_int(zt_revocation_deserialize(&back, wire, (size_t)n), -EBADMSG, "signature type 2");
 	wire[51] = 1;
 	wire[53] = 64;
-	is_int(zt_revocation_deserialize(&back, wire, (size_t)n), -EBADMSG, "signature of 64 bytes");
+	is_int(zt_revocation_deserialize(&back, wire, (size_t)n), -EBADMSG,
+	       "signature of 64 bytes");
 	wire[53] = 96;
 	is_int(zt_revocation_deserialize(&back, wire, (size_t)n), n, "restored, it reads again");
 
@@ -153,7 +134,8 @@ int main(void)
 		pn = zt_packet_encode_credentials(&c, pl, sizeof(pl));
 		is_int(pn, 1 + 2 + 2 + 2 + n + 2, "NETWORK_CREDENTIALS with one revocation");
 		ok(zt_packet_decode_credentials(&d, pl, (size_t)pn) == 0 && d.ncom == 0 &&
-		       d.nrev == 1 && d.rev[0].len == (size_t)n && !memcmp(d.rev[0].p, wire, (size_t)n),
+		       d.nrev == 1 && d.rev[0].len == (size_t)n &&
+		       !memcmp(d.rev[0].p, wire, (size_t)n),
 		   "the credentials parser finds it whole");
 	}
 
