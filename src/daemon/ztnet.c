@@ -50,7 +50,7 @@ struct ztnet_member {
 	uint64_t pushed_ts; /* the timestamp of the COM we pushed */
 	bool com_ok; /* its COM verified (signature, issued to it) */
 	struct zt_com com;
-	/* Its COMs timestamped at or before this are revoked (Membership's comRevocationThreshold). */
+	/* Its COMs timestamped up to this are revoked (Membership's comRevocationThreshold). */
 	int64_t revoked_before;
 	bool revoked;
 };

@@ -16,16 +16,18 @@
 /* The fields as Revocation.hpp lays them out, written here independently of the module. */
 static size_t fields(uint8_t *p, uint64_t signer)
 {
+	/* clang-format off */
 	static const uint8_t f[] = {
-	    0,	  0,	0,    0, /* unused */
-	    0xde, 0xad, 0xbe, 0xef, /* id */
-	    0x5f, 0x4e, 0x89, 0xe2, 0x09, 0,	0,    1, /* network id */
-	    0,	  0,	0,    0, /* unused */
-	    0,	  0,	0,    0, /* credential id */
-	    0,	  0,	0x01, 0x8b, 0xcf, 0xe5, 0x68, 0, /* threshold 1700000000000 */
-	    0,	  0,	0,    0,    0,	  0,	0,    1, /* flags: fast propagate */
-	    0x12, 0x34, 0x56, 0x78, 0x9a, /* target */
+		0, 0, 0, 0,				/* unused */
+		0xde, 0xad, 0xbe, 0xef,			/* id */
+		0x5f, 0x4e, 0x89, 0xe2, 0x09, 0, 0, 1,	/* network id */
+		0, 0, 0, 0,				/* unused */
+		0, 0, 0, 0,				/* credential id */
+		0, 0, 0x01, 0x8b, 0xcf, 0xe5, 0x68, 0,	/* threshold 1700000000000 */
+		0, 0, 0, 0, 0, 0, 0, 1,			/* flags: fast propagate */
+		0x12, 0x34, 0x56, 0x78, 0x9a,		/* target */
 	};
+	/* clang-format on */
 	memcpy(p, f, sizeof(f));
 	for (int i = 0; i < 5; i++)
 		p[sizeof(f) + (size_t)i] = (uint8_t)(signer >> (32 - 8 * i));
