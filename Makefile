@@ -107,6 +107,11 @@ $(B)/tests/integ/%: tests/integ/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(LDSAN) -lpthread
 
+# zt_inject speaks ZeroTier through our protocol library.
+$(B)/tests/integ/zt_inject: tests/integ/zt_inject.c $(B)/libnc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(LDSAN) -lsodium -llz4 -lpthread
+
 $(B)/bench/%: bench/%.c $(B)/libnc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(LDSAN) -lsodium -llz4 -lpthread

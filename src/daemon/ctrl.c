@@ -12,11 +12,15 @@
 
 #include "common/log.h"
 #include "daemon/ctrl.h"
+#include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "zt/controller.h"
 #include "zt/packet.h"
+#include "zt/revocation.h"
 
 #define CTRL_MAX_RECORD (1 << 20) /* a record file larger than this is refused */
+/* Revocations of the most recently deauthorized members that go with each config answer. */
+#define CTRL_MAX_REVOCATIONS 16
 
 static struct {
 	bool up;
@@ -315,6 +319,108 @@ static void ctrl_send_config(uint64_t to, uint64_t in_re_id)
 	}
 }
 
+/* NETWORK_CREDENTIALS carrying one signed revocation of target's certificates up to threshold,
+ * into out. Returns the payload length or -errno. */
+static int ctrl_revocation(uint64_t nwid, uint64_t target, int64_t threshold, uint8_t *out,
+			   size_t size)
+{
+	struct zt_packet_credentials c;
+	struct zt_revocation rev;
+	uint8_t b[ZT_REVOCATION_SIZE];
+	int n;
+
+	memset(&rev, 0, sizeof(rev));
+	rev.id = (uint32_t)ctrl_random();
+	rev.nwid = nwid;
+	rev.threshold = threshold;
+	rev.flags = ZT_REVOCATION_FLAG_FAST_PROPAGATE;
+	rev.target = target;
+	rev.type = ZT_CREDENTIAL_TYPE_COM;
+	n = zt_revocation_sign(&rev, &ct.c.id);
+	if (n < 0)
+		return n;
+	n = zt_revocation_serialize(&rev, b, sizeof(b));
+	if (n < 0)
+		return n;
+	memset(&c, 0, sizeof(c));
+	c.nrev = 1;
+	c.rev[0].p = b;
+	c.rev[0].len = (size_t)n;
+	return zt_packet_encode_credentials(&c, out, size);
+}
+
+/* Credentials to a member; to ourselves (a member of our own network) without the network. */
+static void ctrl_send_credentials(uint64_t to, const uint8_t *p, size_t len)
+{
+	if (to == ct.c.id.address)
+		ztnet_input(to, ZT_VERB_NETWORK_CREDENTIALS, p, len, ztnode_time());
+	else
+		ztnode_send_verb(to, ZT_VERB_NETWORK_CREDENTIALS, p, len, NULL);
+}
+
+/* A member was deauthorized: its certificate still agrees with the others' for up to the
+ * credential time max delta, so every member that has asked for a config is told now
+ * (EmbeddedNetworkController::onNetworkMemberDeauthorize), ourselves included. */
+static void ctrl_revoke(struct zt_controller_network *n, struct zt_controller_member *m)
+{
+	uint8_t buf[256];
+	int len = ctrl_revocation(n->nwid, m->address, m->last_deauthorized_time, buf, sizeof(buf));
+	unsigned sent = 0;
+
+	if (len < 0) {
+		log_warn("controller: revocation of %010llx: %s", (unsigned long long)m->address,
+			 strerror(-len));
+		return;
+	}
+	ctrl_send_credentials(ct.c.id.address, buf, (size_t)len);
+	for (unsigned i = 0; i < n->n_members; i++) {
+		const struct zt_controller_member *o = &n->members[i];
+
+		if (o->authorized && o->last_request && o->address != m->address &&
+		    o->address != ct.c.id.address) {
+			ctrl_send_credentials(o->address, buf, (size_t)len);
+			sent++;
+		}
+	}
+	log_info("controller: %010llx revoked on %016llx, told %u member(s)",
+		 (unsigned long long)m->address, (unsigned long long)n->nwid, sent);
+}
+
+/* With a config, the revocations of members deauthorized within the credential time max delta
+ * (their certificates may still agree with the new one): a member that was away when they were
+ * deauthorized learns of them too. The most recent CTRL_MAX_REVOCATIONS. */
+static void ctrl_send_revocations(struct zt_controller_network *n, uint64_t to, int64_t now)
+{
+	const struct zt_controller_member *pick[CTRL_MAX_REVOCATIONS];
+	unsigned k = 0;
+	uint8_t buf[256];
+
+	for (unsigned i = 0; i < n->n_members; i++) {
+		const struct zt_controller_member *o = &n->members[i];
+		unsigned j;
+
+		if (o->authorized || !o->last_deauthorized_time || o->address == to ||
+		    now - o->last_deauthorized_time > ZT_CONTROLLER_CTMD)
+			continue;
+		if (k < CTRL_MAX_REVOCATIONS) {
+			pick[k++] = o;
+			continue;
+		}
+		for (j = 0; j < k; j++)
+			if (pick[j]->last_deauthorized_time < o->last_deauthorized_time)
+				break;
+		if (j < k)
+			pick[j] = o;
+	}
+	for (unsigned i = 0; i < k; i++) {
+		int len = ctrl_revocation(n->nwid, pick[i]->address,
+					  pick[i]->last_deauthorized_time, buf, sizeof(buf));
+
+		if (len > 0)
+			ctrl_send_credentials(to, buf, (size_t)len);
+	}
+}
+
 bool ctrl_input(uint64_t from, unsigned verb, const uint8_t *payload, size_t len, int64_t now)
 {
 	struct zt_packet_config_request rq;
@@ -351,6 +457,7 @@ bool ctrl_input(uint64_t from, unsigned verb, const uint8_t *payload, size_t len
 		log_debug("controller: config for %010llx on %016llx (%zu bytes)",
 			  (unsigned long long)from, (unsigned long long)rq.nwid, ct.a.dict_len);
 		ctrl_send_config(from, in_re);
+		ctrl_send_revocations(ct.a.network, from, now);
 	}
 	ctrl_save_dirty();
 	return true;
@@ -378,6 +485,7 @@ static void ctrl_push(struct zt_controller_network *n, struct zt_controller_memb
 			ct.a.update_id = ctrl_random();
 			ct.a.dict_len = d.len;
 			ctrl_send_config(m->address, 0);
+			ctrl_send_revocations(n, m->address, ztnode_time());
 		}
 	}
 	free(nc);
@@ -561,7 +669,7 @@ int ctrl_member_set(const struct nc_ctl_member *req, struct nc_ctl_member *out)
 	struct zt_controller_network *n;
 	struct zt_controller_member *m;
 	unsigned nips = 0;
-	bool existed;
+	bool existed, was_authorized;
 	int r;
 
 	if (!ct.up)
@@ -578,7 +686,9 @@ int ctrl_member_set(const struct nc_ctl_member *req, struct nc_ctl_member *out)
 			if (ctrl_inet(&ips[nips], &req->ips[nips], false) < 0)
 				return -EINVAL;
 	}
-	existed = zt_controller_member_find(n, req->address) != NULL;
+	m = zt_controller_member_find(n, req->address);
+	existed = m != NULL;
+	was_authorized = m && m->authorized;
 	m = zt_controller_member_get(n, req->address, ztnode_time());
 	if (!m)
 		return -ENOSPC;
@@ -591,6 +701,8 @@ int ctrl_member_set(const struct nc_ctl_member *req, struct nc_ctl_member *out)
 	}
 	log_info("controller: %010llx %s on %016llx", (unsigned long long)m->address,
 		 m->authorized ? "authorized" : "deauthorized", (unsigned long long)n->nwid);
+	if (was_authorized && !m->authorized)
+		ctrl_revoke(n, m);
 	ctrl_push(n, m);
 	ctrl_save_dirty();
 	ctrl_member_out(n, m, out);

@@ -24,6 +24,7 @@
 #include "zt/netconf.h"
 #include "zt/node.h"
 #include "zt/packet.h"
+#include "zt/revocation.h"
 
 /* While a network has no config, ask again this often. */
 #define ZTNET_REQUEST_RETRY 2000
@@ -52,6 +53,9 @@ struct ztnet_member {
 	uint64_t pushed_ts; /* the timestamp of the COM we pushed */
 	bool com_ok; /* its COM verified (signature, issued to it) */
 	struct zt_com com;
+	/* Its COMs timestamped up to this are revoked (Membership's comRevocationThreshold). */
+	int64_t revoked_before;
+	bool revoked;
 };
 
 struct ztnet_group {
@@ -698,10 +702,64 @@ static bool ztnet_gate(struct ztnet *n, uint64_t from)
 	m = ztnet_member(n, from, false);
 	if (!m || !m->com_ok || !n->nc->has_com)
 		return false;
+	if (m->revoked && (int64_t)zt_com_timestamp(&m->com) <= m->revoked_before)
+		return false;
 	ours = n->nc->com;
 	if (ztnode_peer_identity(from, &id) < 0)
 		return false;
 	return zt_com_agrees(&ours, &m->com, &id);
+}
+
+/* A Revocation a peer passed us (the controller, or a member spreading it): once verified, the
+ * target's COMs up to its threshold no longer open the gate. A new one marked for fast
+ * propagation goes on to the members we know, as Network::addCredential does. */
+static void ztnet_take_rev(uint64_t from, const uint8_t *p, size_t len, int64_t now)
+{
+	struct zt_packet_credentials c;
+	struct zt_revocation rev;
+	struct zt_identity ctl;
+	struct ztnet_member *m;
+	struct ztnet *n;
+	int plen;
+
+	if (zt_revocation_deserialize(&rev, p, len) < 0 || !(n = ztnet_find(rev.nwid)))
+		return;
+	if (ztnode_peer_identity(ztnet_controller(n->nwid), &ctl) < 0 ||
+	    zt_revocation_verify(&rev, &ctl) < 0) {
+		n->counters[C_DROP_BAD]++;
+		return;
+	}
+	/* Membership::addCredential: revoking a capability, tag or COO also raises the COM
+	 * threshold; other types are refused. */
+	if (rev.type != ZT_CREDENTIAL_TYPE_COM && rev.type != ZT_CREDENTIAL_TYPE_CAPABILITY &&
+	    rev.type != ZT_CREDENTIAL_TYPE_TAG && rev.type != ZT_CREDENTIAL_TYPE_COO) {
+		n->counters[C_DROP_BAD]++;
+		return;
+	}
+	if (rev.target == ztnode_address())
+		return;
+	m = ztnet_member(n, rev.target, true);
+	if (m->revoked && rev.threshold <= m->revoked_before)
+		return; /* nothing new */
+	m->revoked = true;
+	m->revoked_before = rev.threshold;
+	log_info("network %016llx: %010llx revoked (credentials up to %lld), from %010llx",
+		 (unsigned long long)n->nwid, (unsigned long long)rev.target,
+		 (long long)rev.threshold, (unsigned long long)from);
+	if (!(rev.flags & ZT_REVOCATION_FLAG_FAST_PROPAGATE))
+		return;
+	memset(&c, 0, sizeof(c));
+	c.nrev = 1;
+	c.rev[0].p = p;
+	c.rev[0].len = len;
+	plen = zt_packet_encode_credentials(&c, pkt, sizeof(pkt));
+	for (unsigned i = 0; i < n->nmembers; i++) {
+		uint64_t to = n->members[i].addr;
+
+		if (n->members[i].com_ok && to != from && to != rev.target &&
+		    to != ztnet_controller(n->nwid) && to != ztnode_address())
+			ztnet_send(to, ZT_VERB_NETWORK_CREDENTIALS, pkt, plen);
+	}
 }
 
 /* A COM a peer showed us (credentials or inline). */
@@ -1020,6 +1078,8 @@ void ztnet_input(uint64_t from, unsigned verb, const uint8_t *p, size_t len, int
 			return;
 		for (unsigned i = 0; i < c.ncom; i++)
 			ztnet_take_com(from, c.com[i].p, c.com[i].len, now);
+		for (unsigned i = 0; i < c.nrev; i++)
+			ztnet_take_rev(from, c.rev[i].p, c.rev[i].len, now);
 		break;
 	}
 	case ZT_VERB_NETWORK_CONFIG: {

@@ -5,13 +5,18 @@
 # sshd + ssh/sftp); a member joining later reaches the others (ARP through multicast); an
 # unauthorized node gets no addresses; a deauthorized member loses its addresses within the
 # refresh period; the controller restarted keeps its networks and members.
+# The helpers (net, status, ip4, is_ok, serve, start...) are tests/apps/lib.sh's; the set-up is
+# done here step by step, each step a check, where the application tests use its net_up.
 . "$(dirname "$0")/lib.sh"
+APPS_DIR=$TOP/tests/apps
+. "$APPS_DIR/lib.sh"
 [ -x "$NETCON" ] && [ -f "$NETCON_BUILD/libnetcon.so" ] || skip_all "build netcon first (make)"
 [ -x "$NETCON_BUILD/tests/integ/tcp_probe" ] || skip_all "build the test helpers first (make tests)"
 command -v python3 >/dev/null || skip_all "needs python3"
 "$NETCON" controller --help >/dev/null 2>&1 || skip_all "netcon has no controller role yet"
 
 W=$(tmpdir)
+EV=$W/evidence
 C=$W/c A=$W/a B=$W/b D=$W/d E=$W/e
 export NETCON_LOG=info
 # Config refresh every 2 s (ZeroTier: 60 s), so deauthorization shows within the test.
@@ -19,29 +24,7 @@ export NETCON_NETCONF_PERIOD_MS=2000
 TO="timeout 120"
 P_HTTP=18085 P_REDIS=16381 P_SSH=12223
 
-json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
-until_ok() { n=$1; shift; for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done; return 1; }
-have() { command -v "$1" >/dev/null 2>&1; }
 skip() { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $*"; }
-hsha() { sha256sum <"$1" | cut -d' ' -f1; }
-addr() { cut -c1-10 "$1/identity.public"; }
-# net HOME 'expr on n': the one network's listnetworks entry
-net() { "$NETCON" networks --home "$1" --json | json "[$2 for n in j if n['id']=='$NWID'][0]" 2>/dev/null; }
-status() { net "$1" "n['status']"; }
-ip4() { net "$1" "[a.split('/')[0] for a in n['assignedAddresses'] if '.' in a][0]"; }
-is_ok() { [ "$(status "$1")" = OK ] && [ -n "$(ip4 "$1")" ]; }
-serve() { # serve HOME NAME CMD...
-	sh_=$1 sn_=$2
-	shift 2
-	"$NETCON" run --home "$sh_" -- "$@" >"$W/$sn_.log" 2>&1 &
-	SRV_PID=$!
-	track $SRV_PID
-}
-start() { # start NAME HOME
-	pid=$("$NETCON" daemon --home "$2" --port 0 --planet "$C/planet" -d 2>>"$W/$1.log") || return 1
-	track "$pid"
-	echo "$pid" >"$W/$1.pid"
-}
 
 P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$NETCON" init --home "$C" --endpoint "127.0.0.1/$P" >"$W/init.out" 2>>"$W/c.log"
