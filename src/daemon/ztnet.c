@@ -110,25 +110,6 @@ static uint64_t ztnet_controller(uint64_t nwid)
 	return nwid >> 24;
 }
 
-/* MAC::fromAddress */
-static void ztnet_mac(uint64_t nwid, uint64_t addr, uint8_t mac[6])
-{
-	uint64_t m;
-	uint8_t first = (uint8_t)((nwid & 0xfe) | 0x02);
-
-	if (first == 0x52)
-		first = 0x32;
-	m = addr & 0xffffffffffULL;
-	m ^= ((nwid >> 8) & 0xff) << 32;
-	m ^= ((nwid >> 16) & 0xff) << 24;
-	m ^= ((nwid >> 24) & 0xff) << 16;
-	m ^= ((nwid >> 32) & 0xff) << 8;
-	m ^= (nwid >> 40) & 0xff;
-	mac[0] = first;
-	for (int i = 0; i < 5; i++)
-		mac[1 + i] = (uint8_t)(m >> (32 - 8 * i));
-}
-
 /* MAC::toAddress; 0 if the MAC is not one of this network's. */
 static uint64_t ztnet_mac_addr(uint64_t nwid, const uint8_t mac[6])
 {
@@ -142,7 +123,7 @@ static uint64_t ztnet_mac_addr(uint64_t nwid, const uint8_t mac[6])
 	m ^= ((nwid >> 24) & 0xff) << 16;
 	m ^= ((nwid >> 32) & 0xff) << 8;
 	m ^= (nwid >> 40) & 0xff;
-	ztnet_mac(nwid, m, check);
+	zt_netconf_mac(nwid, m, check);
 	return memcmp(check, mac, 6) ? 0 : m;
 }
 
@@ -668,7 +649,7 @@ static struct ztnet *ztnet_new(uint64_t nwid)
 	zt_netconf_asm_init(n->as, nwid);
 	n->nwid = nwid;
 	n->status = NC_NET_REQUESTING;
-	ztnet_mac(nwid, ztnode_address(), n->mac);
+	zt_netconf_mac(nwid, ztnode_address(), n->mac);
 	nets[slot] = n;
 	return n;
 }
@@ -1016,7 +997,7 @@ void ztnet_input(uint64_t from, unsigned verb, const uint8_t *p, size_t len, int
 			ztnet_refuse(n, from, verb);
 			return;
 		}
-		ztnet_mac(n->nwid, from, src);
+		zt_netconf_mac(n->nwid, from, src);
 		ztnet_deliver(n, n->mac, src, f.ethertype, f.data.p, f.data.len);
 		break;
 	}
@@ -1032,7 +1013,7 @@ void ztnet_input(uint64_t from, unsigned verb, const uint8_t *p, size_t len, int
 			ztnet_refuse(n, from, verb);
 			return;
 		}
-		ztnet_mac(n->nwid, from, src);
+		zt_netconf_mac(n->nwid, from, src);
 		/* No bridging: the source must be the sender's own MAC. */
 		if (memcmp(f.src, src, 6) || (!(f.dest[0] & 1) && memcmp(f.dest, n->mac, 6))) {
 			n->counters[C_DROP_BAD]++;
@@ -1053,7 +1034,7 @@ void ztnet_input(uint64_t from, unsigned verb, const uint8_t *p, size_t len, int
 			ztnet_refuse(n, from, verb);
 			return;
 		}
-		ztnet_mac(n->nwid, from, src);
+		zt_netconf_mac(n->nwid, from, src);
 		if ((m.flags & ZT_PACKET_MCFRAME_FLAG_SOURCE) && memcmp(m.src, src, 6)) {
 			n->counters[C_DROP_BAD]++;
 			return;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "zt/fragment.h"
+#include "zt/bytes.h"
 
 bool zt_fragment_is_fragment(const uint8_t *d, size_t len)
 {
@@ -103,15 +104,6 @@ static struct zt_fragment_entry *fragment_slot(struct zt_fragment_table *t, uint
 	return free_e;
 }
 
-static uint64_t fragment_id(const uint8_t *d)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | d[i];
-	return v;
-}
-
 int zt_fragment_receive(struct zt_fragment_table *t, const uint8_t *d, size_t len, int64_t now,
 			uint8_t *out, size_t size)
 {
@@ -137,7 +129,7 @@ int zt_fragment_receive(struct zt_fragment_table *t, const uint8_t *d, size_t le
 	}
 	if (dlen > ZT_PACKET_MAX_LEN)
 		return -EBADMSG;
-	e = fragment_slot(t, fragment_id(d), now);
+	e = fragment_slot(t, zt_be_get(d, 8), now);
 	if (total) {
 		if (e->total && e->total != total)
 			return -EBADMSG;

@@ -7,6 +7,7 @@
 
 #include "zt/identity.h"
 #include "zt/salsa2012.h"
+#include "zt/bytes.h"
 
 #define IDENTITY_GEN_WORDS (ZT_IDENTITY_GEN_MEMORY / 8)
 
@@ -37,15 +38,6 @@ char *zt_identity_address_to_hex(uint64_t address, char buf[ZT_IDENTITY_ADDRESS_
 	return buf;
 }
 
-static uint64_t identity_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 int zt_identity_hash(const uint8_t pub[64], uint8_t digest[64], uint8_t *genmem)
 {
 	uint8_t *mem = genmem;
@@ -73,8 +65,8 @@ int zt_identity_hash(const uint8_t pub[64], uint8_t digest[64], uint8_t *genmem)
 
 	/* Words are indexed by their big-endian value but swapped as raw bytes. */
 	for (i = 0; i < IDENTITY_GEN_WORDS; i += 2) {
-		size_t idx1 = (size_t)(identity_be64(mem + 8 * i) % 8);
-		size_t idx2 = (size_t)(identity_be64(mem + 8 * (i + 1)) % IDENTITY_GEN_WORDS);
+		size_t idx1 = (size_t)(zt_be_get(mem + 8 * i, 8) % 8);
+		size_t idx2 = (size_t)(zt_be_get(mem + 8 * (i + 1), 8) % IDENTITY_GEN_WORDS);
 		uint8_t tmp[8];
 
 		memcpy(tmp, mem + 8 * idx2, 8);

@@ -440,3 +440,17 @@ int zt_netconf_asm_add(struct zt_netconf_asm *a, const struct zt_identity *contr
 	a->complete = true;
 	return 1;
 }
+
+void zt_netconf_mac(uint64_t nwid, uint64_t addr, uint8_t mac[6])
+{
+	uint64_t m = addr & 0xffffffffffULL;
+	uint8_t first = (uint8_t)((nwid & 0xfe) | 0x02);
+
+	if (first == 0x52) /* would read as 'R', reserved */
+		first = 0x32;
+	for (int i = 1; i <= 5; i++)
+		m ^= ((nwid >> (8 * i)) & 0xff) << (8 * (5 - i));
+	mac[0] = first;
+	for (int i = 0; i < 5; i++)
+		mac[1 + i] = (uint8_t)(m >> (32 - 8 * i));
+}

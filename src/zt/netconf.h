@@ -97,6 +97,9 @@ int zt_netconf_from_dict(struct zt_netconf *nc, const struct zt_dict *d);
 /* Write nc into the empty writable dictionary d, keys in the order ZeroTier 1.14 writes them
  * (a config it saved re-serializes byte for byte). Returns 0, -ENOSPC or -EINVAL. */
 int zt_netconf_to_dict(const struct zt_netconf *nc, struct zt_dict *d);
+/* The Ethernet MAC of node addr on network nwid (ZeroTier's MAC::fromAddress): locally
+ * administered, first byte from the network id, the rest the address XORed with it. */
+void zt_netconf_mac(uint64_t nwid, uint64_t addr, uint8_t mac[6]);
 /* Fill nc with a fresh config's defaults (v 7, MTU 2800, private). */
 void zt_netconf_init(struct zt_netconf *nc, uint64_t nwid, uint64_t issued_to);
 

@@ -6,6 +6,7 @@
 
 #include "zt/armor.h"
 #include "zt/packet.h"
+#include "zt/bytes.h"
 
 /* Bounds-checked reader: any read past the end marks it bad and yields zeros. */
 struct packet_rd {
@@ -148,34 +149,19 @@ static int wr_done(const struct packet_wr *w)
 
 /* --- header --- */
 
-static uint64_t packet_be(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static void packet_put_be(uint8_t *p, uint64_t v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-}
-
 uint64_t zt_packet_id(const uint8_t *pkt)
 {
-	return packet_be(pkt + ZT_PACKET_IDX_IV, 8);
+	return zt_be_get(pkt + ZT_PACKET_IDX_IV, 8);
 }
 
 uint64_t zt_packet_dest(const uint8_t *pkt)
 {
-	return packet_be(pkt + ZT_PACKET_IDX_DEST, 5);
+	return zt_be_get(pkt + ZT_PACKET_IDX_DEST, 5);
 }
 
 uint64_t zt_packet_source(const uint8_t *pkt)
 {
-	return packet_be(pkt + ZT_PACKET_IDX_SOURCE, 5);
+	return zt_be_get(pkt + ZT_PACKET_IDX_SOURCE, 5);
 }
 
 unsigned zt_packet_flags(const uint8_t *pkt)
@@ -210,9 +196,9 @@ bool zt_packet_fragmented(const uint8_t *pkt)
 
 void zt_packet_init(uint8_t *pkt, uint64_t id, uint64_t dest, uint64_t source, unsigned verb)
 {
-	packet_put_be(pkt + ZT_PACKET_IDX_IV, id, 8);
-	packet_put_be(pkt + ZT_PACKET_IDX_DEST, dest, 5);
-	packet_put_be(pkt + ZT_PACKET_IDX_SOURCE, source, 5);
+	zt_be_put(pkt + ZT_PACKET_IDX_IV, id, 8);
+	zt_be_put(pkt + ZT_PACKET_IDX_DEST, dest, 5);
+	zt_be_put(pkt + ZT_PACKET_IDX_SOURCE, source, 5);
 	pkt[ZT_PACKET_IDX_FLAGS] = 0;
 	memset(pkt + ZT_PACKET_IDX_MAC, 0, 8);
 	pkt[ZT_PACKET_IDX_VERB] = (uint8_t)verb;
@@ -808,7 +794,7 @@ int zt_packet_decode_error(struct zt_packet_error *out, const uint8_t *p, size_t
 	e.rest.len = rd_left(&r);
 	if (rd_left(&r) >= 8) {
 		e.has_nwid = true;
-		e.nwid = packet_be(p + r.off, 8);
+		e.nwid = zt_be_get(p + r.off, 8);
 	}
 	*out = e;
 	return 0;

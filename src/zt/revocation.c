@@ -3,41 +3,26 @@
 #include <string.h>
 
 #include "zt/revocation.h"
+#include "zt/bytes.h"
 
 #define SIG_TYPE_ED25519 1
 #define SIG_LEN 96
 #define SIGN_MARKER 0x7f7f7f7f7f7f7f7fULL
-
-static uint64_t get_be(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static size_t put_be(uint8_t *p, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-	return n;
-}
 
 /* The fields shared by the wire and signed forms, from the first unused word to the type. */
 static size_t put_fields(const struct zt_revocation *rev, uint8_t *p)
 {
 	size_t o = 0;
 
-	o += put_be(p + o, 0, 4);
-	o += put_be(p + o, rev->id, 4);
-	o += put_be(p + o, rev->nwid, 8);
-	o += put_be(p + o, 0, 4);
-	o += put_be(p + o, rev->credential_id, 4);
-	o += put_be(p + o, (uint64_t)rev->threshold, 8);
-	o += put_be(p + o, rev->flags, 8);
-	o += put_be(p + o, rev->target, 5);
-	o += put_be(p + o, rev->signed_by, 5);
+	o += zt_be_put(p + o, 0, 4);
+	o += zt_be_put(p + o, rev->id, 4);
+	o += zt_be_put(p + o, rev->nwid, 8);
+	o += zt_be_put(p + o, 0, 4);
+	o += zt_be_put(p + o, rev->credential_id, 4);
+	o += zt_be_put(p + o, (uint64_t)rev->threshold, 8);
+	o += zt_be_put(p + o, rev->flags, 8);
+	o += zt_be_put(p + o, rev->target, 5);
+	o += zt_be_put(p + o, rev->signed_by, 5);
 	p[o++] = rev->type;
 	return o;
 }
@@ -55,24 +40,24 @@ int zt_revocation_deserialize(struct zt_revocation *rev, const uint8_t *p, size_
 		return -EBADMSG;
 	memset(&r, 0, sizeof(r));
 	o += 4; /* unused */
-	r.id = (uint32_t)get_be(p + o, 4), o += 4;
-	r.nwid = get_be(p + o, 8), o += 8;
+	r.id = (uint32_t)zt_be_get(p + o, 4), o += 4;
+	r.nwid = zt_be_get(p + o, 8), o += 8;
 	o += 4; /* unused */
-	r.credential_id = (uint32_t)get_be(p + o, 4), o += 4;
-	r.threshold = (int64_t)get_be(p + o, 8), o += 8;
-	r.flags = get_be(p + o, 8), o += 8;
-	r.target = get_be(p + o, 5), o += 5;
-	r.signed_by = get_be(p + o, 5), o += 5;
+	r.credential_id = (uint32_t)zt_be_get(p + o, 4), o += 4;
+	r.threshold = (int64_t)zt_be_get(p + o, 8), o += 8;
+	r.flags = zt_be_get(p + o, 8), o += 8;
+	r.target = zt_be_get(p + o, 5), o += 5;
+	r.signed_by = zt_be_get(p + o, 5), o += 5;
 	r.type = p[o++];
 	/* Only Ed25519 signatures exist; anything else could never verify. */
-	if (p[o] != SIG_TYPE_ED25519 || get_be(p + o + 1, 2) != SIG_LEN)
+	if (p[o] != SIG_TYPE_ED25519 || zt_be_get(p + o + 1, 2) != SIG_LEN)
 		return -EBADMSG;
 	o += 3;
 	if (len - o < SIG_LEN + 2)
 		return -EBADMSG;
 	memcpy(r.signature, p + o, SIG_LEN);
 	o += SIG_LEN;
-	ext = (size_t)get_be(p + o, 2);
+	ext = (size_t)zt_be_get(p + o, 2);
 	o += 2;
 	if (len - o < ext)
 		return -EBADMSG;
@@ -91,10 +76,10 @@ int zt_revocation_serialize(const struct zt_revocation *rev, uint8_t *out, size_
 		return -ENOSPC;
 	o = put_fields(rev, out);
 	out[o++] = SIG_TYPE_ED25519;
-	o += put_be(out + o, SIG_LEN, 2);
+	o += zt_be_put(out + o, SIG_LEN, 2);
 	memcpy(out + o, rev->signature, SIG_LEN);
 	o += SIG_LEN;
-	o += put_be(out + o, 0, 2); /* no extension */
+	o += zt_be_put(out + o, 0, 2); /* no extension */
 	return (int)o;
 }
 
@@ -103,10 +88,10 @@ static size_t signed_form(const struct zt_revocation *rev, uint8_t buf[ZT_REVOCA
 {
 	size_t o = 0;
 
-	o += put_be(buf + o, SIGN_MARKER, 8);
+	o += zt_be_put(buf + o, SIGN_MARKER, 8);
 	o += put_fields(rev, buf + o);
-	o += put_be(buf + o, 0, 2);
-	o += put_be(buf + o, SIGN_MARKER, 8);
+	o += zt_be_put(buf + o, 0, 2);
+	o += zt_be_put(buf + o, SIGN_MARKER, 8);
 	return o;
 }
 

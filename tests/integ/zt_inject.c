@@ -172,24 +172,6 @@ static void send_verb(uint64_t to, unsigned verb, int len)
 		fprintf(stderr, "zt_inject: send of verb %u failed\n", verb);
 }
 
-/* MAC::fromAddress, as the daemon derives it. */
-static void zt_mac(uint64_t addr, uint8_t mac[6])
-{
-	uint64_t m = addr & 0xffffffffffULL;
-	uint8_t first = (uint8_t)((nwid & 0xfe) | 0x02);
-
-	if (first == 0x52)
-		first = 0x32;
-	m ^= ((nwid >> 8) & 0xff) << 32;
-	m ^= ((nwid >> 16) & 0xff) << 24;
-	m ^= ((nwid >> 24) & 0xff) << 16;
-	m ^= ((nwid >> 32) & 0xff) << 8;
-	m ^= (nwid >> 40) & 0xff;
-	mac[0] = first;
-	for (int i = 0; i < 5; i++)
-		mac[1 + i] = (uint8_t)(m >> (32 - 8 * i));
-}
-
 /* An IPv4 header and UDP datagram (no UDP checksum, which IPv4 allows) carrying text. */
 static size_t ipv4_udp(uint8_t *out, struct in_addr src, struct in_addr dst, uint16_t port,
 		       const char *text)
@@ -404,8 +386,8 @@ int main(int argc, char **argv)
 		src.s_addr = htonl((d & 0xffffff00u) | ((d & 0xff) == 250 ? 251 : 250));
 	}
 
-	zt_mac(me.address, mac_me);
-	zt_mac(to, mac_to);
+	zt_netconf_mac(nwid, me.address, mac_me);
+	zt_netconf_mac(nwid, to, mac_to);
 	for (unsigned r = 0; r < rounds; r++) {
 		static const char *const names[] = {"FRAME", "EXT_FRAME", "MULTICAST_FRAME"};
 		char text[128];

@@ -234,6 +234,28 @@ static void test_chunks(void)
 	       -EINVAL, "cannot sign without the private key");
 }
 
+/* MACs a stock ZeroTierOne 1.14.1 node showed for itself in listnetworks (make interop). */
+static void test_mac(void)
+{
+	static const struct {
+		uint64_t nwid, addr;
+		uint8_t mac[6];
+	} v[] = {
+	    {0x7d0594f3b4f4f19cULL, 0x0a89957513ULL, {0x9e, 0xfb, 0x7d, 0x21, 0x86, 0x87}},
+	    {0x844dc9fae9f4a4efULL, 0x844dc9fae9ULL, {0xee, 0x20, 0xb9, 0x20, 0x00, 0x20}},
+	};
+	uint8_t mac[6];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		zt_netconf_mac(v[i].nwid, v[i].addr, mac);
+		ok(!memcmp(mac, v[i].mac, 6), "MAC of %010llx on %016llx as the stock node has it",
+		   (unsigned long long)v[i].addr, (unsigned long long)v[i].nwid);
+	}
+	/* A first byte of 0x52 is replaced by 0x32. */
+	zt_netconf_mac(0x5f4e89e209000053ULL, 0x8f953d94cfULL, mac);
+	is_int(mac[0], 0x32, "first byte 0x52 becomes 0x32");
+}
+
 int main(void)
 {
 	zt_test_load_id(&root, ZT_TEST_DATA "root.identity.public");
@@ -243,6 +265,7 @@ int main(void)
 	test_member("m3-legacy", 0x282e082f37ULL, 13, false);
 	test_errors();
 	test_build();
+	test_mac();
 	test_chunks();
 	return done_testing();
 }
