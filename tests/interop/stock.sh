@@ -8,6 +8,8 @@
 #      curl in a netcon container fetches from a server in the namespace (sha256 both ways).
 #   2. the stock node is the root and the controller (its local API); a netcon node joins with
 #      a planet naming the stock node, is authorized, and the same two transfers run.
+#   3. a second netcon member joins the stock network; the stock controller deauthorizes the
+#      first, and the second must apply the stock revocation and refuse it.
 # TAP output; exits non-zero when a check fails, 77 (skip) when it cannot run here.
 set -u
 cd "$(dirname "$0")/../.."
@@ -32,7 +34,7 @@ not_ok() { N=$((N + 1)); NFAIL=$((NFAIL + 1)); echo "not ok $N - $*"; }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for h in "$D"/n1 "$D"/n2; do [ -f "$h/netcon.pid" ] && kill "$(cat "$h/netcon.pid")" 2>/dev/null; done
+	for h in "$D"/n1 "$D"/n2 "$D"/n3; do [ -f "$h/netcon.pid" ] && kill "$(cat "$h/netcon.pid")" 2>/dev/null; done
 	sleep 0.5
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	ip netns del "$NS" 2>/dev/null
@@ -158,5 +160,31 @@ check "the stock node gets an address on its own network" \
 ZIP=$(ztip)
 echo "# netcon member $NADDR has $IP2; stock controller's own address $ZIP"
 transfers "stock controller" "$D/n2" "$IP2" "$ZIP"
+
+echo "# 3. a second netcon member; the stock controller deauthorizes the first"
+NETCON_LOG=info "$NETCON" daemon --home "$D/n3" --port 0 --planet "$D/zs/planet" -d >/dev/null \
+	2>"$D/n3.log" || { cat "$D/n3.log"; echo "Bail out! netcon daemon"; exit 1; }
+N3ADDR=$(cut -c1-10 "$D/n3/identity.public")
+"$NETCON" join --home "$D/n3" "$NWID2" >/dev/null
+api POST "/controller/network/$NWID2/member/$N3ADDR" '{"authorized":true}' >/dev/null
+check "the second netcon member gets OK and an address" \
+	waitfor 60 nc_has networks "$D/n3" ' OK .*10\.147\.32\.'
+IP3=$("$NETCON" networks --home "$D/n3" --json | python3 -c "import json,sys
+for n in json.load(sys.stdin):
+    for a in n.get('assignedAddresses', []):
+        if '.' in a: print(a.split('/')[0])" | head -1)
+"$NETCON" run --home "$D/n3" -- python3 -m http.server 8002 --bind "$IP3" --directory "$D/www" \
+	>/dev/null 2>&1 &
+PIDS="$PIDS $!"
+got=$D/got3.bin
+waitfor 30 "$NETCON" run --home "$D/n2" -- curl -s -m 5 -o "$got" "http://$IP3:8002/file.bin"
+check "netcon member to netcon member on the stock network: 4 MiB, sha256 equal" \
+	test "$(sha "$got" 2>/dev/null)" = "$(sha "$D/www/file.bin")"
+api POST "/controller/network/$NWID2/member/$NADDR" '{"authorized":false}' >/dev/null
+fetch_fails() { ! "$NETCON" run --home "$D/n2" -- curl -s -m 2 -o /dev/null "http://$IP3:8002/file.bin"; }
+check "the second member applies the stock controller's revocation of the first" \
+	waitfor 30 grep -q "$NADDR revoked" "$D/n3.log"
+check "the deauthorized member's connections are refused by the other within seconds" \
+	waitfor 30 fetch_fails
 echo "1..$N"
 [ "$NFAIL" = 0 ]
