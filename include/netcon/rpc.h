@@ -61,6 +61,7 @@ enum nc_msg_type {
 	NC_CTL_NET_DELETE, /* req: nc_ctl_req (.nwid); reply: nc_hdr */
 	NC_CTL_MEMBER_GET, /* req: nc_ctl_req (.nwid, .address or .index); reply: nc_ctl_member */
 	NC_CTL_MEMBER_SET, /* req: nc_ctl_member (authorize/deauthorize, ips); reply: nc_ctl_member */
+	NC_CTL_NET_SET, /* req: nc_ctl_net (.nwid, .change says what); reply: nc_ctl_net */
 	NC_MSG_TYPE_MAX,
 };
 
@@ -370,11 +371,21 @@ _Static_assert(sizeof(struct nc_net_info) == 184 + 32 * NC_NET_MAX_ADDRS + 64 * 
 #define NC_CTL_MAX_ROUTES 8
 #define NC_CTL_MAX_IPS 8
 #define NC_CTL_NAME_LEN 128
+#define NC_CTL_MAX_DNS 4 /* ZT_MAX_DNS_SERVERS */
+#define NC_CTL_DNS_DOMAIN_LEN 128 /* the config's DNS search domain, NUL included */
 
 enum nc_ctl_net_flag {
 	NC_CTL_PRIVATE = 1 << 0,
 	NC_CTL_BROADCAST = 1 << 1,
 	NC_CTL_V4_AUTO = 1 << 2, /* v4AssignMode.zt: assign from the pools */
+	NC_CTL_DNS = 1 << 3, /* the network has DNS settings (dns_domain, dns[0..ndns)) */
+};
+
+/* What an NC_CTL_NET_SET changes (the other fields of the request are ignored). */
+enum nc_ctl_net_change {
+	NC_CTL_CHANGE_NAME = 1 << 0,
+	NC_CTL_CHANGE_MTU = 1 << 1,
+	NC_CTL_CHANGE_DNS = 1 << 2, /* with NC_CTL_DNS in flags: set; without: none */
 };
 
 struct nc_ctl_pool {
@@ -402,9 +413,14 @@ struct nc_ctl_net {
 	char name[NC_CTL_NAME_LEN];
 	struct nc_ctl_pool pools[NC_CTL_MAX_POOLS];
 	struct nc_ctl_route routes[NC_CTL_MAX_ROUTES];
+	uint32_t change; /* NC_CTL_NET_SET: enum nc_ctl_net_change */
+	uint32_t ndns;
+	char dns_domain[NC_CTL_DNS_DOMAIN_LEN];
+	struct nc_addr dns[NC_CTL_MAX_DNS]; /* .port 0: the default (53) */
 };
-_Static_assert(sizeof(struct nc_ctl_net) ==
-		   72 + NC_CTL_NAME_LEN + 8 * NC_CTL_MAX_POOLS + 48 * NC_CTL_MAX_ROUTES,
+_Static_assert(sizeof(struct nc_ctl_net) == 80 + NC_CTL_NAME_LEN + 8 * NC_CTL_MAX_POOLS +
+						48 * NC_CTL_MAX_ROUTES + NC_CTL_DNS_DOMAIN_LEN +
+						24 * NC_CTL_MAX_DNS,
 	       "nc_ctl_net size");
 
 struct nc_ctl_req {
@@ -437,6 +453,7 @@ _Static_assert(sizeof(struct nc_ctl_member) == 96 + 24 * NC_CTL_MAX_IPS, "nc_ctl
 
 /* Largest message either side sends: receive buffers are this big. */
 #define NC_MSG_MAX 1024
+_Static_assert(sizeof(struct nc_ctl_net) <= NC_MSG_MAX, "nc_ctl_net fits NC_MSG_MAX");
 
 /* What each type's request and reply sizes are; 0 = not valid in that direction. */
 struct nc_msg_size {
@@ -473,6 +490,7 @@ struct nc_msg_size {
 		[NC_CTL_NET_DELETE] = {sizeof(struct nc_ctl_req), sizeof(struct nc_hdr)},          \
 		[NC_CTL_MEMBER_GET] = {sizeof(struct nc_ctl_req), sizeof(struct nc_ctl_member)},   \
 		[NC_CTL_MEMBER_SET] = {sizeof(struct nc_ctl_member), sizeof(struct nc_ctl_member)}, \
+		[NC_CTL_NET_SET] = {sizeof(struct nc_ctl_net), sizeof(struct nc_ctl_net)},         \
 	}
 
 #endif

@@ -20,6 +20,9 @@ static void ctl_usage(FILE *f)
 		"Usage:\n"
 		"  netcon controller network create [--name N] [--private|--public]\n"
 		"                 [--pool FIRST-LAST]... [--route CIDR[,VIA]]... [--mtu N]\n"
+		"                 [--dns-domain D] [--dns-server IP[/PORT]]...\n"
+		"  netcon controller network set NWID [--name N] [--mtu N]\n"
+		"                 [--dns-domain D] [--dns-server IP[/PORT]]... | [--no-dns]\n"
 		"  netcon controller network list [--json]\n"
 		"  netcon controller network show NWID [--json]\n"
 		"  netcon controller network delete NWID\n"
@@ -29,7 +32,9 @@ static void ctl_usage(FILE *f)
 		"Every command takes --home DIR (the daemon's NETCON_HOME).\n\n"
 		"The daemon is the controller of networks whose id starts with its address.\n"
 		"Records live in HOME/controller.d/ in the layout of ZeroTier's controller.\n"
-		"A pool without --route gets the smallest route that covers it.\n");
+		"A pool without --route gets the smallest route that covers it.\n"
+		"DNS settings (a search domain, up to 4 servers) go to members in the network's\n"
+		"config; `set` pushes the changed config to every authorized member at once.\n");
 }
 
 struct ctl_opts {
@@ -41,7 +46,38 @@ struct ctl_opts {
 	struct nc_ctl_route routes[NC_CTL_MAX_ROUTES];
 	struct nc_addr ips[NC_CTL_MAX_IPS];
 	long mtu;
+	bool set_name, set_dns, no_dns;
+	const char *dns_domain;
+	unsigned ndns;
+	struct nc_addr dns[NC_CTL_MAX_DNS];
 };
+
+/* "IP" or "IP/PORT", as ZeroTier's controller records write a DNS server. */
+static int ctl_parse_dns(const char *s, struct nc_addr *a)
+{
+	char tmp[64], *slash, *end;
+	long port = 0;
+
+	if (strlen(s) >= sizeof(tmp))
+		return -EINVAL;
+	strcpy(tmp, s);
+	slash = strchr(tmp, '/');
+	if (slash) {
+		*slash++ = 0;
+		port = strtol(slash, &end, 10);
+		if (!*slash || *end || port < 1 || port > 65535)
+			return -EINVAL;
+	}
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, tmp, a->ip) == 1)
+		a->family = 4;
+	else if (inet_pton(AF_INET6, tmp, a->ip) == 1)
+		a->family = 6;
+	else
+		return -EINVAL;
+	a->port = (uint16_t)port;
+	return 0;
+}
 
 static int ctl_parse_addr(const char *s, struct nc_addr *a, int *bits)
 {
@@ -86,6 +122,9 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 	    {"public", no_argument, NULL, 'U'},	    {"pool", required_argument, NULL, 'p'},
 	    {"route", required_argument, NULL, 'r'}, {"mtu", required_argument, NULL, 'm'},
 	    {"ip", required_argument, NULL, 'i'},   {"help", no_argument, NULL, 'h'},
+	    {"dns-domain", required_argument, NULL, 'd'},
+	    {"dns-server", required_argument, NULL, 's'},
+	    {"no-dns", no_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -109,6 +148,27 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 				return cli_usage_error(SUB, "--name is longer than %d bytes",
 						       NC_CTL_NAME_LEN - 1);
 			o->name = optarg;
+			o->set_name = true;
+			break;
+		case 'd':
+			if (strlen(optarg) >= NC_CTL_DNS_DOMAIN_LEN || !*optarg ||
+			    strpbrk(optarg, " \t\n#;"))
+				return cli_usage_error(SUB, "--dns-domain '%s' is not a domain name",
+						       optarg);
+			o->dns_domain = optarg;
+			o->set_dns = true;
+			break;
+		case 's':
+			if (o->ndns >= NC_CTL_MAX_DNS)
+				return cli_usage_error(SUB, "at most %d --dns-server", NC_CTL_MAX_DNS);
+			if (ctl_parse_dns(optarg, &o->dns[o->ndns]) < 0)
+				return cli_usage_error(SUB, "bad --dns-server '%s' (IP or IP/PORT)",
+						       optarg);
+			o->ndns++;
+			o->set_dns = true;
+			break;
+		case 'N':
+			o->no_dns = true;
 			break;
 		case 'P':
 			o->set_private = true;
@@ -165,6 +225,8 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 	}
 	if (o->set_private && o->set_public)
 		return cli_usage_error(SUB, "--private and --public exclude each other");
+	if (o->no_dns && o->set_dns)
+		return cli_usage_error(SUB, "--no-dns excludes --dns-domain and --dns-server");
 	return 0;
 }
 
@@ -208,6 +270,17 @@ static const char *ctl_v4str(uint32_t v, char *buf)
 	return buf;
 }
 
+static const char *ctl_dns_str(const struct nc_addr *a, char *buf, size_t size)
+{
+	size_t n;
+
+	ctl_ip(a, buf, size, false);
+	n = strlen(buf);
+	if (a->port)
+		snprintf(buf + n, size - n, "/%u", a->port);
+	return buf;
+}
+
 static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 {
 	char a[64], b[64];
@@ -223,7 +296,13 @@ static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 			printf(" route %s%s%s", ctl_ip(&n->routes[k].target, a, sizeof(a), true),
 			       n->routes[k].via.family ? " via " : "",
 			       ctl_ip(&n->routes[k].via, b, sizeof(b), false));
-		printf(" mtu %u\n", n->mtu);
+		printf(" mtu %u", n->mtu);
+		if (n->flags & NC_CTL_DNS) {
+			printf(" dns %s", n->dns_domain[0] ? n->dns_domain : "-");
+			for (unsigned k = 0; k < n->ndns && k < NC_CTL_MAX_DNS; k++)
+				printf(" %s", ctl_dns_str(&n->dns[k], a, sizeof(a)));
+		}
+		printf("\n");
 		return;
 	}
 	printf("{\"id\":\"%016" PRIx64 "\",\"nwid\":\"%016" PRIx64 "\",\"name\":", n->nwid,
@@ -247,7 +326,19 @@ static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 		else
 			printf("null}");
 	}
-	printf("],\"memberCount\":%u,\"authorizedMemberCount\":%u}", n->nmembers, n->nauthorized);
+	printf("],\"dns\":");
+	if (n->flags & NC_CTL_DNS) {
+		/* The stock record's shape: an object when set, [] when not. */
+		printf("{\"domain\":");
+		client_json_str(n->dns_domain, strlen(n->dns_domain));
+		printf(",\"servers\":[");
+		for (unsigned k = 0; k < n->ndns && k < NC_CTL_MAX_DNS; k++)
+			printf("%s\"%s\"", k ? "," : "", ctl_dns_str(&n->dns[k], a, sizeof(a)));
+		printf("]}");
+	} else {
+		printf("[]");
+	}
+	printf(",\"memberCount\":%u,\"authorizedMemberCount\":%u}", n->nmembers, n->nauthorized);
 }
 
 static void ctl_print_member(const struct nc_ctl_member *m, bool json)
@@ -288,6 +379,18 @@ static int ctl_fail(const char *what, int r)
 	return 1;
 }
 
+/* The DNS options into a request (NC_CTL_DNS set when any was given). */
+static void ctl_dns_req(const struct ctl_opts *o, struct nc_ctl_net *req)
+{
+	if (!o->set_dns)
+		return;
+	req->flags |= NC_CTL_DNS;
+	snprintf(req->dns_domain, sizeof(req->dns_domain), "%s",
+		 o->dns_domain ? o->dns_domain : "");
+	req->ndns = o->ndns;
+	memcpy(req->dns, o->dns, sizeof(o->dns));
+}
+
 /* The smallest prefix that covers first..last. */
 static void ctl_cover(const struct nc_ctl_pool *p, struct nc_ctl_route *rt)
 {
@@ -313,7 +416,7 @@ static int ctl_network(int argc, char **argv)
 	int r, fd, rc = 0;
 
 	if (!verb)
-		return cli_usage_error(SUB, "network: create, list, show or delete?");
+		return cli_usage_error(SUB, "network: create, set, list, show or delete?");
 	r = ctl_getopts(argc, argv, &o);
 	if (r)
 		return r;
@@ -335,6 +438,9 @@ static int ctl_network(int argc, char **argv)
 		memcpy(req.routes, o.routes, sizeof(o.routes));
 		for (unsigned k = 0; !o.nroutes && k < o.npools; k++)
 			ctl_cover(&o.pools[k], &req.routes[req.nroutes++]);
+		if (o.no_dns)
+			return cli_usage_error(SUB, "--no-dns goes with set");
+		ctl_dns_req(&o, &req);
 		if ((fd = client_connect("controller", o.home)) < 0)
 			return 1;
 		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
@@ -346,6 +452,38 @@ static int ctl_network(int argc, char **argv)
 		} else {
 			printf("%016" PRIx64 "\n", rep.nwid);
 		}
+		return 0;
+	}
+	if (!strcmp(verb, "set")) {
+		struct nc_ctl_net req, rep;
+
+		memset(&req, 0, sizeof(req));
+		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &req.nwid) < 0)
+			return cli_usage_error(SUB, "network set wants one 16-digit network id");
+		if (o.npools || o.nroutes || o.nips || o.set_private || o.set_public)
+			return cli_usage_error(SUB, "network set changes --name, --mtu and DNS only");
+		req.h.type = NC_CTL_NET_SET;
+		if (o.set_name) {
+			req.change |= NC_CTL_CHANGE_NAME;
+			snprintf(req.name, sizeof(req.name), "%s", o.name);
+		}
+		if (o.mtu) {
+			req.change |= NC_CTL_CHANGE_MTU;
+			req.mtu = (uint32_t)o.mtu;
+		}
+		if (o.set_dns || o.no_dns)
+			req.change |= NC_CTL_CHANGE_DNS;
+		ctl_dns_req(&o, &req);
+		if (!req.change)
+			return cli_usage_error(SUB, "network set: nothing to change");
+		if ((fd = client_connect("controller", o.home)) < 0)
+			return 1;
+		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+		if (r < 0)
+			return ctl_fail(argv[optind], r);
+		ctl_print_net(&rep, o.json);
+		if (o.json)
+			printf("\n");
 		return 0;
 	}
 	if (!strcmp(verb, "list")) {

@@ -533,6 +533,34 @@ static void ctrl_net_out(const struct zt_controller_network *n, struct nc_ctl_ne
 		ctrl_addr(&out->routes[k].via, &n->routes[k].via);
 		out->nroutes++;
 	}
+	if (n->has_dns) {
+		out->flags |= NC_CTL_DNS;
+		snprintf(out->dns_domain, sizeof(out->dns_domain), "%s", n->dns_domain);
+		for (unsigned k = 0; k < n->n_dns && k < NC_CTL_MAX_DNS; k++)
+			ctrl_addr(&out->dns[out->ndns++], &n->dns_servers[k]);
+	}
+}
+
+/* The DNS settings of req (NC_CTL_DNS in flags) into t. 0 or -EINVAL. */
+static int ctrl_dns_in(const struct nc_ctl_net *req, struct zt_controller_network *t)
+{
+	t->has_dns = req->flags & NC_CTL_DNS;
+	t->n_dns = 0;
+	memset(t->dns_domain, 0, sizeof(t->dns_domain));
+	if (!t->has_dns)
+		return 0;
+	if (req->ndns > NC_CTL_MAX_DNS || !memchr(req->dns_domain, 0, sizeof(req->dns_domain)) ||
+	    strlen(req->dns_domain) >= sizeof(t->dns_domain) || strpbrk(req->dns_domain, " \t\n#;"))
+		return -EINVAL;
+	snprintf(t->dns_domain, sizeof(t->dns_domain), "%s", req->dns_domain);
+	for (unsigned k = 0; k < req->ndns; k++) {
+		if (req->dns[k].family != 4 && req->dns[k].family != 6)
+			return -EINVAL;
+		zt_inetaddr_set(&t->dns_servers[k], req->dns[k].family, req->dns[k].ip,
+				req->dns[k].port);
+	}
+	t->n_dns = req->ndns;
+	return 0;
 }
 
 static void ctrl_member_out(const struct zt_controller_network *n,
@@ -594,12 +622,52 @@ int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 			return -EINVAL;
 	}
 	t.n_routes = req->nroutes;
+	if (ctrl_dns_in(req, &t) < 0)
+		return -EINVAL;
 	n = zt_controller_network_add(&ct.c, &t, ctrl_random(), ztnode_time(), &r);
 	if (!n)
 		return r;
 	ctrl_save_dirty();
 	log_info("controller: network %016llx (%s) created", (unsigned long long)n->nwid,
 		 n->name);
+	ctrl_net_out(n, out);
+	return 0;
+}
+
+int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
+{
+	struct zt_controller_network *n, t;
+
+	if (!ct.up)
+		return -ENOTCONN;
+	n = zt_controller_network_find(&ct.c, req->nwid);
+	if (!n)
+		return -ENOENT;
+	if (!req->change ||
+	    (req->change & ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU | NC_CTL_CHANGE_DNS)))
+		return -EINVAL;
+	t = *n;
+	if (req->change & NC_CTL_CHANGE_NAME) {
+		if (!memchr(req->name, 0, sizeof(req->name)))
+			return -EINVAL;
+		snprintf(t.name, sizeof(t.name), "%s", req->name);
+	}
+	if (req->change & NC_CTL_CHANGE_MTU) {
+		if (req->mtu < ZT_NETCONF_MIN_MTU || req->mtu > ZT_NETCONF_MAX_MTU)
+			return -EINVAL;
+		t.mtu = req->mtu;
+	}
+	if ((req->change & NC_CTL_CHANGE_DNS) && ctrl_dns_in(req, &t) < 0)
+		return -EINVAL;
+	t.revision++;
+	t.dirty = true;
+	*n = t;
+	ctrl_save_dirty();
+	log_info("controller: network %016llx changed (revision %llu)", (unsigned long long)n->nwid,
+		 (unsigned long long)n->revision);
+	for (unsigned k = 0; k < n->n_members; k++)
+		ctrl_push(n, &n->members[k]);
+	ctrl_save_dirty();
 	ctrl_net_out(n, out);
 	return 0;
 }

@@ -18,6 +18,9 @@ bool ctrl_input(uint64_t from, unsigned verb, const uint8_t *payload, size_t len
 
 /* Control messages (NC_CTL_*). Each returns 0 or -errno. */
 int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out);
+/* Change a network's name, MTU or DNS settings (req->change); every authorized member gets the
+ * new config at once. */
+int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out);
 int ctrl_net_get(const struct nc_ctl_req *req, struct nc_ctl_net *out);
 int ctrl_net_delete(const struct nc_ctl_req *req);
 int ctrl_member_get(const struct nc_ctl_req *req, struct nc_ctl_member *out);

@@ -191,7 +191,7 @@ int daemon_main(const struct daemon_config *cfg)
 		}
 	}
 	/* Always: a file left by a daemon that was killed must not outlive it. */
-	r = resolv_write(cfg->home, cfg->dns, cfg->ndns, cfg->domain);
+	r = resolv_start(cfg->home, cfg->dns, cfg->ndns, cfg->domain);
 	if (r < 0)
 		log_warn("writing %s/" RESOLV_FILE ": %s", cfg->home, strerror(-r));
 	daemon_write_pid(cfg->home);

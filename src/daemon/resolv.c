@@ -1,12 +1,15 @@
 /* HOME/resolv.conf: written at start (and by network configs), read by the intercept. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "daemon/resolv.h"
 
 int resolv_parse_server(struct nc_addr *out, const char *s)
@@ -57,36 +60,110 @@ int resolv_parse_server(struct nc_addr *out, const char *s)
 	return 0;
 }
 
-int resolv_write(const char *home, const struct nc_addr *servers, int n, const char *domain)
+/* The joined networks' settings (ZTNET_MAX of them at most; more are refused, logged). */
+#define RESOLV_MAX_NETS 16
+#define RESOLV_DOMAIN_MAX 253
+
+struct resolv_net {
+	uint64_t nwid; /* 0: free */
+	char domain[RESOLV_DOMAIN_MAX + 1];
+	int n;
+	struct nc_addr servers[RESOLV_MAX_SERVERS + 1]; /* ZT_MAX_DNS_SERVERS = 4 */
+};
+
+static struct {
+	char home[4096]; /* "" until resolv_start */
+	struct nc_addr servers[RESOLV_MAX_SERVERS];
+	int n;
+	char domain[RESOLV_DOMAIN_MAX + 1];
+	struct resolv_net nets[RESOLV_MAX_NETS];
+	bool written; /* a file with settings was written: keep one (empty) until exit */
+	char last[1024]; /* the text last written */
+} rs;
+
+static bool resolv_domain_ok(const char *d)
 {
-	char path[4096], tmp[4096], text[1024], ip[INET6_ADDRSTRLEN];
-	size_t len = 0;
+	return *d && strlen(d) <= RESOLV_DOMAIN_MAX && !strpbrk(d, " \t\r\n#;\\");
+}
+
+static bool resolv_same(const struct nc_addr *a, const struct nc_addr *b)
+{
+	return a->family == b->family && a->port == b->port &&
+	       !memcmp(a->ip, b->ip, a->family == 4 ? 4 : 16);
+}
+
+static void resolv_add_server(struct nc_addr *out, int *n, const struct nc_addr *a,
+			      uint64_t nwid)
+{
+	for (int i = 0; i < *n; i++)
+		if (resolv_same(&out[i], a))
+			return;
+	if (*n >= RESOLV_MAX_SERVERS) {
+		char ip[INET6_ADDRSTRLEN];
+
+		inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->ip, ip, sizeof(ip));
+		log_warn("DNS server %s of network %016llx left out: %d servers at most", ip,
+			 (unsigned long long)nwid, RESOLV_MAX_SERVERS);
+		return;
+	}
+	out[(*n)++] = *a;
+}
+
+/* The merged text into buf. Returns its length; 0 when there is nothing to say. */
+static size_t resolv_text(char *buf, size_t size)
+{
+	struct nc_addr all[RESOLV_MAX_SERVERS];
+	const char *doms[1 + RESOLV_MAX_NETS];
+	char ip[INET6_ADDRSTRLEN];
+	int n = 0, nd = 0;
+	size_t len;
+
+	for (int i = 0; i < rs.n; i++)
+		resolv_add_server(all, &n, &rs.servers[i], 0);
+	if (rs.domain[0])
+		doms[nd++] = rs.domain;
+	for (int k = 0; k < RESOLV_MAX_NETS; k++) {
+		const struct resolv_net *e = &rs.nets[k];
+		bool dup = false;
+
+		if (!e->nwid)
+			continue;
+		for (int i = 0; i < e->n; i++)
+			resolv_add_server(all, &n, &e->servers[i], e->nwid);
+		for (int i = 0; i < nd && e->domain[0]; i++)
+			dup |= !strcasecmp(doms[i], e->domain);
+		if (e->domain[0] && !dup)
+			doms[nd++] = e->domain;
+	}
+	if (!n && !nd)
+		return 0;
+	len = (size_t)snprintf(buf, size, "# written by the netcon daemon\n");
+	for (int i = 0; i < n && len < size; i++) {
+		inet_ntop(all[i].family == 6 ? AF_INET6 : AF_INET, all[i].ip, ip, sizeof(ip));
+		if (all[i].port && all[i].port != 53)
+			len += (size_t)snprintf(buf + len, size - len, "nameserver %s#%u\n", ip,
+						all[i].port);
+		else
+			len += (size_t)snprintf(buf + len, size - len, "nameserver %s\n", ip);
+	}
+	/* resolv.conf(5) allows six search domains in 256 bytes; the intercept reads six. */
+	for (int i = 0; i < nd && i < 6 && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? " " : "search ", doms[i]);
+	if (nd && len < size)
+		len += (size_t)snprintf(buf + len, size - len, "\n");
+	return len < size ? len : size - 1;
+}
+
+/* Atomically replace HOME/resolv.conf with text[0..len). */
+static int resolv_put(const char *text, size_t len)
+{
+	char path[4200], tmp[4200];
 	int fd, r = 0;
 
-	if (snprintf(path, sizeof(path), "%s/" RESOLV_FILE, home) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/." RESOLV_FILE ".%d", home, (int)getpid()) >=
+	if (snprintf(path, sizeof(path), "%s/" RESOLV_FILE, rs.home) >= (int)sizeof(path) ||
+	    snprintf(tmp, sizeof(tmp), "%s/." RESOLV_FILE ".%d", rs.home, (int)getpid()) >=
 		(int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	if (n <= 0 && (!domain || !*domain)) {
-		resolv_remove(home);
-		return 0;
-	}
-	len += (size_t)snprintf(text, sizeof(text), "# written by the netcon daemon\n");
-	for (int i = 0; i < n && i < RESOLV_MAX_SERVERS; i++) {
-		inet_ntop(servers[i].family == 6 ? AF_INET6 : AF_INET, servers[i].ip, ip,
-			  sizeof(ip));
-		if (servers[i].port && servers[i].port != 53)
-			len += (size_t)snprintf(text + len, sizeof(text) - len,
-						"nameserver %s#%u\n", ip, servers[i].port);
-		else
-			len +=
-			    (size_t)snprintf(text + len, sizeof(text) - len, "nameserver %s\n", ip);
-	}
-	if (domain && *domain) {
-		if (strlen(domain) > 253 || strpbrk(domain, " \t\n#;"))
-			return -EINVAL;
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "search %s\n", domain);
-	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
@@ -99,6 +176,96 @@ int resolv_write(const char *home, const struct nc_addr *servers, int n, const c
 	if (r)
 		unlink(tmp);
 	return r;
+}
+
+static int resolv_update(void)
+{
+	char text[1024];
+	size_t len;
+	int r;
+
+	if (!rs.home[0])
+		return 0;
+	len = resolv_text(text, sizeof(text));
+	if (len == 0 && !rs.written) {
+		resolv_remove(rs.home);
+		rs.last[0] = 0;
+		return 0;
+	}
+	if (len == 0)
+		len = (size_t)snprintf(text, sizeof(text),
+				       "# written by the netcon daemon: no DNS settings now\n");
+	if (!strcmp(text, rs.last))
+		return 0;
+	r = resolv_put(text, len);
+	if (r < 0)
+		return r;
+	memcpy(rs.last, text, len + 1);
+	rs.written = true;
+	return 0;
+}
+
+int resolv_start(const char *home, const struct nc_addr *servers, int n, const char *domain)
+{
+	if (snprintf(rs.home, sizeof(rs.home), "%s", home) >= (int)sizeof(rs.home)) {
+		rs.home[0] = 0;
+		return -ENAMETOOLONG;
+	}
+	if (domain && *domain && !resolv_domain_ok(domain))
+		return -EINVAL;
+	rs.n = 0;
+	for (int i = 0; i < n && i < RESOLV_MAX_SERVERS; i++)
+		rs.servers[rs.n++] = servers[i];
+	snprintf(rs.domain, sizeof(rs.domain), "%s", domain ? domain : "");
+	rs.written = false;
+	rs.last[0] = 0;
+	return resolv_update();
+}
+
+void resolv_network(uint64_t nwid, const char *domain, const struct nc_addr *servers, int n)
+{
+	struct resolv_net *e = NULL, *free_slot = NULL;
+	int r;
+
+	for (int k = 0; k < RESOLV_MAX_NETS; k++) {
+		if (rs.nets[k].nwid == nwid)
+			e = &rs.nets[k];
+		else if (!rs.nets[k].nwid && !free_slot)
+			free_slot = &rs.nets[k];
+	}
+	if (domain && *domain && !resolv_domain_ok(domain)) {
+		log_warn("network %016llx: DNS search domain is not usable; ignored",
+			 (unsigned long long)nwid);
+		domain = NULL;
+	}
+	if (n <= 0 && (!domain || !*domain)) {
+		if (!e)
+			return;
+		memset(e, 0, sizeof(*e));
+	} else {
+		if (!e)
+			e = free_slot;
+		if (!e) {
+			log_warn("network %016llx: DNS settings of too many networks; ignored",
+				 (unsigned long long)nwid);
+			return;
+		}
+		memset(e, 0, sizeof(*e));
+		e->nwid = nwid;
+		snprintf(e->domain, sizeof(e->domain), "%s", domain ? domain : "");
+		for (int i = 0; i < n && e->n < (int)(sizeof(e->servers) / sizeof(e->servers[0]));
+		     i++) {
+			if (servers[i].family != 4 && servers[i].family != 6)
+				continue;
+			e->servers[e->n] = servers[i];
+			if (!e->servers[e->n].port)
+				e->servers[e->n].port = 53;
+			e->n++;
+		}
+	}
+	r = resolv_update();
+	if (r < 0)
+		log_warn("writing %s/" RESOLV_FILE ": %s", rs.home, strerror(-r));
 }
 
 void resolv_remove(const char *home)

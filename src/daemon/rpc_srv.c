@@ -317,6 +317,7 @@ static int rpc_ctl(struct client *c, int type, const uint8_t *buf)
 	memset(&rep, 0, sizeof(rep));
 	switch (type) {
 	case NC_CTL_NET_CREATE:
+	case NC_CTL_NET_SET:
 		memcpy(&in.net, buf, sizeof(in.net));
 		len = sizeof(rep.net);
 		break;
@@ -335,6 +336,8 @@ static int rpc_ctl(struct client *c, int type, const uint8_t *buf)
 		r = -EPERM;
 	else if (type == NC_CTL_NET_CREATE)
 		r = ctrl_net_create(&in.net, &rep.net);
+	else if (type == NC_CTL_NET_SET)
+		r = ctrl_net_set(&in.net, &rep.net);
 	else if (type == NC_CTL_NET_GET)
 		r = ctrl_net_get(&in.req, &rep.net);
 	else if (type == NC_CTL_NET_DELETE)
@@ -481,6 +484,7 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 	case NC_CTL_NET_DELETE:
 	case NC_CTL_MEMBER_GET:
 	case NC_CTL_MEMBER_SET:
+	case NC_CTL_NET_SET:
 		r = rpc_ctl(c, type, buf);
 		break;
 	default:

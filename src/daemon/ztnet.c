@@ -16,6 +16,7 @@
 #include "netif/ethernet.h"
 
 #include "common/log.h"
+#include "daemon/resolv.h"
 #include "daemon/stack.h"
 #include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
@@ -566,6 +567,26 @@ static void ztnet_netif_up(struct ztnet *n)
 	netif_set_link_up(&n->netif);
 }
 
+/* The config's DNS settings (none if it has none) to HOME/resolv.conf. */
+static void ztnet_dns(const struct ztnet *n)
+{
+	struct nc_addr sv[ZT_NETCONF_DNS_SERVERS];
+	int k = 0;
+
+	for (int i = 0; n->nc && i < ZT_NETCONF_DNS_SERVERS; i++) {
+		const struct zt_inetaddr *a = &n->nc->dns_servers[i];
+
+		if (a->family != 4 && a->family != 6)
+			continue;
+		memset(&sv[k], 0, sizeof(sv[k]));
+		sv[k].family = (uint8_t)a->family;
+		sv[k].port = a->port;
+		memcpy(sv[k].ip, a->ip, a->family == 4 ? 4 : 16);
+		k++;
+	}
+	resolv_network(n->nwid, n->nc ? n->nc->dns_domain : NULL, sv, k);
+}
+
 /* A whole config dictionary text[0..len): check it, keep it, use it. */
 static int ztnet_apply(struct ztnet *n, const char *text, size_t len, bool save)
 {
@@ -617,6 +638,7 @@ static int ztnet_apply(struct ztnet *n, const char *text, size_t len, bool save)
 				n->com_ts = zt_com_timestamp(&nc->com);
 			}
 		}
+		ztnet_dns(n);
 		if (changed) {
 			ztnet_netif_up(n);
 			n->announce_now = true;
@@ -656,6 +678,7 @@ static struct ztnet *ztnet_new(uint64_t nwid)
 
 static void ztnet_free(struct ztnet *n)
 {
+	resolv_network(n->nwid, NULL, NULL, 0);
 	ztnet_netif_down(n);
 	for (int i = 0; i < ZTNET_GROUPS; i++)
 		free(n->groups[i].pending);
@@ -977,8 +1000,9 @@ static void ztnet_error(uint64_t from, const uint8_t *p, size_t len, int64_t now
 				 st == NC_NET_NOT_FOUND ? "not found" : "access denied");
 		n->status = st;
 		/* Deauthorized: the addresses go at once (peers stop agreeing with our COM
-		 * within ctmd anyway). */
+		 * within ctmd anyway), and the network's DNS settings with them. */
 		ztnet_netif_down(n);
+		resolv_network(n->nwid, NULL, NULL, 0);
 	}
 }
 

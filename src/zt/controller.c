@@ -376,7 +376,14 @@ int zt_controller_config(struct zt_controller *c, struct zt_controller_network *
 			    n->members[i].address | ZT_NETCONF_SPECIALIST_ACTIVE_BRIDGE;
 	memcpy(nc->rules, controller_accept_rule, sizeof(controller_accept_rule));
 	nc->rules_len = sizeof(controller_accept_rule);
-	nc->has_dns = true; /* empty, as 1.14 sends it */
+	/* Always sent (empty when the network has none), as 1.14 does. */
+	nc->has_dns = true;
+	if (n->has_dns) {
+		memcpy(nc->dns_domain, n->dns_domain, sizeof(nc->dns_domain));
+		nc->dns_domain[sizeof(nc->dns_domain) - 1] = 0;
+		for (unsigned i = 0; i < n->n_dns && i < ZT_NETCONF_DNS_SERVERS; i++)
+			nc->dns_servers[i] = n->dns_servers[i];
+	}
 	nc->has_sso = true;
 	return 0;
 }
@@ -557,9 +564,29 @@ int zt_controller_network_json(const struct zt_controller_network *n, char **out
 	json_buf_init(&b);
 	json_buf_printf(&b,
 			"{\"authTokens\":[null],\"authorizationEndpoint\":\"\",\"capabilities\":[],"
-			"\"clientId\":\"\",\"creationTime\":%" PRId64 ",\"dns\":[],"
-			"\"enableBroadcast\":%s,\"id\":",
-			n->creation_time, n->enable_broadcast ? "true" : "false");
+			"\"clientId\":\"\",\"creationTime\":%" PRId64 ",\"dns\":",
+			n->creation_time);
+	if (n->has_dns) {
+		json_buf_raw(&b, "{\"domain\":", 10);
+		json_buf_str(&b, n->dns_domain);
+		json_buf_raw(&b, ",\"servers\":[", 12);
+		for (unsigned i = 0; i < n->n_dns; i++) {
+			char s[ZT_INETADDR_STRLEN + 8];
+			size_t l;
+
+			zt_controller_ip_string(&n->dns_servers[i], false, s);
+			l = strlen(s);
+			if (n->dns_servers[i].port)
+				snprintf(s + l, sizeof(s) - l, "/%u", n->dns_servers[i].port);
+			json_buf_raw(&b, i ? "," : "", i ? 1 : 0);
+			json_buf_str(&b, s);
+		}
+		json_buf_raw(&b, "]}", 2);
+	} else {
+		json_buf_raw(&b, "[]", 2);
+	}
+	json_buf_printf(&b, ",\"enableBroadcast\":%s,\"id\":",
+			n->enable_broadcast ? "true" : "false");
 	controller_hex16(&b, n->nwid);
 	json_buf_raw(&b, ",\"ipAssignmentPools\":[", 22);
 	for (unsigned i = 0; i < n->n_pools; i++) {
@@ -702,6 +729,67 @@ static int opt_int(const struct json *j, const char *key, int64_t min, int64_t m
 	return 0;
 }
 
+int zt_controller_parse_dns_server(const char *s, struct zt_inetaddr *out)
+{
+	char tmp[ZT_INETADDR_STRLEN], *slash, *end;
+	unsigned long port = 0;
+	uint8_t ip[16];
+	int fam;
+
+	if (strlen(s) >= sizeof(tmp))
+		return -EINVAL;
+	strcpy(tmp, s);
+	slash = strchr(tmp, '/');
+	if (slash) {
+		*slash++ = 0;
+		port = strtoul(slash, &end, 10);
+		if (!*slash || *end || port < 1 || port > 65535)
+			return -EINVAL;
+	}
+	if (inet_pton(AF_INET, tmp, ip) == 1)
+		fam = 4;
+	else if (inet_pton(AF_INET6, tmp, ip) == 1)
+		fam = 6;
+	else
+		return -EINVAL;
+	zt_inetaddr_set(out, fam, ip, (uint16_t)port);
+	return 0;
+}
+
+/* "dns": {"domain": D, "servers": [IP, ...]} as stock controllers keep it; [] or null is none.
+ * Servers past the fourth are ignored, as stock does; a domain that does not fit the config's
+ * 128 bytes is refused (stock would overrun its buffer). */
+static int controller_load_dns(const struct json *j, struct zt_controller_network *t, char *err,
+			       size_t errsize)
+{
+	const struct json *dns = json_get(j, "dns"), *srv;
+	const char *s;
+
+	if (!dns || dns->type == JSON_NULL || (dns->type == JSON_ARRAY && dns->len == 0))
+		return 0;
+	if (dns->type != JSON_OBJECT)
+		return controller_bad(err, errsize, "dns is not an object");
+	t->has_dns = true;
+	if (json_get_str(dns, "domain", &s) == 0) {
+		if (strlen(s) >= sizeof(t->dns_domain))
+			return controller_bad(err, errsize, "dns.domain is longer than 127 bytes");
+		snprintf(t->dns_domain, sizeof(t->dns_domain), "%s", s);
+	} else if (json_get(dns, "domain") && json_get(dns, "domain")->type != JSON_NULL) {
+		return controller_bad(err, errsize, "dns.domain is not a string");
+	}
+	srv = json_get(dns, "servers");
+	if (srv && srv->type == JSON_ARRAY) {
+		for (size_t k = 0; k < srv->len && t->n_dns < ZT_NETCONF_DNS_SERVERS; k++)
+			if (srv->items[k].type != JSON_STRING ||
+			    zt_controller_parse_dns_server(srv->items[k].s,
+							   &t->dns_servers[t->n_dns++]) < 0)
+				return controller_bad(err, errsize, "bad dns.servers entry");
+	} else if (srv && srv->type != JSON_NULL) {
+		return controller_bad(err, errsize, "dns.servers is not an array");
+	}
+	return 0;
+}
+
 int zt_controller_load_network(struct zt_controller *c, const char *text, size_t len, char *err,
 			       size_t errsize)
 {
@@ -819,6 +907,10 @@ int zt_controller_load_network(struct zt_controller *c, const char *text, size_t
 		controller_bad(err, errsize, "routes is not an array");
 		goto out;
 	}
+	r = controller_load_dns(j, &t, err, errsize);
+	if (r < 0)
+		goto out;
+	r = -EBADMSG;
 	n = zt_controller_network_find(c, t.nwid);
 	if (n) {
 		t.members = n->members;

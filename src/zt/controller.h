@@ -69,6 +69,12 @@ struct zt_controller_network {
 	struct zt_controller_pool pools[ZT_CONTROLLER_MAX_POOLS];
 	unsigned n_routes;
 	struct zt_controller_route routes[ZT_CONTROLLER_MAX_ROUTES];
+	/* dns {domain, servers}: has_dns false is the stock record's "dns":[] (none set). A
+	 * server's port is 0 unless the record says "IP/PORT" (InetAddress text form). */
+	bool has_dns;
+	char dns_domain[ZT_NETCONF_DNS_DOMAIN_LEN];
+	unsigned n_dns;
+	struct zt_inetaddr dns_servers[ZT_NETCONF_DNS_SERVERS];
 	uint64_t revision;
 	int64_t creation_time;
 	bool dirty;
@@ -154,6 +160,8 @@ int zt_controller_load_network(struct zt_controller *c, const char *text, size_t
 int zt_controller_load_member(struct zt_controller *c, const char *text, size_t len, char *err,
 			      size_t errsize);
 
+/* A DNS server as a record keeps it: "IP" or "IP/PORT" (port 1..65535, else 0). 0 or -EINVAL. */
+int zt_controller_parse_dns_server(const char *s, struct zt_inetaddr *out);
 /* "a.b.c.d/bits" of a route target or "a.b.c.d" (port ignored); buf of ZT_INETADDR_STRLEN. */
 char *zt_controller_ip_string(const struct zt_inetaddr *a, bool with_bits, char *buf);
 /* Parse "IP" or "IP/bits" (bits stored in port; -1 => none given, port 0). 0 or -EINVAL. */

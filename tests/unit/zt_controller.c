@@ -272,6 +272,74 @@ static void test_requests(void)
 	}
 }
 
+/* DNS settings: stock JSON shape in and out, carried in the config as the DNS blob. */
+static void test_dns(void)
+{
+	static const char rec[] =
+	    "{\"id\":\"5f4e89e209000001\",\"name\":\"ztlab\",\"private\":true,"
+	    "\"routes\":[{\"target\":\"10.147.20.0/24\",\"via\":null}],"
+	    "\"dns\":{\"domain\":\"lab.zt\",\"servers\":[\"10.147.20.11\",\"fd00::53/5353\","
+	    "\"10.147.20.12\",\"10.147.20.13\",\"10.147.20.14\"]}}";
+	static const char *bad[] = {
+	    "{\"id\":\"5f4e89e209000001\",\"dns\":{\"servers\":[\"10.1.2.300\"]}}",
+	    "{\"id\":\"5f4e89e209000001\",\"dns\":{\"servers\":[53]}}",
+	    "{\"id\":\"5f4e89e209000001\",\"dns\":{\"servers\":[\"10.1.2.3/0\"]}}",
+	    "{\"id\":\"5f4e89e209000001\",\"dns\":\"lab\"}",
+	    "{\"id\":\"5f4e89e209000001\",\"dns\":{\"domain\":7}}",
+	};
+	static const char none[] = "{\"id\":\"5f4e89e209000001\",\"dns\":[]}";
+	struct zt_controller_network *n;
+	char err[160], *out, big[400];
+	size_t ol;
+
+	is_int(zt_controller_load_network(&ctl, rec, strlen(rec), err, sizeof(err)), 0,
+	       "a record with dns {domain, servers} loads");
+	n = zt_controller_network_find(&ctl, NWID);
+	ok(n && n->has_dns && !strcmp(n->dns_domain, "lab.zt") && n->n_dns == 4 &&
+	       n->dns_servers[0].family == 4 && n->dns_servers[0].port == 0 &&
+	       n->dns_servers[1].family == 6 && n->dns_servers[1].port == 5353,
+	   "domain, 4 servers (the fifth ignored, as stock), IP/PORT keeps the port");
+	zt_controller_network_json(n, &out, &ol);
+	ok(strstr(out, "\"dns\":{\"domain\":\"lab.zt\",\"servers\":[\"10.147.20.11\","
+			"\"fd00::53/5353\",\"10.147.20.12\",\"10.147.20.13\"]},\"enableBroadcast\""),
+	   "written back in the stock shape, in key order");
+	free(out);
+	is_int(zt_controller_request(&ctl, &m1, NWID, (const uint8_t *)meta, strlen(meta), 80, NOW,
+				     &ans),
+	       0, "m1 asks again");
+	is_int(member_parse(&ans, &nc), 0, "its config parses");
+	ok(nc.has_dns && !strcmp(nc.dns_domain, "lab.zt") && nc.dns_servers[0].family == 4 &&
+	       !memcmp(nc.dns_servers[0].ip, "\x0a\x93\x14\x0b", 4) &&
+	       nc.dns_servers[1].port == 5353 && nc.dns_servers[3].ip[3] == 13,
+	   "the config carries the domain and the servers (DNS blob)");
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		err[0] = 0;
+		ok(zt_controller_load_network(&ctl, bad[k], strlen(bad[k]), err, sizeof(err)) ==
+			   -EBADMSG &&
+		       strstr(err, "dns"),
+		   "bad dns refused with a reason: %s", err);
+	}
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "{\"id\":\"5f4e89e209000001\",\"dns\":{\"domain\":\"", 42);
+	memcpy(big + 42 + 200, "\"}}", 4);
+	ok(zt_controller_load_network(&ctl, big, strlen(big), err, sizeof(err)) == -EBADMSG &&
+	       strstr(err, "127"),
+	   "a 200-byte domain is refused (the config holds 127)");
+	is_int(zt_controller_load_network(&ctl, none, strlen(none), err, sizeof(err)), 0,
+	       "dns [] loads");
+	n = zt_controller_network_find(&ctl, NWID);
+	ok(n && !n->has_dns, "and means none");
+	zt_controller_network_json(n, &out, &ol);
+	ok(strstr(out, "\"dns\":[],") != NULL, "written as [] again");
+	free(out);
+	is_int(zt_controller_request(&ctl, &m1, NWID, (const uint8_t *)meta, strlen(meta), 81, NOW,
+				     &ans),
+	       0, "m1 asks again");
+	ok(member_parse(&ans, &nc) == 0 && nc.has_dns && !nc.dns_domain[0] &&
+	       nc.dns_servers[0].family == 0,
+	   "the config's DNS blob is empty, as 1.14 sends it");
+}
+
 int main(void)
 {
 	zt_test_load_id(&root, ZT_TEST_DATA "root.identity.secret");
@@ -286,6 +354,7 @@ int main(void)
 	test_json();
 	test_vectors();
 	test_requests();
+	test_dns();
 	zt_controller_free(&ctl);
 	return done_testing();
 }
