@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""A tiny DNS server for names.t: A/AAAA for a few names, NXDOMAIN otherwise, one log line per
-query. garbage.vnet gets the query's id followed by bytes that are not a DNS message."""
+"""A tiny DNS server for names.t and network.t: A/AAAA for a few names (and NAME=IPV4 arguments
+after the log file), NXDOMAIN otherwise, one log line per query. garbage.vnet gets the query's
+id followed by bytes that are not a DNS message."""
 import socket
 import struct
 import sys
@@ -9,6 +10,9 @@ ip, port, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 A = {"web.vnet": "10.79.0.53", "db.vnet": "10.79.0.81", "files.vnet": "10.79.0.99"}
 AAAA = {"db.vnet": "fd79::81"}
 CNAME = {"www.vnet": "web.vnet"}
+for arg in sys.argv[4:]:
+    name, _, addr = arg.partition("=")
+    A[name.lower()] = addr
 
 
 def qname(msg, off):

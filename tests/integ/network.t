@@ -2,9 +2,11 @@
 # ZeroTier networks on loopback, netcon only: `netcon init` makes node C the root of a private
 # planet and the controller of a private network; members A and B join and are authorized; real
 # programs on A answer clients on B through netcon (http.server + curl 50 MB, redis-benchmark,
-# sshd + ssh/sftp); a member joining later reaches the others (ARP through multicast); an
-# unauthorized node gets no addresses; a deauthorized member loses its addresses within the
-# refresh period; the controller restarted keeps its networks and members.
+# sshd + ssh/sftp); names resolved through a DNS server on A that the network's config names
+# (getent, getaddrinfo, curl by name on B), gone when B leaves; a member joining later reaches
+# the others (ARP through multicast); an unauthorized node gets no addresses; a deauthorized
+# member loses its addresses within the refresh period; the controller restarted keeps its
+# networks and members.
 # The helpers (net, status, ip4, is_ok, serve, start...) are tests/apps/lib.sh's; the set-up is
 # done here step by step, each step a check, where the application tests use its net_up.
 . "$(dirname "$0")/lib.sh"
@@ -129,6 +131,49 @@ elif [ -x /usr/sbin/sshd ] && have ssh && have sftp && [ -x /usr/lib/openssh/sft
 else
 	skip "openssh not installed"
 fi
+
+# ---- DNS settings in the network's config: a DNS server on A, names resolved on B --------------
+echo "hello by name" >"$W/www/hello.txt"
+serve "$A" dns python3 "$TOP/tests/integ/names_dns.py" "$IA" 53 "$W/dnsq.log" "www.zt.test=$IA"
+until_ok 100 grep -q ready "$W/dns.log"
+check "network set --dns-domain zt.test --dns-server $IA" \
+	"$NETCON" controller network set --home "$C" "$NWID" --dns-domain zt.test --dns-server "$IA"
+dns_rec() { python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['dns'], sort_keys=True))" "$@"; }
+[ "$(dns_rec "$C/controller.d/network/$NWID.json")" = "{\"domain\": \"zt.test\", \"servers\": [\"$IA\"]}" ] &&
+	ok "the controller's record: dns {domain, servers} in the stock shape" ||
+	not_ok "the controller's record has dns (got $(dns_rec "$C/controller.d/network/$NWID.json"))"
+"$NETCON" controller network show --home "$C" "$NWID" --json >"$W/show.json"
+[ "$(dns_rec "$W/show.json")" = "{\"domain\": \"zt.test\", \"servers\": [\"$IA\"]}" ] &&
+	ok "network show --json has it" || not_ok "network show --json has dns"
+has_dns() { grep -qx "nameserver $IA" "$1/resolv.conf" 2>/dev/null && grep -qx "search zt.test" "$1/resolv.conf"; }
+check "B's HOME/resolv.conf gets the network's server and domain (config pushed)" until_ok 100 has_dns "$B"
+got=$($TO "$NETCON" run --home "$B" -- getent hosts www.zt.test | awk '{ print $1 }')
+[ "$got" = "$IA" ] && ok "getent hosts www.zt.test on B: $IA" || not_ok "getent hosts www.zt.test on B (got '$got')"
+grep -q "^www.zt.test 1 from $IB\$" "$W/dnsq.log" &&
+	ok "the A query reached the DNS server on A from B's virtual address" ||
+	{ not_ok "the A query came over the network from $IB"; sed 's/^/# /' "$W/dnsq.log" | tail -5; }
+got=$($TO "$NETCON" run --home "$B" -- python3 -c 'import socket; print(socket.getaddrinfo("www", 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0])' 2>&1)
+[ "$got" = "$IA" ] && ok "getaddrinfo(\"www\") on B: the search domain appended, $IA" ||
+	not_ok "getaddrinfo(www) on B (got '$got')"
+if have curl; then
+	$TO "$NETCON" run --home "$B" -- curl -sSf -o "$W/hello.got" "http://www.zt.test:$P_HTTP/hello.txt"
+	cmp -s "$W/hello.got" "$W/www/hello.txt" && ok "curl http://www.zt.test:$P_HTTP/ on B reaches A by name" ||
+		not_ok "curl by name on B"
+fi
+check "B leaves the network" "$NETCON" leave --home "$B" "$NWID"
+! grep -q "nameserver\|search" "$B/resolv.conf" 2>/dev/null && ok "leaving takes the DNS settings out of B's resolv.conf" ||
+	{ not_ok "B's resolv.conf after leaving"; sed 's/^/# /' "$B/resolv.conf"; }
+: >"$W/dnsq.log"
+got=$(timeout 30 "$NETCON" run --home "$B" -- getent hosts www.zt.test | awk '{ print $1 }')
+[ "$got" != "$IA" ] && [ ! -s "$W/dnsq.log" ] && ok "and www.zt.test no longer resolves there (no query sent)" ||
+	not_ok "www.zt.test after leaving (got '$got')"
+check "B joins again" "$NETCON" join --home "$B" "$NWID"
+check "B is OK again with its address and the DNS settings" until_ok 150 sh -c "[ \"\$('$NETCON' networks --home '$B' | grep -o '$IB')\" = '$IB' ] && grep -qx 'nameserver $IA' '$B/resolv.conf'"
+check "network set --no-dns" "$NETCON" controller network set --home "$C" "$NWID" --no-dns
+no_dns() { ! grep -q nameserver "$1/resolv.conf" 2>/dev/null; }
+check "B's settings go when the network drops them" until_ok 100 no_dns "$B"
+[ "$(dns_rec "$C/controller.d/network/$NWID.json")" = "[]" ] && ok "the record says dns [] again" ||
+	not_ok "the record's dns after --no-dns"
 
 # ---- a member joining later reaches the others (ARP), and the controller's own member ----------
 check "member D starts" start d "$D"
