@@ -468,7 +468,8 @@ int udp_decide_send(int fd, struct fdent *e, const struct sockaddr *sa, socklen_
 	return 1;
 }
 
-/* The UDP cases of sendto/sendmsg; returns 1 if handled (result in *out). */
+/* The UDP cases of sendto/sendmsg; returns 1 if handled (result in *out), 2 if the socket is
+ * known (checked against its file just now) to be a host one, 0 if the caller must look. */
 static int icpt_udp_send(int fd, const struct msghdr *msg, int flags, ssize_t *out)
 {
 	struct fdent *e = fdtab_peek(fd);
@@ -491,7 +492,8 @@ static int icpt_udp_send(int fd, const struct msghdr *msg, int flags, ssize_t *o
 		*out = udp_sendmsg(fd, e, msg, flags);
 		return 1;
 	}
-	return 0;
+	/* Host datagrams cost one fstat here, not a second in fdtab_resolve. */
+	return fdtab_is_virtual(e) ? 0 : 2;
 }
 
 /* Connected TCP ignores a destination address; the unix socket underneath would refuse it. */
@@ -502,10 +504,11 @@ NC_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const str
 	struct msghdr m = {
 	    .msg_name = (void *)sa, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t r;
+	int u = icpt_udp_send(fd, &m, flags, &r);
 
-	if (icpt_udp_send(fd, &m, flags, &r))
+	if (u == 1)
 		return r;
-	if (sa && cfg.active && fdtab_resolve(fd))
+	if (u == 0 && sa && cfg.active && fdtab_resolve(fd))
 		return REAL(sendto)(fd, buf, n, flags, NULL, 0);
 	return REAL(sendto)(fd, buf, n, flags, sa, len);
 }
@@ -513,10 +516,11 @@ NC_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const str
 NC_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	ssize_t r;
+	int u = msg ? icpt_udp_send(fd, msg, flags, &r) : 0;
 
-	if (msg && icpt_udp_send(fd, msg, flags, &r))
+	if (u == 1)
 		return r;
-	if (msg && msg->msg_name && cfg.active && fdtab_resolve(fd)) {
+	if (u == 0 && msg && msg->msg_name && cfg.active && fdtab_resolve(fd)) {
 		struct msghdr m = *msg;
 
 		m.msg_name = NULL;
