@@ -124,6 +124,17 @@ void fdtab_init(void);
 struct fdent *fdtab_get(int fd);
 /* The entry for fd as recorded, not checked against the file (no syscall): NULL if none. */
 struct fdent *fdtab_peek(int fd);
+/* Was fd decided a host socket (FD_HOST)? Taken from the table without a syscall, for the
+ * per-datagram paths: a host socket's own traffic pays nothing for the intercept. An entry is
+ * stale only if the fd was closed where the intercept does not see it (glibc's closefrom, raw
+ * system calls) and its number came back as a virtual socket without passing through socket,
+ * accept or an exec (SCM_RIGHTS): then an address would reach the unix socket as given. */
+static inline bool fdtab_known_host(int fd)
+{
+	const struct fdent *e = fdtab_peek(fd);
+
+	return e && e->state == FD_HOST;
+}
 /* newfd now refers to oldfd's file (dup): it gets oldfd's entry, without the epoll records. */
 void fdtab_copy(int oldfd, int newfd);
 /* As fdtab_get, and for an unknown unix socket ask the daemon (a virtual fd inherited across

@@ -175,7 +175,7 @@ NC_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockad
 
 	if (u)
 		return recv_udp(fd, u, buf, n, flags, sa, len);
-	if (!sa || !len || !cfg.active || !fdtab_resolve(fd)) {
+	if (!sa || !len || !cfg.active || fdtab_known_host(fd) || !fdtab_resolve(fd)) {
 		r = REAL(recvfrom)(fd, buf, n, flags, sa, len);
 		return r == 0 ? recv_eof(fd, n) : r;
 	}
@@ -203,7 +203,7 @@ NC_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 
 	if (u)
 		return udp_recvmsg(fd, u, msg, flags);
-	if (!msg || !msg->msg_name || !cfg.active || !fdtab_resolve(fd)) {
+	if (!msg || !msg->msg_name || !cfg.active || fdtab_known_host(fd) || !fdtab_resolve(fd)) {
 		r = REAL(recvmsg)(fd, msg, flags);
 	} else {
 		void *name = msg->msg_name;

@@ -476,6 +476,8 @@ static int icpt_udp_send(int fd, const struct msghdr *msg, int flags, ssize_t *o
 
 	if (!e || e->proto != NC_PROTO_UDP || !cfg.active)
 		return 0;
+	if (e->state == FD_HOST)
+		return 2; /* decided for good: no syscall (fdtab_known_host) */
 	e = fdtab_get(fd);
 	if (!e)
 		return 0;
@@ -508,7 +510,7 @@ NC_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const str
 
 	if (u == 1)
 		return r;
-	if (u == 0 && sa && cfg.active && fdtab_resolve(fd))
+	if (u == 0 && sa && cfg.active && !fdtab_known_host(fd) && fdtab_resolve(fd))
 		return REAL(sendto)(fd, buf, n, flags, NULL, 0);
 	return REAL(sendto)(fd, buf, n, flags, sa, len);
 }
@@ -520,7 +522,8 @@ NC_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 
 	if (u == 1)
 		return r;
-	if (u == 0 && msg && msg->msg_name && cfg.active && fdtab_resolve(fd)) {
+	if (u == 0 && msg && msg->msg_name && cfg.active && !fdtab_known_host(fd) &&
+	    fdtab_resolve(fd)) {
 		struct msghdr m = *msg;
 
 		m.msg_name = NULL;
