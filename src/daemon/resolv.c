@@ -1,8 +1,8 @@
 /* HOME/resolv.conf: written at start (and by network configs), read by the intercept. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,25 +92,21 @@ static bool resolv_same(const struct nc_addr *a, const struct nc_addr *b)
 	       !memcmp(a->ip, b->ip, a->family == 4 ? 4 : 16);
 }
 
-static void resolv_add_server(struct nc_addr *out, int *n, const struct nc_addr *a,
-			      uint64_t nwid)
+/* Add a to out[0..*n) unless it is there; one past the limit counts in *dropped. */
+static void resolv_add_server(struct nc_addr *out, int *n, const struct nc_addr *a, int *dropped)
 {
 	for (int i = 0; i < *n; i++)
 		if (resolv_same(&out[i], a))
 			return;
 	if (*n >= RESOLV_MAX_SERVERS) {
-		char ip[INET6_ADDRSTRLEN];
-
-		inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->ip, ip, sizeof(ip));
-		log_warn("DNS server %s of network %016llx left out: %d servers at most", ip,
-			 (unsigned long long)nwid, RESOLV_MAX_SERVERS);
+		(*dropped)++;
 		return;
 	}
 	out[(*n)++] = *a;
 }
 
 /* The merged text into buf. Returns its length; 0 when there is nothing to say. */
-static size_t resolv_text(char *buf, size_t size)
+static size_t resolv_text(char *buf, size_t size, int *dropped)
 {
 	struct nc_addr all[RESOLV_MAX_SERVERS];
 	const char *doms[1 + RESOLV_MAX_NETS];
@@ -119,7 +115,7 @@ static size_t resolv_text(char *buf, size_t size)
 	size_t len;
 
 	for (int i = 0; i < rs.n; i++)
-		resolv_add_server(all, &n, &rs.servers[i], 0);
+		resolv_add_server(all, &n, &rs.servers[i], dropped);
 	if (rs.domain[0])
 		doms[nd++] = rs.domain;
 	for (int k = 0; k < RESOLV_MAX_NETS; k++) {
@@ -129,7 +125,7 @@ static size_t resolv_text(char *buf, size_t size)
 		if (!e->nwid)
 			continue;
 		for (int i = 0; i < e->n; i++)
-			resolv_add_server(all, &n, &e->servers[i], e->nwid);
+			resolv_add_server(all, &n, &e->servers[i], dropped);
 		for (int i = 0; i < nd && e->domain[0]; i++)
 			dup |= !strcasecmp(doms[i], e->domain);
 		if (e->domain[0] && !dup)
@@ -182,11 +178,11 @@ static int resolv_update(void)
 {
 	char text[1024];
 	size_t len;
-	int r;
+	int r, dropped = 0;
 
 	if (!rs.home[0])
 		return 0;
-	len = resolv_text(text, sizeof(text));
+	len = resolv_text(text, sizeof(text), &dropped);
 	if (len == 0 && !rs.written) {
 		resolv_remove(rs.home);
 		rs.last[0] = 0;
@@ -202,6 +198,9 @@ static int resolv_update(void)
 		return r;
 	memcpy(rs.last, text, len + 1);
 	rs.written = true;
+	if (dropped)
+		log_warn("%s/" RESOLV_FILE ": %d DNS server(s) of the networks left out, %d at most",
+			 rs.home, dropped, RESOLV_MAX_SERVERS);
 	return 0;
 }
 
