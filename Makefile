@@ -8,6 +8,7 @@
 #   make stress           the stress suite (tests/stress); STRESS_SECONDS=3600 for the long form
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps             apt-get the build and test packages that are missing (root)
+#   make bench-deps       the same plus wireguard-go, wg and perf for bench/net.sh
 #   make format           clang-format every source file
 
 CC ?= cc
@@ -76,7 +77,7 @@ BENCH_BIN := $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all check deps fuzz fuzz-replay bench install format format-check clean tests apps stress demo interop
+.PHONY: all check deps bench-deps fuzz fuzz-replay bench install format format-check clean tests apps stress demo interop
 
 all: $(B)/netcon $(B)/libnetcon.so
 
@@ -125,6 +126,9 @@ check: deps tests fuzz-replay-build
 deps:
 	@tests/deps.sh
 
+bench-deps:
+	@tests/deps.sh bench
+
 # Fuzz harnesses: clang + libFuzzer, each links the parser sources it names in FUZZ_SRCS_<name>.
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined
@@ -138,7 +142,7 @@ fuzz: $(FUZZ_BIN)
 fuzz-replay-build:
 	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz; fi
 
-bench: all $(BENCH_BIN)
+bench: bench-deps all $(BENCH_BIN)
 	bench/run-all
 
 apps: tests

@@ -3,7 +3,9 @@
 # in containers on node 1 and node 2 talk over the ZeroTier network (armored UDP on loopback).
 # Beside each figure the same workload over kernel loopback in the same run: one TCP stream and
 # four (iperf3), 1-byte request/response round trip, and connections per second (python3 both
-# ends). Prints figures and ratios only.
+# ends). The same workloads (iperf3 and round trip) also run through Debian's wireguard-go between
+# two network namespaces over a veth, as a second baseline (skipped with a message when wireguard-go,
+# wg or root are missing). Prints figures and ratios only. BENCH_ONLY=netcon skips wireguard-go.
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 N=$B/netcon
@@ -13,13 +15,21 @@ CONNS=${BENCH_CONNS:-1000}
 command -v iperf3 >/dev/null || { echo "bench/net.sh: needs iperf3"; exit 0; }
 D=$(mktemp -d /tmp/netcon-bench.XXXXXX)
 N1=$D/n1 N2=$D/n2
+# wireguard-go: namespaces and interface names carry our PID, as its UAPI sockets share one
+# directory across namespaces.
+WA=ncwga$$ WB=ncwgb$$
+RMEM_OLD=""
 cleanup() {
+	[ -n "$RMEM_OLD" ] && sysctl -qw net.core.rmem_default="$RMEM_OLD"
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	for h in "$N1" "$N2"; do [ -f "$h/netcon.pid" ] && kill "$(cat "$h/netcon.pid")" 2>/dev/null; done
 	sleep 0.2
+	for ns in $NETNS; do ip netns del "$ns" 2>/dev/null; done
+	rm -f "/var/run/wireguard/$WA.sock" "/var/run/wireguard/$WB.sock"
 	rm -rf "$D"
 }
 PIDS=""
+NETNS=""
 trap cleanup EXIT INT TERM
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 $N init --home "$N1" --endpoint "127.0.0.1/$PORT" >"$D/init.out" || { cat "$D/init.out"; exit 1; }
@@ -56,12 +66,68 @@ else:
         c = socket.create_connection((ip, port)); c.close()
     print("%.0f" % (n / (time.perf_counter() - t)))
 EOF
+# wireguard-go between namespaces $WA (10.78.0.1) and $WB (10.78.0.2) over a veth (10.77.0.0/24).
+# Its UDP socket overflows at the default rmem_default (apps.md), so that is raised while it binds
+# and restored right after; cleanup restores it too.
+WGSKIP=""
+wg_up() {
+	[ "$BENCH_ONLY" = netcon ] && { WGSKIP="BENCH_ONLY=netcon"; return 1; }
+	[ "$(id -u)" = 0 ] || { WGSKIP="needs root for network namespaces"; return 1; }
+	if ! command -v wireguard-go >/dev/null || ! command -v wg >/dev/null; then
+		WGSKIP="needs the wireguard-go and wireguard-tools packages (make bench-deps)"
+		return 1
+	fi
+	[ -c /dev/net/tun ] || { WGSKIP="needs /dev/net/tun"; return 1; }
+	ip netns add "$WA" || { WGSKIP="ip netns add failed"; return 1; }
+	NETNS="$WA"
+	ip netns add "$WB" || { WGSKIP="ip netns add failed"; return 1; }
+	NETNS="$WA $WB"
+	ip link add ncwv0 netns "$WA" type veth peer name ncwv1 netns "$WB" || { WGSKIP="no veth"; return 1; }
+	ip -n "$WA" addr add 10.77.0.1/24 dev ncwv0 && ip -n "$WB" addr add 10.77.0.2/24 dev ncwv1 &&
+		ip -n "$WA" link set ncwv0 up && ip -n "$WB" link set ncwv1 up &&
+		ip -n "$WA" link set lo up && ip -n "$WB" link set lo up || { WGSKIP="veth setup failed"; return 1; }
+	for s in a b; do
+		(umask 077 && wg genkey >"$D/wgkey.$s") && wg pubkey <"$D/wgkey.$s" >"$D/wgpub.$s" || { WGSKIP="wg genkey failed"; return 1; }
+	done
+	for ns in "$WA" "$WB"; do
+		WG_PROCESS_FOREGROUND=1 ip netns exec "$ns" wireguard-go -f "$ns" >"$D/wg.$ns.log" 2>&1 &
+		PIDS="$PIDS $!"
+	done
+	for ns in "$WA" "$WB"; do
+		for _ in $(seq 100); do ip -n "$ns" link show "$ns" >/dev/null 2>&1 && break; sleep 0.1; done
+	done
+	RMEM_OLD=$(sysctl -n net.core.rmem_default)
+	sysctl -qw net.core.rmem_default=4194304
+	ip -n "$WA" addr add 10.78.0.1/24 dev "$WA" && ip -n "$WB" addr add 10.78.0.2/24 dev "$WB" &&
+		ip -n "$WA" link set "$WA" up && ip -n "$WB" link set "$WB" up &&
+		ip netns exec "$WA" wg set "$WA" listen-port 51820 private-key "$D/wgkey.a" \
+			peer "$(cat "$D/wgpub.b")" endpoint 10.77.0.2:51820 allowed-ips 10.78.0.2/32 &&
+		ip netns exec "$WB" wg set "$WB" listen-port 51820 private-key "$D/wgkey.b" \
+			peer "$(cat "$D/wgpub.a")" endpoint 10.77.0.1:51820 allowed-ips 10.78.0.1/32 ||
+		{ WGSKIP="wireguard-go setup failed (see its log)"; return 1; }
+	# Both sockets bound and a handshake done before rmem_default goes back.
+	ok=""
+	for _ in $(seq 50); do
+		if ip netns exec "$WA" python3 -c 'import socket; socket.create_connection(("10.78.0.2", 9), 0.2)' 2>&1 |
+			grep -q -i refused; then ok=1; break; fi
+		sleep 0.1
+	done
+	sysctl -qw net.core.rmem_default="$RMEM_OLD"
+	RMEM_OLD=""
+	[ -n "$ok" ] || { WGSKIP="no handshake through the tunnel"; return 1; }
+	ip netns exec "$WB" iperf3 -s -B 10.78.0.2 -p 5211 >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+	ip netns exec "$WB" python3 "$D/rr.py" server 10.78.0.2 5212 0 &
+	PIDS="$PIDS $!"
+	sleep 1
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 gbits() { python3 -c "import json,sys; j=json.load(sys.stdin); print('%.2f' % (j['end']['sum_received']['bits_per_second']/1e9))"; }
-iperf() { # iperf3 HOME-or-empty IP STREAMS
-	if [ -n "$1" ]; then r="$N run --home $1 --"; else r=""; fi
-	$r iperf3 -c "$2" -p 5211 -t "$SECS" -P "$3" -J 2>/dev/null | gbits
+iperf() { # iperf3 PREFIX IP STREAMS (PREFIX: a command that runs the client where it must be, or "")
+	$1 iperf3 -c "$2" -p 5211 -t "$SECS" -P "$3" -J 2>/dev/null | gbits
 }
+added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "") printf "%.1f", a - b; else print "n/a" }'; }
 
 $N run --home "$N1" -- iperf3 -s -B "$IP1" -p 5211 >/dev/null 2>&1 &
 PIDS="$PIDS $!"
@@ -73,13 +139,26 @@ python3 "$D/rr.py" server 127.0.0.1 5212 0 &
 PIDS="$PIDS $!"
 sleep 1
 for _ in $(seq 50); do $N run --home "$N2" -- $B/tests/integ/tcp_probe "$IP1" 5211 2>/dev/null && break; sleep 0.1; done
+NR="$N run --home $N2 --"
+if wg_up; then WR="ip netns exec $WA"; else WR=""; fi
 
 echo "netcon network benchmark ($(date -u +%F), $(nproc) cores): node 2 -> node 1 over ZeroTier on loopback, MTU 2800"
-k=$(iperf "" 127.0.0.1 1) n=$(iperf "$N2" "$IP1" 1)
-echo "1 TCP stream (${SECS} s):   kernel loopback $k Gbit/s   netcon $n Gbit/s   ratio $(ratio "$n" "$k")"
-k=$(iperf "" 127.0.0.1 4) n=$(iperf "$N2" "$IP1" 4)
-echo "4 TCP streams (${SECS} s):  kernel loopback $k Gbit/s   netcon $n Gbit/s   ratio $(ratio "$n" "$k")"
-k=$(python3 "$D/rr.py" rr 127.0.0.1 5212 "$RTS") n=$($N run --home "$N2" -- python3 "$D/rr.py" rr "$IP1" 5212 "$RTS")
-echo "1-byte round trip:       kernel loopback $k us   netcon $n us   added $(awk -v a="$n" -v b="$k" 'BEGIN { printf "%.1f", a - b }') us"
-k=$(python3 "$D/rr.py" conn 127.0.0.1 5212 "$CONNS") n=$($N run --home "$N2" -- python3 "$D/rr.py" conn "$IP1" 5212 "$CONNS")
-echo "connections per second:  kernel loopback $k /s   netcon $n /s   ratio $(ratio "$n" "$k")"
+[ -n "$WR" ] && echo "wireguard-go $(wireguard-go --version 2>/dev/null | sed -n 's/^wireguard-go //p'): netns -> netns over a veth, MTU 1420" ||
+	echo "wireguard-go: skipped, $WGSKIP"
+for p in 1 4; do
+	k=$(iperf "" 127.0.0.1 $p) n=$(iperf "$NR" "$IP1" $p) w=""
+	[ -n "$WR" ] && w=$(iperf "$WR" 10.78.0.2 $p)
+	printf "%d TCP stream%s (%s s): kernel loopback %s Gbit/s   netcon %s Gbit/s (%s of loopback)" \
+		$p "$([ $p = 1 ] || echo s)" "$SECS" "$k" "$n" "$(ratio "$n" "$k")"
+	[ -n "$WR" ] && printf "   wireguard-go %s Gbit/s   netcon/wireguard-go %s" "$w" "$(ratio "$n" "$w")"
+	echo
+done
+k=$(python3 "$D/rr.py" rr 127.0.0.1 5212 "$RTS") n=$($NR python3 "$D/rr.py" rr "$IP1" 5212 "$RTS") w=""
+printf "1-byte round trip: kernel loopback %s us   netcon %s us (added %s us)" "$k" "$n" "$(added "$n" "$k")"
+if [ -n "$WR" ]; then
+	w=$($WR python3 "$D/rr.py" rr 10.78.0.2 5212 "$RTS")
+	printf "   wireguard-go %s us (added %s us)   netcon/wireguard-go %s" "$w" "$(added "$w" "$k")" "$(ratio "$n" "$w")"
+fi
+echo
+k=$(python3 "$D/rr.py" conn 127.0.0.1 5212 "$CONNS") n=$($NR python3 "$D/rr.py" conn "$IP1" 5212 "$CONNS")
+echo "connections per second: kernel loopback $k /s   netcon $n /s   ratio $(ratio "$n" "$k")"
