@@ -16,6 +16,12 @@ void zt_salsa2012_xor_ic(uint8_t *out, const uint8_t *in, size_t len,
 			 const uint8_t nonce[ZT_SALSA2012_NONCE_LEN], uint64_t ic,
 			 const uint8_t key[ZT_SALSA2012_KEY_LEN]);
 
+/* The same, one block at a time in plain C: what the SSE2/AVX2 paths of zt_salsa2012_xor_ic are
+ * checked against, and what it uses for the last blocks. */
+void zt_salsa2012_xor_ic_ref(uint8_t *out, const uint8_t *in, size_t len,
+			     const uint8_t nonce[ZT_SALSA2012_NONCE_LEN], uint64_t ic,
+			     const uint8_t key[ZT_SALSA2012_KEY_LEN]);
+
 /* The same with 20 rounds (the memory-hard identity hash). */
 void zt_salsa2012_xor20_ic(uint8_t *out, const uint8_t *in, size_t len,
 			   const uint8_t nonce[ZT_SALSA2012_NONCE_LEN], uint64_t ic,
