@@ -141,3 +141,15 @@ bool zt_inetaddr_equal(const struct zt_inetaddr *a, const struct zt_inetaddr *b)
 		       : a->family == 6 ? 16
 					: 0);
 }
+
+bool zt_inetaddr_is_loopback(const struct zt_inetaddr *a)
+{
+	static const uint8_t v6_loop[16] = {[15] = 1};
+	static const uint8_t v4_mapped[12] = {[10] = 0xff, [11] = 0xff};
+
+	if (a->family == 4)
+		return a->ip[0] == 127;
+	if (a->family != 6)
+		return false;
+	return !memcmp(a->ip, v6_loop, 16) || (!memcmp(a->ip, v4_mapped, 12) && a->ip[12] == 127);
+}

@@ -43,5 +43,7 @@ int zt_inetaddr_from_string(struct zt_inetaddr *out, const char *s);
 void zt_inetaddr_set(struct zt_inetaddr *out, int family, const void *ip, uint16_t port);
 /* Do a and b hold the same family, IP and port? */
 bool zt_inetaddr_equal(const struct zt_inetaddr *a, const struct zt_inetaddr *b);
+/* Is a in 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104 (a path that never leaves this machine)? */
+bool zt_inetaddr_is_loopback(const struct zt_inetaddr *a);
 
 #endif

@@ -18,6 +18,10 @@
 #define NODE_PUSH_MAX 16 /* paths read from one PUSH_DIRECT_PATHS */
 #define NODE_JUNK_TTL 2 /* the NAT-opening datagram of RENDEZVOUS */
 #define NODE_MTU ZT_FRAGMENT_DEFAULT_MTU
+/* Loopback has no 1500-byte links to fit: a whole packet goes in one datagram (ZeroTier reads
+ * datagrams of any size up to its largest packet), which halves the datagrams of a 2800-byte
+ * frame and skips reassembly. */
+#define NODE_MTU_LOOPBACK ZT_PACKET_MAX_LEN
 
 struct node_path {
 	struct zt_inetaddr addr;
@@ -323,19 +327,18 @@ static void node_send_raw(struct zt_node *n, const struct zt_inetaddr *to, const
 	n->cb.send(n->cb.ctx, to, d, len, ttl);
 }
 
-/* Cut an armored packet at the MTU and send its datagrams. */
+/* Cut an armored packet at mtu and send its datagrams. */
 static void node_send_packet(struct zt_node *n, const struct zt_inetaddr *to, const uint8_t *pkt,
-			     size_t len)
+			     size_t len, size_t mtu)
 {
-	int count = zt_fragment_count(len, NODE_MTU);
+	int count = zt_fragment_count(len, mtu);
 
 	if (count <= 1) {
 		node_send_raw(n, to, pkt, len, 0);
 		return;
 	}
 	for (int i = 0; i < count; i++) {
-		int dl =
-		    zt_fragment_get(pkt, len, NODE_MTU, (unsigned)i, n->dgram, sizeof(n->dgram));
+		int dl = zt_fragment_get(pkt, len, mtu, (unsigned)i, n->dgram, sizeof(n->dgram));
 
 		if (dl > 0)
 			node_send_raw(n, to, n->dgram, (size_t)dl, 0);
@@ -349,7 +352,8 @@ static int node_emit(struct zt_node *n, struct node_peer *p, unsigned verb, cons
 {
 	uint8_t *pkt = n->txbuf;
 	size_t len = ZT_PACKET_MIN_LEN + plen;
-	struct node_path *path = NULL;
+	struct node_path *path;
+	size_t mtu = NODE_MTU;
 	int count, r;
 
 	if (plen > ZT_PACKET_MAX_LEN - ZT_PACKET_MIN_LEN)
@@ -359,7 +363,11 @@ static int node_emit(struct zt_node *n, struct node_peer *p, unsigned verb, cons
 	zt_packet_init(pkt, id, p->id.address, n->me.address, verb);
 	if (plen)
 		memcpy(pkt + ZT_PACKET_IDX_PAYLOAD, payload, plen);
-	count = zt_fragment_count(len, NODE_MTU);
+	/* The path is chosen first: its MTU decides the fragmenting, which the armor covers. */
+	path = via ? node_path_find(p, via) : node_best_path(p, now);
+	if (via ? zt_inetaddr_is_loopback(via) : path && zt_inetaddr_is_loopback(&path->addr))
+		mtu = NODE_MTU_LOOPBACK;
+	count = zt_fragment_count(len, mtu);
 	if (count < 0)
 		return count;
 	if (count > 1)
@@ -373,15 +381,14 @@ static int node_emit(struct zt_node *n, struct node_peer *p, unsigned verb, cons
 	    verb == ZT_VERB_NETWORK_CONFIG_REQUEST || verb == ZT_VERB_MULTICAST_GATHER)
 		node_expect_add(n, id, p->id.address, verb, now);
 	if (via) {
-		path = node_path_find(p, via);
-		node_send_packet(n, via, pkt, len);
-	} else if ((path = node_best_path(p, now))) {
-		node_send_packet(n, &path->addr, pkt, len);
+		node_send_packet(n, via, pkt, len, mtu);
+	} else if (path) {
+		node_send_packet(n, &path->addr, pkt, len, mtu);
 	} else if (p->root) {
 		const struct zt_world_root *wr = &n->planet.roots[p->root - 1];
 
 		for (unsigned i = 0; i < wr->n_endpoints; i++)
-			node_send_packet(n, &wr->endpoints[i], pkt, len);
+			node_send_packet(n, &wr->endpoints[i], pkt, len, mtu);
 	} else {
 		struct node_peer *relay = node_best_root(n, now);
 		struct node_path *rp;
@@ -390,11 +397,11 @@ static int node_emit(struct zt_node *n, struct node_peer *p, unsigned verb, cons
 			return -EHOSTUNREACH;
 		rp = node_best_path(relay, now);
 		if (rp)
-			node_send_packet(n, &rp->addr, pkt, len);
+			node_send_packet(n, &rp->addr, pkt, len, mtu);
 		else
 			for (unsigned i = 0; i < n->planet.roots[relay->root - 1].n_endpoints; i++)
 				node_send_packet(n, &n->planet.roots[relay->root - 1].endpoints[i],
-						 pkt, len);
+						 pkt, len, mtu);
 	}
 	if (path)
 		path->last_out = now;

@@ -9,6 +9,7 @@
 #include "tap.h"
 #include "zt_testutil.h"
 #include "zt/armor.h"
+#include "zt/fragment.h"
 #include "zt/node.h"
 #include "zt/packet.h"
 
@@ -39,6 +40,8 @@ static struct sim {
 	uint64_t echo_id, echo_from, user_from, user_type;
 	char echo_data[64], user_data[64];
 	unsigned sent_to_root_endpoint;
+	unsigned to_b; /* datagrams sent to B */
+	size_t to_b_max; /* the longest of them */
 } S;
 
 struct zt_world planet;
@@ -63,6 +66,10 @@ static void cb_send(void *ctx, const struct zt_inetaddr *to, const uint8_t *data
 		return;
 	if (t == ROOT)
 		S.sent_to_root_endpoint++;
+	if (t == B) {
+		S.to_b++;
+		S.to_b_max = len > S.to_b_max ? len : S.to_b_max;
+	}
 	d = &S.q[S.qn++];
 	d->to = t;
 	d->from = S.ep[me];
@@ -106,6 +113,20 @@ static void pump(void)
 		if (S.node[cur.to] && !S.down[cur.to])
 			zt_node_receive(S.node[cur.to], &cur.from, cur.d, cur.len, S.now);
 	}
+}
+
+/* Datagrams a 3000-byte ECHO from A to B takes on the direct path, and the longest. */
+static unsigned big_echo_dgrams(size_t *max)
+{
+	static uint8_t big[3000];
+
+	S.to_b = 0;
+	S.to_b_max = 0;
+	S.echo_replies = 0;
+	zt_node_echo(S.node[A], S.id[B].address, big, sizeof(big), S.now, NULL);
+	pump();
+	*max = S.to_b_max;
+	return S.echo_replies == 1 && S.echo_hops == 0 ? S.to_b : 0;
 }
 
 /* Advance the clock in steps, running every node's timers. */
@@ -266,6 +287,14 @@ int main(void)
 	zt_node_echo(S.node[A], S.id[B].address, (const uint8_t *)"ping-2", 6, S.now, &id);
 	pump();
 	ok(S.echo_replies == 1 && S.echo_hops == 0, "the next ECHO goes direct (0 hops)");
+	{
+		size_t max;
+		unsigned n = big_echo_dgrams(&max);
+
+		ok(n == 3 && max <= ZT_FRAGMENT_DEFAULT_MTU,
+		   "3000-byte ECHO on a 10.0.0.x path: 3 datagrams of at most %d bytes (%u, %zu)",
+		   ZT_FRAGMENT_DEFAULT_MTU, n, max);
+	}
 
 	zt_node_user_message(S.node[B], S.id[A].address, 0x1234, (const uint8_t *)"hello A", 7,
 			     S.now);
@@ -334,6 +363,30 @@ int main(void)
 
 	test_flood_and_garbage();
 
+	for (int i = 0; i < NNODES; i++)
+		zt_node_free(S.node[i]);
+
+	/* The same three nodes on loopback endpoints: whole packets, one datagram each. */
+	for (int i = 0; i < NNODES; i++) {
+		uint8_t ip[4] = {127, 0, 0, 1};
+
+		zt_inetaddr_set(&S.ep[i], 4, ip, (uint16_t)(9993 + i));
+		S.node[i] = NULL;
+	}
+	planet.roots[0].endpoints[0] = S.ep[ROOT];
+	for (int i = 0; i < NNODES; i++)
+		S.node[i] = start(i);
+	run(200);
+	zt_node_echo(S.node[A], S.id[B].address, (const uint8_t *)"lo", 2, S.now, NULL);
+	pump();
+	{
+		size_t max;
+		unsigned n = big_echo_dgrams(&max);
+
+		ok(n == 1 && max > 3000,
+		   "3000-byte ECHO on a loopback path: 1 datagram, not fragmented (%u, %zu)", n,
+		   max);
+	}
 	for (int i = 0; i < NNODES; i++)
 		zt_node_free(S.node[i]);
 	free(S.q);
