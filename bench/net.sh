@@ -5,7 +5,10 @@
 # four (iperf3), 1-byte request/response round trip, and connections per second (python3 both
 # ends). The same workloads (iperf3 and round trip) also run through Debian's wireguard-go between
 # two network namespaces over a veth, as a second baseline (skipped with a message when wireguard-go,
-# wg or root are missing). Prints figures and ratios only. BENCH_ONLY=netcon skips wireguard-go.
+# wg or root are missing). Beside throughput, the CPU time the tunnel's processes spend per GB
+# (both netcon daemons; both wireguard-go processes). Prints figures and ratios only.
+# BENCH_ONLY=netcon skips wireguard-go; BENCH_PERF=1 profiles the daemons during the one-stream
+# transfer with perf and prints where their CPU went (bench/perf_split.py).
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 N=$B/netcon
@@ -20,6 +23,7 @@ N1=$D/n1 N2=$D/n2
 WA=ncwga$$ WB=ncwgb$$
 RMEM_OLD=""
 cleanup() {
+	[ -n "$PERFPID" ] && kill "$PERFPID" 2>/dev/null
 	[ -n "$RMEM_OLD" ] && sysctl -qw net.core.rmem_default="$RMEM_OLD"
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	for h in "$N1" "$N2"; do [ -f "$h/netcon.pid" ] && kill "$(cat "$h/netcon.pid")" 2>/dev/null; done
@@ -29,6 +33,8 @@ cleanup() {
 	rm -rf "$D"
 }
 PIDS=""
+WGPIDS=""
+PERFPID=""
 NETNS=""
 trap cleanup EXIT INT TERM
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -90,8 +96,10 @@ wg_up() {
 		(umask 077 && wg genkey >"$D/wgkey.$s") && wg pubkey <"$D/wgkey.$s" >"$D/wgpub.$s" || { WGSKIP="wg genkey failed"; return 1; }
 	done
 	for ns in "$WA" "$WB"; do
+		# ip netns exec execs wireguard-go, which stays in the foreground: $! is its PID.
 		WG_PROCESS_FOREGROUND=1 ip netns exec "$ns" wireguard-go -f "$ns" >"$D/wg.$ns.log" 2>&1 &
 		PIDS="$PIDS $!"
+		WGPIDS="$WGPIDS $!"
 	done
 	for ns in "$WA" "$WB"; do
 		for _ in $(seq 100); do ip -n "$ns" link show "$ns" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -123,9 +131,25 @@ wg_up() {
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-gbits() { python3 -c "import json,sys; j=json.load(sys.stdin); print('%.2f' % (j['end']['sum_received']['bits_per_second']/1e9))"; }
-iperf() { # iperf3 PREFIX IP STREAMS (PREFIX: a command that runs the client where it must be, or "")
-	$1 iperf3 -c "$2" -p 5211 -t "$SECS" -P "$3" -J 2>/dev/null | gbits
+ticks() { # CPU time (user + system, clock ticks) the processes PID... have used so far
+	t=0
+	for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+	echo "$t"
+}
+# iperf PREFIX IP STREAMS PID...: "Gbit/s CPU" where CPU is the seconds of CPU the tunnel's
+# processes (PID...) spent per GB received. PREFIX runs the client where it must be, or is "".
+iperf() {
+	pre=$1 ip=$2 np=$3
+	shift 3
+	t0=$(ticks "$@")
+	$pre iperf3 -c "$ip" -p 5211 -t "$SECS" -P "$np" -J >"$D/iperf.json" 2>/dev/null
+	t1=$(ticks "$@")
+	python3 -c "
+import json, sys
+e = json.load(open(sys.argv[1]))['end']['sum_received']
+cpu = int(sys.argv[2]) / int(sys.argv[3])
+print('%.2f %.2f' % (e['bits_per_second'] / 1e9, cpu / (e['bytes'] / 1e9) if e['bytes'] else 0))
+" "$D/iperf.json" $((t1 - t0)) "$(getconf CLK_TCK)" 2>/dev/null || echo "0 0"
 }
 added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "") printf "%.1f", a - b; else print "n/a" }'; }
 
@@ -145,14 +169,31 @@ if wg_up; then WR="ip netns exec $WA"; else WR=""; fi
 echo "netcon network benchmark ($(date -u +%F), $(nproc) cores): node 2 -> node 1 over ZeroTier on loopback, MTU 2800"
 [ -n "$WR" ] && echo "wireguard-go $(wireguard-go --version 2>/dev/null | sed -n 's/^wireguard-go //p'): netns -> netns over a veth, MTU 1420" ||
 	echo "wireguard-go: skipped, $WGSKIP"
+DPIDS="$(cat "$N1/netcon.pid") $(cat "$N2/netcon.pid")"
+CPU=""
 for p in 1 4; do
-	k=$(iperf "" 127.0.0.1 $p) n=$(iperf "$NR" "$IP1" $p) w=""
-	[ -n "$WR" ] && w=$(iperf "$WR" 10.78.0.2 $p)
+	set -- $(iperf "" 127.0.0.1 $p)
+	k=$1
+	# BENCH_PERF=1: perf records both daemons during the one-stream transfer; the split follows.
+	if [ $p = 1 ] && [ -n "$BENCH_PERF" ] && command -v perf >/dev/null; then
+		perf record -q -g -p "$(echo $DPIDS | tr ' ' ,)" -o "$D/perf.data" -- sleep "$SECS" \
+			>/dev/null 2>&1 &
+		PERFPID=$!
+	fi
+	set -- $(iperf "$NR" "$IP1" $p $DPIDS)
+	n=$1 nc=$2 w="" wc=""
+	[ -n "$PERFPID" ] && { wait "$PERFPID"; PERFPID=""; }
+	[ -n "$WR" ] && { set -- $(iperf "$WR" 10.78.0.2 $p $WGPIDS); w=$1 wc=$2; }
 	printf "%d TCP stream%s (%s s): kernel loopback %s Gbit/s   netcon %s Gbit/s (%s of loopback)" \
 		$p "$([ $p = 1 ] || echo s)" "$SECS" "$k" "$n" "$(ratio "$n" "$k")"
 	[ -n "$WR" ] && printf "   wireguard-go %s Gbit/s   netcon/wireguard-go %s" "$w" "$(ratio "$n" "$w")"
 	echo
+	CPU="$CPU$(printf "tunnel CPU per GB, %d stream%s: netcon daemons %s s" $p "$([ $p = 1 ] || echo s)" "$nc")"
+	[ -n "$WR" ] && CPU="$CPU$(printf "   wireguard-go processes %s s   netcon/wireguard-go %s" "$wc" "$(ratio "$nc" "$wc")")"
+	CPU="$CPU
+"
 done
+printf "%s" "$CPU"
 k=$(python3 "$D/rr.py" rr 127.0.0.1 5212 "$RTS") n=$($NR python3 "$D/rr.py" rr "$IP1" 5212 "$RTS") w=""
 printf "1-byte round trip: kernel loopback %s us   netcon %s us (added %s us)" "$k" "$n" "$(added "$n" "$k")"
 if [ -n "$WR" ]; then
@@ -162,3 +203,7 @@ fi
 echo
 k=$(python3 "$D/rr.py" conn 127.0.0.1 5212 "$CONNS") n=$($NR python3 "$D/rr.py" conn "$IP1" 5212 "$CONNS")
 echo "connections per second: kernel loopback $k /s   netcon $n /s   ratio $(ratio "$n" "$k")"
+if [ -f "$D/perf.data" ]; then
+	echo "where the daemons' CPU went during the one-stream transfer (perf, both daemons):"
+	python3 bench/perf_split.py "$D/perf.data"
+fi
