@@ -2,13 +2,14 @@
 # Two netcon nodes on one machine (`netcon init` + a member on its planet and network): programs
 # in containers on node 1 and node 2 talk over the ZeroTier network (armored UDP on loopback).
 # Beside each figure the same workload over kernel loopback in the same run: one TCP stream and
-# four (iperf3), 1-byte request/response round trip, and connections per second (python3 both
-# ends). The same workloads (iperf3 and round trip) also run through Debian's wireguard-go between
-# two network namespaces over a veth, as a second baseline (skipped with a message when wireguard-go,
-# wg or root are missing). Beside throughput, the CPU time the tunnel's processes spend per GB
-# (both netcon daemons; both wireguard-go processes). Prints figures and ratios only.
-# BENCH_ONLY=netcon skips wireguard-go; BENCH_PERF=1 profiles the daemons during the one-stream
-# transfer with perf and prints where their CPU went (bench/perf_split.py).
+# four (iperf3), 1-byte request/response round trip (median), and connections per second
+# (python3 both ends). The same workloads (iperf3 and round trip) also run through Debian's
+# wireguard-go between two network namespaces over a veth, as a second baseline (skipped with a
+# message when wireguard-go, wg or root are missing). Beside throughput, the CPU time the
+# tunnel's processes spend per GB (both netcon daemons; both wireguard-go processes). Prints
+# figures and ratios only. BENCH_ONLY=netcon skips wireguard-go; BENCH_PERF=1 profiles the
+# daemons during the one-stream transfer with perf and prints where their CPU went
+# (bench/perf_split.py).
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 N=$B/netcon
@@ -63,9 +64,12 @@ if mode == "server":
 elif mode == "rr":
     c = socket.create_connection((ip, port)); c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     for _ in range(200): c.sendall(b"x"); c.recv(1)
-    t = time.perf_counter()
-    for _ in range(n): c.sendall(b"x"); c.recv(1)
-    print("%.1f" % ((time.perf_counter() - t) / n * 1e6))
+    # The median: on a shared machine a few scheduling stalls would dominate a mean.
+    ts = []
+    for _ in range(n):
+        t = time.perf_counter(); c.sendall(b"x"); c.recv(1); ts.append(time.perf_counter() - t)
+    ts.sort()
+    print("%.1f" % (ts[n // 2] * 1e6))
 else:
     t = time.perf_counter()
     for _ in range(n):
@@ -195,7 +199,7 @@ for p in 1 4; do
 done
 printf "%s" "$CPU"
 k=$(python3 "$D/rr.py" rr 127.0.0.1 5212 "$RTS") n=$($NR python3 "$D/rr.py" rr "$IP1" 5212 "$RTS") w=""
-printf "1-byte round trip: kernel loopback %s us   netcon %s us (added %s us)" "$k" "$n" "$(added "$n" "$k")"
+printf "1-byte round trip (median): kernel loopback %s us   netcon %s us (added %s us)" "$k" "$n" "$(added "$n" "$k")"
 if [ -n "$WR" ]; then
 	w=$($WR python3 "$D/rr.py" rr 10.78.0.2 5212 "$RTS")
 	printf "   wireguard-go %s us (added %s us)   netcon/wireguard-go %s" "$w" "$(added "$w" "$k")" "$(ratio "$n" "$w")"
