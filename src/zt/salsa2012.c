@@ -1,4 +1,5 @@
 /* Salsa20 stream ciphers ZeroTier uses: Salsa20/12 for packets, Salsa20/20 for the identity hash. */
+#include <stdbool.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -166,17 +167,52 @@ static size_t salsa_sse2(uint8_t *out, const uint8_t *in, size_t len, const uint
 }
 
 #define SALSA_V8_ROTL(v, n) _mm256_or_si256(_mm256_slli_epi32(v, n), _mm256_srli_epi32(v, 32 - (n)))
-#define SALSA_V8_QR(a, b, c, d)                                                                    \
+#define SALSA_V8_QR(rotl, a, b, c, d)                                                              \
 	do {                                                                                       \
-		b = _mm256_xor_si256(b, SALSA_V8_ROTL(_mm256_add_epi32(a, d), 7));                 \
-		c = _mm256_xor_si256(c, SALSA_V8_ROTL(_mm256_add_epi32(b, a), 9));                 \
-		d = _mm256_xor_si256(d, SALSA_V8_ROTL(_mm256_add_epi32(c, b), 13));                \
-		a = _mm256_xor_si256(a, SALSA_V8_ROTL(_mm256_add_epi32(d, c), 18));                \
+		b = _mm256_xor_si256(b, rotl(_mm256_add_epi32(a, d), 7));                          \
+		c = _mm256_xor_si256(c, rotl(_mm256_add_epi32(b, a), 9));                          \
+		d = _mm256_xor_si256(d, rotl(_mm256_add_epi32(c, b), 13));                         \
+		a = _mm256_xor_si256(a, rotl(_mm256_add_epi32(d, c), 18));                         \
 	} while (0)
+#define SALSA_V8_ROUNDS(rotl, x)                                                                   \
+	for (int r = 0; r < 12; r += 2) {                                                          \
+		SALSA_V8_QR(rotl, x[0], x[4], x[8], x[12]);                                        \
+		SALSA_V8_QR(rotl, x[5], x[9], x[13], x[1]);                                        \
+		SALSA_V8_QR(rotl, x[10], x[14], x[2], x[6]);                                       \
+		SALSA_V8_QR(rotl, x[15], x[3], x[7], x[11]);                                       \
+		SALSA_V8_QR(rotl, x[0], x[1], x[2], x[3]);                                         \
+		SALSA_V8_QR(rotl, x[5], x[6], x[7], x[4]);                                         \
+		SALSA_V8_QR(rotl, x[10], x[11], x[8], x[9]);                                       \
+		SALSA_V8_QR(rotl, x[15], x[12], x[13], x[14]);                                     \
+	}
+
+/* The 12 rounds on 8 blocks, with the state in memory between calls so that one AVX2 loop can
+ * use either: AVX2 rotates with two shifts and an OR; AVX-512VL has a rotate instruction for
+ * the same 256-bit vectors, a third fewer instructions per round. */
+typedef void (*salsa_v8_rounds_fn)(__m256i st[16]);
+
+__attribute__((target("avx2"))) static void salsa_v8_rounds_avx2(__m256i st[16])
+{
+	__m256i x[16];
+
+	memcpy(x, st, sizeof(x));
+	SALSA_V8_ROUNDS(SALSA_V8_ROTL, x)
+	memcpy(st, x, sizeof(x));
+}
+
+__attribute__((target("avx2,avx512f,avx512vl"))) static void salsa_v8_rounds_vl(__m256i st[16])
+{
+	__m256i x[16];
+
+	memcpy(x, st, sizeof(x));
+	SALSA_V8_ROUNDS(_mm256_rol_epi32, x)
+	memcpy(st, x, sizeof(x));
+}
 
 /* 512 bytes (blocks ic..ic+7) at a time; returns the bytes done, a multiple of 512. */
-__attribute__((target("avx2"))) static size_t
-salsa_avx2(uint8_t *out, const uint8_t *in, size_t len, const uint32_t st[16], uint64_t ic)
+__attribute__((target("avx2"))) static size_t salsa_avx2(uint8_t *out, const uint8_t *in,
+							 size_t len, const uint32_t st[16],
+							 uint64_t ic, salsa_v8_rounds_fn rounds)
 {
 	size_t done = 0;
 
@@ -193,16 +229,7 @@ salsa_avx2(uint8_t *out, const uint8_t *in, size_t len, const uint32_t st[16], u
 		o[8] = _mm256_loadu_si256((const __m256i *)lo);
 		o[9] = _mm256_loadu_si256((const __m256i *)hi);
 		memcpy(x, o, sizeof(x));
-		for (int r = 0; r < 12; r += 2) {
-			SALSA_V8_QR(x[0], x[4], x[8], x[12]);
-			SALSA_V8_QR(x[5], x[9], x[13], x[1]);
-			SALSA_V8_QR(x[10], x[14], x[2], x[6]);
-			SALSA_V8_QR(x[15], x[3], x[7], x[11]);
-			SALSA_V8_QR(x[0], x[1], x[2], x[3]);
-			SALSA_V8_QR(x[5], x[6], x[7], x[4]);
-			SALSA_V8_QR(x[10], x[11], x[8], x[9]);
-			SALSA_V8_QR(x[15], x[12], x[13], x[14]);
-		}
+		rounds(x);
 		for (int i = 0; i < 16; i++)
 			x[i] = _mm256_add_epi32(x[i], o[i]);
 		/* Per 128-bit half, the same 4x4 transposes as SSE2: the low halves hold blocks 0-3,
@@ -240,28 +267,45 @@ salsa_avx2(uint8_t *out, const uint8_t *in, size_t len, const uint32_t st[16], u
 	return done;
 }
 
-static int salsa_have_avx2(void)
-{
-	static int have = -1;
+/* The best level this CPU has, and the cap zt_salsa2012_select sets. */
+static unsigned salsa_cpu_level, salsa_cap = ZT_SALSA2012_AVX512VL;
+static bool salsa_cpu_known;
 
-	if (have < 0) {
+static unsigned salsa_level(void)
+{
+	if (!salsa_cpu_known) {
 		__builtin_cpu_init();
-		have = __builtin_cpu_supports("avx2") ? 1 : 0;
+		salsa_cpu_level = ZT_SALSA2012_SSE2;
+		if (__builtin_cpu_supports("avx2"))
+			salsa_cpu_level = ZT_SALSA2012_AVX2;
+		if (salsa_cpu_level == ZT_SALSA2012_AVX2 && __builtin_cpu_supports("avx512f") &&
+		    __builtin_cpu_supports("avx512vl"))
+			salsa_cpu_level = ZT_SALSA2012_AVX512VL;
+		salsa_cpu_known = true;
 	}
-	return have;
+	return salsa_cpu_level < salsa_cap ? salsa_cpu_level : salsa_cap;
+}
+
+unsigned zt_salsa2012_select(unsigned level)
+{
+	salsa_cap = level;
+	return salsa_level();
 }
 
 void zt_salsa2012_xor_ic(uint8_t *out, const uint8_t *in, size_t len,
 			 const uint8_t nonce[ZT_SALSA2012_NONCE_LEN], uint64_t ic,
 			 const uint8_t key[ZT_SALSA2012_KEY_LEN])
 {
+	unsigned level = salsa_level();
 	uint32_t st[16];
 	size_t done = 0;
 
-	if (len > 2 * ZT_SALSA2012_BLOCK_LEN) {
+	if (len > 2 * ZT_SALSA2012_BLOCK_LEN && level >= ZT_SALSA2012_SSE2) {
 		salsa_state(st, nonce, key);
-		if (len >= 512 && salsa_have_avx2())
-			done = salsa_avx2(out, in, len, st, ic);
+		if (len >= 512 && level >= ZT_SALSA2012_AVX2)
+			done = salsa_avx2(out, in, len, st, ic,
+					  level == ZT_SALSA2012_AVX512VL ? salsa_v8_rounds_vl
+									 : salsa_v8_rounds_avx2);
 		done += salsa_sse2(out + done, in + done, len - done, st, ic + done / 64);
 		if (len - done > 2 * ZT_SALSA2012_BLOCK_LEN) {
 			/* A tail of 3 or 4 blocks: one more wide pass into a keystream buffer
@@ -286,6 +330,11 @@ void zt_salsa2012_xor_ic(uint8_t *out, const uint8_t *in, size_t len,
 			 const uint8_t key[ZT_SALSA2012_KEY_LEN])
 {
 	zt_salsa2012_xor_ic_ref(out, in, len, nonce, ic, key);
+}
+
+unsigned zt_salsa2012_select(unsigned level)
+{
+	return ZT_SALSA2012_C;
 }
 #endif
 

@@ -22,6 +22,16 @@ void zt_salsa2012_xor_ic_ref(uint8_t *out, const uint8_t *in, size_t len,
 			     const uint8_t nonce[ZT_SALSA2012_NONCE_LEN], uint64_t ic,
 			     const uint8_t key[ZT_SALSA2012_KEY_LEN]);
 
+/* Implementations of zt_salsa2012_xor_ic, slowest first. */
+#define ZT_SALSA2012_C 0 /* one block at a time (zt_salsa2012_xor_ic_ref) */
+#define ZT_SALSA2012_SSE2 1 /* 4 blocks at a time */
+#define ZT_SALSA2012_AVX2 2 /* 8 blocks at a time */
+#define ZT_SALSA2012_AVX512VL 3 /* 8 blocks, AVX-512VL rotates */
+
+/* Use at most implementation `level` from now on (for tests and benchmarks, which compare them;
+ * the default is the best the CPU has). Returns the level in use, lower if the CPU lacks it. */
+unsigned zt_salsa2012_select(unsigned level);
+
 /* The same with 20 rounds (the memory-hard identity hash). */
 void zt_salsa2012_xor20_ic(uint8_t *out, const uint8_t *in, size_t len,
 			   const uint8_t nonce[ZT_SALSA2012_NONCE_LEN], uint64_t ic,
