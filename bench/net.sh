@@ -37,7 +37,8 @@ PIDS=""
 WGPIDS=""
 PERFPID=""
 NETNS=""
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap "exit 1" INT TERM
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 $N init --home "$N1" --endpoint "127.0.0.1/$PORT" >"$D/init.out" || { cat "$D/init.out"; exit 1; }
 NWID=$(sed -n 's/^network: //p' "$D/init.out")
