@@ -62,6 +62,7 @@ enum nc_msg_type {
 	NC_CTL_MEMBER_GET, /* req: nc_ctl_req (.nwid, .address or .index); reply: nc_ctl_member */
 	NC_CTL_MEMBER_SET, /* req: nc_ctl_member (authorize/deauthorize, ips); reply: nc_ctl_member */
 	NC_CTL_NET_SET, /* req: nc_ctl_net (.nwid, .change says what); reply: nc_ctl_net */
+	NC_MCAST, /* req: nc_mcast_req (a UDP socket's group or multicast option); reply: nc_hdr */
 	NC_MSG_TYPE_MAX,
 };
 
@@ -199,6 +200,33 @@ struct nc_dgram_hdr {
 };
 _Static_assert(sizeof(struct nc_dgram_hdr) == 32, "nc_dgram_hdr size");
 #define NC_DGRAM_MAGIC 0x4e434447u /* "NCDG" */
+/*
+ * A virtual interface's index as programs see it (scope ids, IP_MULTICAST_IF, if_nametoindex):
+ * NC_IFINDEX_BASE + lwIP's index, well above the kernel's, so the two never meet.
+ */
+#define NC_IFINDEX_BASE 0x4e430000u
+#define NC_IFINDEX_MAX (NC_IFINDEX_BASE + 255u)
+
+/* NC_MCAST: join or leave a group, or set the multicast sending options of a UDP socket. */
+enum nc_mcast_op {
+	NC_MC_JOIN = 1, /* .group on .ifaddr (an address of ours) or .ifindex; neither: the default */
+	NC_MC_LEAVE,
+	NC_MC_TX, /* .ttl, .loop and the sending interface (.ifaddr / .ifindex) */
+};
+
+struct nc_mcast_req {
+	struct nc_hdr h;
+	uint64_t sockid;
+	struct nc_addr group;
+	struct nc_addr ifaddr; /* family 0: none */
+	uint32_t ifindex; /* 0: none */
+	uint8_t op; /* enum nc_mcast_op */
+	uint8_t ttl;
+	uint8_t loop;
+	uint8_t pad;
+};
+_Static_assert(sizeof(struct nc_mcast_req) == 80, "nc_mcast_req size");
+
 /* The largest UDP payload (IPv4: 65535 - 20 - 8). */
 #define NC_DGRAM_MAX 65507
 
@@ -491,6 +519,7 @@ struct nc_msg_size {
 		[NC_CTL_MEMBER_GET] = {sizeof(struct nc_ctl_req), sizeof(struct nc_ctl_member)},   \
 		[NC_CTL_MEMBER_SET] = {sizeof(struct nc_ctl_member), sizeof(struct nc_ctl_member)}, \
 		[NC_CTL_NET_SET] = {sizeof(struct nc_ctl_net), sizeof(struct nc_ctl_net)},         \
+		[NC_MCAST] = {sizeof(struct nc_mcast_req), sizeof(struct nc_hdr)},                 \
 	}
 
 #endif

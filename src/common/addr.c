@@ -164,3 +164,13 @@ char *addr_format(const struct nc_addr *a, bool with_port, char *buf, size_t siz
 		snprintf(buf, size, "%s:%u", ip, a->port);
 	return buf;
 }
+
+bool addr_is_multicast(const struct nc_addr *a)
+{
+	return (a->family == 4 && (a->ip[0] & 0xf0) == 0xe0) || (a->family == 6 && a->ip[0] == 0xff);
+}
+
+bool addr_is_linklocal6(const struct nc_addr *a)
+{
+	return a->family == 6 && a->ip[0] == 0xfe && (a->ip[1] & 0xc0) == 0x80;
+}

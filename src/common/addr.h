@@ -15,6 +15,10 @@ int addr_from_sockaddr(struct nc_addr *out, const struct sockaddr *sa, socklen_t
 void addr_to_sockaddr(const struct nc_addr *a, int family, struct sockaddr *sa, socklen_t *len);
 bool addr_is_any(const struct nc_addr *a);
 bool addr_is_loopback(const struct nc_addr *a);
+/* 224.0.0.0/4 or ff00::/8 */
+bool addr_is_multicast(const struct nc_addr *a);
+/* fe80::/10 */
+bool addr_is_linklocal6(const struct nc_addr *a);
 /* Is a inside route r (same family, first prefix bits equal)? */
 bool addr_in_route(const struct nc_addr *a, const struct nc_route *r);
 /* "10.1.2.3/24" or "fd00::1/64" to a route; the address keeps its host bits. -EINVAL if bad. */

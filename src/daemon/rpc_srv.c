@@ -430,6 +430,14 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		r = rpc_send(c, &rep.h, sizeof(rep.h), -1);
 		break;
 	}
+	case NC_MCAST: {
+		struct nc_mcast_req mreq;
+
+		memcpy(&mreq, buf, sizeof(mreq));
+		rpc_hdr(&rep.h, type, h.seq, vsock_mcast(&mreq));
+		r = rpc_send(c, &rep.h, sizeof(rep.h), -1);
+		break;
+	}
 	case NC_STATUS:
 		memcpy(&req, buf, sizeof(req));
 		r = rpc_status(c, &req);

@@ -9,6 +9,7 @@
 #include "lwip/tcpip.h"
 #include "lwip/timeouts.h"
 
+#include "common/addr.h"
 #include "common/log.h"
 #include "daemon/stack.h"
 
@@ -217,6 +218,29 @@ struct netif *stack_netif_of(const struct nc_addr *a)
 	{
 		if (!memcmp(&netif_ip4_addr(n)->addr, a->ip, 4))
 			return n;
+	}
+	return NULL;
+}
+
+struct netif *stack_mcast_netif(const struct nc_addr *ifaddr, uint32_t ifindex, int family)
+{
+	struct netif *n;
+
+	if (ifindex) {
+		if (ifindex < NC_IFINDEX_BASE || ifindex > NC_IFINDEX_MAX)
+			return NULL;
+		return netif_get_by_index((u8_t)(ifindex - NC_IFINDEX_BASE));
+	}
+	if (ifaddr && ifaddr->family && !addr_is_any(ifaddr))
+		return stack_netif_of(ifaddr);
+	/* The first joined network's interface: the standalone ones do no multicast. */
+	NETIF_FOREACH(n)
+	{
+		if (!netif_is_up(n) || !(n->flags & (NETIF_FLAG_IGMP | NETIF_FLAG_MLD6)))
+			continue;
+		if (family == 4 && ip4_addr_isany_val(*netif_ip4_addr(n)))
+			continue;
+		return n;
 	}
 	return NULL;
 }

@@ -25,6 +25,10 @@ int stack_routes(struct nc_route *out, int max);
 struct netif;
 /* The interface that owns IPv4 address a, or NULL. */
 struct netif *stack_netif_of(const struct nc_addr *a);
+/* The interface for multicast: by index (NC_IFINDEX_BASE + lwIP's), by one of its IPv4
+ * addresses (ifaddr, family 0 or the wildcard: none), else the first one that does multicast
+ * for family (4 or 6; 0: either). NULL if there is none. */
+struct netif *stack_mcast_netif(const struct nc_addr *ifaddr, uint32_t ifindex, int family);
 /* Is this address one of ours (bindable)? */
 bool stack_is_local(const struct nc_addr *a);
 /* Run lwIP's due timers and deliver looped-back packets; returns true if work was done. */

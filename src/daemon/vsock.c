@@ -247,6 +247,10 @@ void vsock_to_ip(const struct nc_addr *a, ip_addr_t *ip)
 	} else {
 		IP_SET_TYPE(ip, IPADDR_TYPE_V6);
 		memcpy(ip_2_ip6(ip)->addr, a->ip, 16);
+		/* A link-local address names its interface by scope id, as in the kernel. */
+		if (a->scope >= NC_IFINDEX_BASE && a->scope <= NC_IFINDEX_MAX &&
+		    ip6_addr_has_scope(ip_2_ip6(ip), IP6_UNKNOWN))
+			ip6_addr_set_zone(ip_2_ip6(ip), (u8_t)(a->scope - NC_IFINDEX_BASE));
 	}
 }
 
@@ -260,6 +264,8 @@ void vsock_from_ip(struct nc_addr *a, const ip_addr_t *ip, u16_t port)
 	} else if (IP_IS_V6(ip) || IP_IS_ANY_TYPE_VAL(*ip)) {
 		a->family = 6;
 		memcpy(a->ip, ip_2_ip6(ip)->addr, 16);
+		if (ip6_addr_has_zone(ip_2_ip6(ip)))
+			a->scope = NC_IFINDEX_BASE + ip6_addr_zone(ip_2_ip6(ip));
 	}
 }
 
@@ -1114,6 +1120,17 @@ int vsock_setopt(const struct nc_opt_req *req)
 	vs->opts = req->opts;
 	vsock_apply_opts(vs);
 	return 0;
+}
+
+int vsock_mcast(const struct nc_mcast_req *req)
+{
+	struct vsock *vs = vsock_find(req->sockid);
+
+	if (!vs)
+		return -EBADF;
+	if (vs->kind != VK_UDP)
+		return -ENOPROTOOPT;
+	return vudp_mcast(vs, req);
 }
 
 int vsock_geterr(const struct nc_sock_req *req, struct nc_sock_reply *reply)

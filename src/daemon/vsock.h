@@ -18,6 +18,8 @@ int vsock_listen(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply 
 int vsock_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply,
 		  int *fd_out);
 int vsock_setopt(const struct nc_opt_req *req);
+/* NC_MCAST: a UDP socket's multicast group or option. 0 or -errno. */
+int vsock_mcast(const struct nc_mcast_req *req);
 int vsock_geterr(const struct nc_sock_req *req, struct nc_sock_reply *reply);
 int vsock_lookup(const struct nc_sock_req *req, struct nc_sock_reply *reply);
 

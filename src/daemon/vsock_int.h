@@ -34,6 +34,9 @@ struct vsock {
 	struct tcp_pcb *pcb;
 	struct udp_pcb *upcb; /* VK_UDP */
 	bool udp_connected;
+	bool udp_refused; /* an ICMP port unreachable is waiting for the program (connected UDP) */
+	uint8_t nmc; /* UDP: groups joined, in mc[] */
+	struct vudp_mc *mc;
 	struct pbuf *rx; /* received, not yet written to fd */
 	uint32_t rx_off;
 	uint8_t *tx_left; /* read from fd but refused by tcp_write (rare) */
@@ -76,5 +79,7 @@ int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply 
 void vudp_apply_opts(struct vsock *vs);
 void vudp_event(struct vsock *vs, uint32_t events);
 void vudp_release(struct vsock *vs);
+/* NC_MCAST on a UDP socket: join, leave, sending options. 0 or -errno. */
+int vudp_mcast(struct vsock *vs, const struct nc_mcast_req *req);
 
 #endif

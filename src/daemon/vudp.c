@@ -1,12 +1,15 @@
 /* Virtual UDP sockets: an lwIP udp_pcb tied to the program's SOCK_SEQPACKET socketpair end. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "lwip/igmp.h"
 #include "lwip/ip.h"
+#include "lwip/mld6.h"
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
 
@@ -20,6 +23,95 @@
 #define VUDP_BATCH 64
 /* Room for a burst of datagrams in each direction of the pair. */
 #define VUDP_SOCKBUF (1024 * 1024)
+/* Groups one socket may join (Linux: IP_MAX_MEMBERSHIPS). */
+#define VUDP_MC_MAX 20
+
+/* A group a socket joined, on the interface of that lwIP index. */
+struct vudp_mc {
+	ip_addr_t group;
+	u8_t ifidx;
+};
+
+/* lwIP counts joins per interface: each socket leaves what it joined, once. */
+static void vudp_mc_leave(const struct vudp_mc *m)
+{
+	struct netif *n = netif_get_by_index(m->ifidx);
+
+	if (!n)
+		return; /* the network is gone, and its groups with it */
+	if (IP_IS_V4(&m->group))
+		igmp_leavegroup_netif(n, ip_2_ip4(&m->group));
+	else
+		mld6_leavegroup_netif(n, ip_2_ip6(&m->group));
+}
+
+static bool vudp_is_mcast(const struct nc_addr *a)
+{
+	return (a->family == 4 && (a->ip[0] & 0xf0) == 0xe0) || (a->family == 6 && a->ip[0] == 0xff);
+}
+
+int vudp_mcast(struct vsock *vs, const struct nc_mcast_req *req)
+{
+	bool has_if = req->ifindex || (req->ifaddr.family && !addr_is_any(&req->ifaddr));
+	struct netif *n;
+	ip_addr_t g;
+	int i;
+	err_t e;
+
+	if (!vs->upcb)
+		return -EBADF;
+	if (req->op == NC_MC_TX) {
+		n = has_if ? stack_mcast_netif(&req->ifaddr, req->ifindex, 0) : NULL;
+		if (has_if && !n)
+			return req->ifindex ? -ENODEV : -EADDRNOTAVAIL;
+		udp_set_multicast_netif_index(vs->upcb, n ? netif_get_index(n) : NETIF_NO_INDEX);
+		udp_set_multicast_ttl(vs->upcb, req->ttl);
+		if (req->loop)
+			udp_set_flags(vs->upcb, UDP_FLAGS_MULTICAST_LOOP);
+		else
+			udp_clear_flags(vs->upcb, UDP_FLAGS_MULTICAST_LOOP);
+		return 0;
+	}
+	if ((req->op != NC_MC_JOIN && req->op != NC_MC_LEAVE) || !vudp_is_mcast(&req->group))
+		return -EINVAL;
+	vsock_to_ip(&req->group, &g);
+	n = has_if || req->op == NC_MC_JOIN
+		? stack_mcast_netif(&req->ifaddr, req->ifindex, req->group.family)
+		: NULL;
+	if (!n && (has_if || req->op == NC_MC_JOIN))
+		return -ENODEV;
+	if (n && IP_IS_V6(&g))
+		ip6_addr_assign_zone(ip_2_ip6(&g), IP6_MULTICAST, n);
+	for (i = 0; i < vs->nmc; i++)
+		if (ip_addr_cmp_zoneless(&vs->mc[i].group, &g) &&
+		    (!n || vs->mc[i].ifidx == netif_get_index(n)))
+			break;
+	if (req->op == NC_MC_LEAVE) {
+		if (i == vs->nmc)
+			return -EADDRNOTAVAIL;
+		vudp_mc_leave(&vs->mc[i]);
+		vs->mc[i] = vs->mc[--vs->nmc];
+		return 0;
+	}
+	if (i < vs->nmc)
+		return -EADDRINUSE;
+	if (vs->nmc >= VUDP_MC_MAX)
+		return -ENOBUFS;
+	if (!vs->mc) {
+		vs->mc = calloc(VUDP_MC_MAX, sizeof(*vs->mc));
+		if (!vs->mc)
+			return -ENOMEM;
+	}
+	if (req->group.family == 4)
+		e = igmp_joingroup_netif(n, ip_2_ip4(&g));
+	else
+		e = mld6_joingroup_netif(n, ip_2_ip6(&g));
+	if (e != ERR_OK)
+		return vsock_lwip_err(e);
+	vs->mc[vs->nmc].group = g;
+	vs->mc[vs->nmc++].ifidx = netif_get_index(n);
+	return 0;
+}
 
 void vudp_apply_opts(struct vsock *vs)
 {
@@ -37,6 +129,11 @@ void vudp_apply_opts(struct vsock *vs)
 
 void vudp_release(struct vsock *vs)
 {
+	for (int i = 0; i < vs->nmc; i++)
+		vudp_mc_leave(&vs->mc[i]);
+	vs->nmc = 0;
+	free(vs->mc);
+	vs->mc = NULL;
 	if (vs->upcb) {
 		udp_recv(vs->upcb, NULL, NULL);
 		udp_remove(vs->upcb);
@@ -76,6 +173,21 @@ static void vudp_on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
 			vs->bytes_in += p->tot_len;
 	}
 	pbuf_free(p);
+}
+
+/* lwIP routes a group by subnet and finds none: without IP_MULTICAST_IF, a group goes out of
+ * the interface of the bound address, else of the first joined network. */
+static err_t vudp_sendto(struct vsock *vs, struct pbuf *p, const struct nc_addr *a,
+			 const ip_addr_t *ip)
+{
+	struct netif *n;
+
+	if (!vudp_is_mcast(a) || vs->upcb->mcast_ifindex != NETIF_NO_INDEX)
+		return udp_sendto(vs->upcb, p, ip, a->port);
+	n = stack_mcast_netif(vs->local.family == 4 ? &vs->local : NULL, 0, a->family);
+	if (!n)
+		return ERR_RTE;
+	return udp_sendto_if(vs->upcb, p, ip, a->port, n);
 }
 
 /* Datagrams from the program: to the network. */
@@ -126,11 +238,14 @@ static void vudp_pump(struct vsock *vs)
 		if (!p)
 			continue;
 		memcpy(p->payload, vsock_iobuf, len);
-		if (vs->udp_connected) {
+		if (vs->udp_connected && !vudp_is_mcast(&vs->peer)) {
 			e = udp_send(vs->upcb, p);
+		} else if (vs->udp_connected) {
+			vsock_to_ip(&vs->peer, &ip);
+			e = vudp_sendto(vs, p, &vs->peer, &ip);
 		} else {
 			vsock_to_ip(&h.addr, &ip);
-			e = udp_sendto(vs->upcb, p, &ip, h.addr.port);
+			e = vudp_sendto(vs, p, &h.addr, &ip);
 		}
 		pbuf_free(p);
 		if (e == ERR_OK)
@@ -199,6 +314,9 @@ static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 		return -ENOMEM;
 	}
 	vudp_apply_opts(vs);
+	/* Linux's defaults: groups are looped back to the host's own members, TTL 1. */
+	udp_set_multicast_ttl(vs->upcb, 1);
+	udp_set_flags(vs->upcb, UDP_FLAGS_MULTICAST_LOOP);
 	e = udp_bind(vs->upcb, &ip, a->port);
 	if (e != ERR_OK) {
 		vudp_release(vs);
@@ -270,7 +388,10 @@ int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply 
 		goto fail;
 	}
 	/* The source address the route gives, as the kernel reports after connect. */
-	n = ip_route(&vs->upcb->local_ip, &ip);
+	if (vudp_is_mcast(&req->addr))
+		n = stack_mcast_netif(vs->local.family == 4 ? &vs->local : NULL, 0, req->addr.family);
+	else
+		n = ip_route(&vs->upcb->local_ip, &ip);
 	if (!n) {
 		r = -ENETUNREACH;
 		goto fail;

@@ -11,6 +11,7 @@
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/ip6_addr.h"
+#include "lwip/mld6.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
@@ -43,6 +44,10 @@
 #define ZTNET_MEMBERS 256 /* peers whose credentials we track, per network */
 #define ZTNET_GROUPS 64 /* multicast groups we send to, per network */
 #define ZTNET_GROUP_MEMBERS 64
+/* Multicast MACs lwIP listens to on one network (IGMP and MLD groups joined by sockets). */
+#define ZTNET_MCAST 64
+/* The groups one LIKE carries at most: ours for ARP and NDP, broadcast, and the joined ones. */
+#define ZTNET_LIKE_MAX (ZT_NETCONF_MAX_STATIC_IPS + 1 + ZTNET_MCAST)
 #define ZTNET_LIKES 4096 /* LIKEs we keep to answer GATHERs (any network) */
 #define ZTNET_ETHER_HDR 14
 #define ZTNET_ETHERTYPE_ARP 0x0806
@@ -88,6 +93,11 @@ struct ztnet {
 	struct ztnet_member members[ZTNET_MEMBERS];
 	struct ztnet_group groups[ZTNET_GROUPS];
 	uint64_t counters[NC_NET_COUNTERS];
+	unsigned nmcast;
+	struct {
+		uint8_t mac[6];
+		uint16_t refs;
+	} mcast[ZTNET_MCAST];
 };
 
 enum { C_RX, C_TX, C_DROP_NOT_MEMBER, C_DROP_BAD, C_CREDS, C_MCAST };
@@ -223,7 +233,7 @@ static void ztnet_push_creds(struct ztnet *n, uint64_t to, int64_t now, bool for
 	{
 		/* Our groups too, so a peer that lost its gather source (a restarted root) can
 		 * still resolve us. */
-		struct zt_packet_like l[ZT_NETCONF_MAX_STATIC_IPS + 1];
+		struct zt_packet_like l[ZTNET_LIKE_MAX];
 		unsigned k = ztnet_my_groups(n, l, sizeof(l) / sizeof(l[0]));
 
 		if (k)
@@ -287,13 +297,75 @@ static unsigned ztnet_my_groups(const struct ztnet *n, struct zt_packet_like *ou
 			out[k++].adi = 0;
 		}
 	}
+	/* The groups lwIP joined for sockets (and its own solicited-node ones). */
+	for (unsigned i = 0; i < n->nmcast && k < max; i++) {
+		unsigned j;
+
+		for (j = 0; j < k; j++)
+			if (!out[j].adi && !memcmp(out[j].mac, n->mcast[i].mac, 6))
+				break;
+		if (j < k)
+			continue;
+		out[k].nwid = n->nwid;
+		memcpy(out[k].mac, n->mcast[i].mac, 6);
+		out[k++].adi = 0;
+	}
 	return k;
+}
+
+/* lwIP joins or leaves a group on the network's interface: LIKE its MAC, or stop. */
+static void ztnet_mcast_mac(struct ztnet *n, const uint8_t mac[6], bool add)
+{
+	unsigned i;
+
+	for (i = 0; i < n->nmcast; i++)
+		if (!memcmp(n->mcast[i].mac, mac, 6))
+			break;
+	if (add) {
+		if (i < n->nmcast) {
+			n->mcast[i].refs++;
+			return;
+		}
+		if (n->nmcast >= ZTNET_MCAST) {
+			log_warn("network %016llx: more than %d multicast groups",
+				 (unsigned long long)n->nwid, ZTNET_MCAST);
+			return;
+		}
+		memcpy(n->mcast[n->nmcast].mac, mac, 6);
+		n->mcast[n->nmcast++].refs = 1;
+		n->announce_now = true;
+	} else if (i < n->nmcast && --n->mcast[i].refs == 0) {
+		n->mcast[i] = n->mcast[--n->nmcast];
+		/* Nothing to unsay: a LIKE expires unless repeated. */
+	}
+}
+
+/* 01:00:5e and the group's low 23 bits (RFC 1112). */
+static err_t ztnet_igmp_filter(struct netif *nif, const ip4_addr_t *g,
+			       enum netif_mac_filter_action a)
+{
+	const uint8_t *b = (const uint8_t *)&g->addr;
+	const uint8_t mac[6] = {0x01, 0x00, 0x5e, b[1] & 0x7f, b[2], b[3]};
+
+	ztnet_mcast_mac(nif->state, mac, a == NETIF_ADD_MAC_FILTER);
+	return ERR_OK;
+}
+
+/* 33:33 and the group's low 32 bits (RFC 2464). */
+static err_t ztnet_mld_filter(struct netif *nif, const ip6_addr_t *g,
+			      enum netif_mac_filter_action a)
+{
+	const uint8_t *b = (const uint8_t *)g->addr;
+	const uint8_t mac[6] = {0x33, 0x33, b[12], b[13], b[14], b[15]};
+
+	ztnet_mcast_mac(nif->state, mac, a == NETIF_ADD_MAC_FILTER);
+	return ERR_OK;
 }
 
 /* MULTICAST_LIKE to the controller and every root (which answer GATHERs). */
 static void ztnet_announce(struct ztnet *n, int64_t now)
 {
-	struct zt_packet_like l[ZT_NETCONF_MAX_STATIC_IPS + 1];
+	struct zt_packet_like l[ZTNET_LIKE_MAX];
 	uint64_t roots[16];
 	unsigned k = ztnet_my_groups(n, l, sizeof(l) / sizeof(l[0]));
 	unsigned nr = ztnode_roots(roots, 16);
@@ -526,7 +598,13 @@ static void ztnet_netif_up(struct ztnet *n)
 		return;
 	}
 	n->netif_added = true;
+	n->nmcast = 0;
+	netif_set_igmp_mac_filter(&n->netif, ztnet_igmp_filter);
+	netif_set_mld_mac_filter(&n->netif, ztnet_mld_filter);
 	stack_netif_register(&n->netif);
+	/* fe80:: from the MAC, as a kernel gives every Ethernet interface. */
+	netif_create_ip6_linklocal_address(&n->netif, 1);
+	netif_ip6_addr_set_state(&n->netif, 0, IP6_ADDR_PREFERRED);
 	for (unsigned i = 0; i < nc->n_static_ips; i++) {
 		const struct zt_inetaddr *a = &nc->static_ips[i];
 		struct nc_route r;
@@ -565,6 +643,17 @@ static void ztnet_netif_up(struct ztnet *n)
 	}
 	netif_set_up(&n->netif);
 	netif_set_link_up(&n->netif);
+	/* Neighbor solicitations for our IPv6 addresses go to their solicited-node groups: with
+	 * MLD on, lwIP takes only the groups it joined. */
+	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		ip6_addr_t sn;
+
+		if (!ip6_addr_isvalid(netif_ip6_addr_state(&n->netif, i)))
+			continue;
+		ip6_addr_set_solicitednode(&sn, netif_ip6_addr(&n->netif, i)->addr[3]);
+		ip6_addr_assign_zone(&sn, IP6_MULTICAST, &n->netif);
+		mld6_joingroup_netif(&n->netif, &sn);
+	}
 }
 
 /* The config's DNS settings (none if it has none) to HOME/resolv.conf. */

@@ -34,6 +34,9 @@ void icpt_resolve(void)
 	R(syscall);
 	R(recvmmsg);
 	R(read);
+	R(write);
+	R(writev);
+	R(send);
 	R(readv);
 	R(recv);
 	R(__read_chk);

@@ -33,6 +33,9 @@ struct real_fns {
 	int (*sendmmsg)(int, struct mmsghdr *, unsigned int, int);
 	int (*recvmmsg)(int, struct mmsghdr *, unsigned int, int, struct timespec *);
 	ssize_t (*read)(int, void *, size_t);
+	ssize_t (*write)(int, const void *, size_t);
+	ssize_t (*writev)(int, const struct iovec *, int);
+	ssize_t (*send)(int, const void *, size_t, int);
 	ssize_t (*readv)(int, const struct iovec *, int);
 	ssize_t (*recv)(int, void *, size_t, int);
 	ssize_t (*__read_chk)(int, void *, size_t, size_t);
@@ -101,6 +104,13 @@ enum fd_flag {
 	FDF_UDP_HDR = 1 << 2, /* unconnected virtual UDP: datagrams travel behind nc_dgram_hdr */
 };
 
+/* A UDP socket's multicast sending options, as the program set them (set 0: Linux's defaults). */
+struct fd_mcast {
+	uint8_t set, ttl, loop, pad;
+	uint32_t ifindex;
+	struct nc_addr ifaddr;
+};
+
 struct fdent {
 	uint64_t ino;
 	uint64_t sockid;
@@ -113,6 +123,7 @@ struct fdent {
 	uint32_t rst_slot, rst_gen; /* the connection's place in the daemon's reset table */
 	struct nc_opts opts;
 	struct nc_addr local, peer;
+	struct fd_mcast mc;
 	struct {
 		int epfd;
 		struct epoll_event ev;
@@ -162,6 +173,14 @@ bool recv_take_reset(struct fdent *e);
 int icpt_virtual_addr(const struct nc_addr *a, bool for_bind);
 /* How a connect on fd is going: updates e's state (and pending error). 0 or -errno. */
 int icpt_refresh(int fd, struct fdent *e);
+
+/* ---- multicast (sockopt.c) ---- */
+
+/* The recorded multicast sending options of e to the daemon (after it turned virtual). */
+int sockopt_mcast_tx(const struct fdent *e);
+/* Does a datagram to a group from this undecided socket go to the virtual network? (it does
+ * under --isolate, or when IP_MULTICAST_IF/IPV6_MULTICAST_IF names a virtual interface) */
+bool sockopt_mcast_virtual(const struct fdent *e);
 
 /* ---- names (names.c) ---- */
 

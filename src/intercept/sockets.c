@@ -60,6 +60,35 @@ static void icpt_req(struct nc_sock_req *req, int type, const struct fdent *e)
 	req->opts = e->opts;
 }
 
+/* The one way a socket turns virtual (bind, listen, connect, a first datagram): send req, put
+ * the daemon's end in place of fd (same number, flags, epoll registrations) and record what
+ * the daemon says. 0 or -errno; -ENOTCONN when there is no daemon to ask. */
+static int icpt_switch(int fd, struct fdent *e, struct nc_sock_req *req)
+{
+	struct nc_sock_reply rep;
+	int r, newfd;
+
+	r = chan_call(req, sizeof(*req), &rep, sizeof(rep), &newfd);
+	if (r < 0)
+		return r;
+	r = fdtab_replace(fd, e, newfd);
+	if (r < 0)
+		return r;
+	fdtab_from_reply(e, &rep);
+	/* Multicast options set before the decision went to the kernel socket: carry them. */
+	if (e->proto == NC_PROTO_UDP && e->mc.set)
+		sockopt_mcast_tx(e);
+	return 0;
+}
+
+/* Where a UDP datagram to a goes, or a connect to it: a group has no route of its own. */
+static int icpt_dest_virtual(const struct fdent *e, const struct nc_addr *a)
+{
+	if (e->proto == NC_PROTO_UDP && addr_is_multicast(a))
+		return sockopt_mcast_virtual(e);
+	return icpt_virtual_addr(a, false);
+}
+
 NC_EXPORT int socket(int domain, int type, int protocol)
 {
 	int fd = REAL(socket)(domain, type, protocol), saved = errno;
@@ -81,9 +110,8 @@ NC_EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct fdent *e = fdtab_get(fd);
 	struct nc_sock_req req;
-	struct nc_sock_reply rep;
 	struct nc_addr a;
-	int r, newfd;
+	int r;
 
 	if (!e || e->state == FD_HOST)
 		return REAL(bind)(fd, sa, len);
@@ -108,15 +136,9 @@ NC_EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 		RET_ERR(EADDRNOTAVAIL);
 	icpt_req(&req, NC_BIND, e);
 	req.addr = a;
-	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), &newfd);
-	if (r == -ENOTCONN)
-		RET_ERR(EADDRNOTAVAIL);
+	r = icpt_switch(fd, e, &req);
 	if (r < 0)
-		RET_ERR(-r);
-	r = fdtab_replace(fd, e, newfd);
-	if (r < 0)
-		RET_ERR(-r);
-	fdtab_from_reply(e, &rep);
+		RET_ERR(r == -ENOTCONN ? EADDRNOTAVAIL : -r);
 	return 0;
 }
 
@@ -124,8 +146,7 @@ NC_EXPORT int listen(int fd, int backlog)
 {
 	struct fdent *e = fdtab_resolve(fd);
 	struct nc_sock_req req;
-	struct nc_sock_reply rep;
-	int r, newfd;
+	int r;
 
 	if (!e) {
 		e = fdtab_get(fd);
@@ -146,15 +167,9 @@ NC_EXPORT int listen(int fd, int backlog)
 	if (backlog <= 0)
 		backlog = 1;
 	req.backlog = backlog > 65535 ? 65535 : backlog;
-	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), &newfd);
-	if (r == -ENOTCONN)
-		RET_ERR(EADDRINUSE);
+	r = icpt_switch(fd, e, &req);
 	if (r < 0)
-		RET_ERR(-r);
-	r = fdtab_replace(fd, e, newfd);
-	if (r < 0)
-		RET_ERR(-r);
-	fdtab_from_reply(e, &rep);
+		RET_ERR(r == -ENOTCONN ? EADDRINUSE : -r);
 	return 0;
 }
 
@@ -225,9 +240,8 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct fdent *e = fdtab_resolve(fd);
 	struct nc_sock_req req;
-	struct nc_sock_reply rep;
 	struct nc_addr a;
-	int r, newfd, fl;
+	int r, fl;
 
 	if (!e) {
 		e = fdtab_get(fd);
@@ -278,7 +292,7 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	if (r < 0)
 		RET_ERR(-r);
 	if (e->state == FD_UNDECIDED) {
-		r = icpt_virtual_addr(&a, false);
+		r = icpt_dest_virtual(e, &a);
 		if (r == 0) {
 			if (cfg.isolate)
 				RET_ERR(ENETUNREACH);
@@ -298,15 +312,9 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	req.addr = a;
 	if (fl >= 0 && (fl & O_NONBLOCK))
 		req.opts.flags |= NC_OPT_NONBLOCK;
-	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), &newfd);
-	if (r == -ENOTCONN)
-		RET_ERR(ENETUNREACH);
+	r = icpt_switch(fd, e, &req);
 	if (r < 0)
-		RET_ERR(-r);
-	r = fdtab_replace(fd, e, newfd);
-	if (r < 0)
-		RET_ERR(-r);
-	fdtab_from_reply(e, &rep);
+		RET_ERR(r == -ENOTCONN ? ENETUNREACH : -r);
 	e->opts.flags &= ~(uint32_t)NC_OPT_NONBLOCK;
 	if (e->proto == NC_PROTO_UDP)
 		return 0; /* no handshake */
@@ -441,13 +449,12 @@ NC_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 int udp_decide_send(int fd, struct fdent *e, const struct sockaddr *sa, socklen_t len)
 {
 	struct nc_sock_req req;
-	struct nc_sock_reply rep;
 	struct nc_addr a;
-	int r, newfd;
+	int r;
 
 	if (addr_from_sockaddr(&a, sa, len) < 0)
 		return 0; /* the kernel will say what is wrong */
-	r = icpt_virtual_addr(&a, false);
+	r = icpt_dest_virtual(e, &a);
 	if (r <= 0) {
 		if (r == 0 && cfg.isolate)
 			return -ENETUNREACH;
@@ -458,13 +465,9 @@ int udp_decide_send(int fd, struct fdent *e, const struct sockaddr *sa, socklen_
 	/* The first datagram binds the socket, as the kernel does: to the wildcard, port 0. */
 	icpt_req(&req, NC_BIND, e);
 	req.addr.family = e->family;
-	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	r = icpt_switch(fd, e, &req);
 	if (r < 0)
 		return r == -ENOTCONN ? -ENETUNREACH : r;
-	r = fdtab_replace(fd, e, newfd);
-	if (r < 0)
-		return r;
-	fdtab_from_reply(e, &rep);
 	return 1;
 }
 

@@ -1,7 +1,9 @@
 /* UDP data path of unconnected virtual sockets: a header in front of each datagram, by iovec. */
 #include <errno.h>
 #include <limits.h>
+#include <unistd.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 
 #include "common/addr.h"
@@ -37,7 +39,8 @@ ssize_t udp_sendmsg(int fd, struct fdent *e, const struct msghdr *msg, int flags
 		errno = EAFNOSUPPORT;
 		return -1;
 	}
-	if (addr_is_any(&h.addr) || !icpt_virtual_addr(&h.addr, false)) {
+	if (addr_is_any(&h.addr) ||
+	    (!addr_is_multicast(&h.addr) && icpt_virtual_addr(&h.addr, false) != 1)) {
 		/* A virtual socket reaches only the virtual network. */
 		errno = ENETUNREACH;
 		return -1;
@@ -100,6 +103,52 @@ ssize_t udp_recvmsg(int fd, struct fdent *e, struct msghdr *msg, int flags)
 	}
 	errno = saved;
 	return r - (ssize_t)sizeof(h);
+}
+
+/* Why a send without an address on fd must fail (a positive errno), or 0 to let it through. The
+ * common case, any fd that is not a virtual UDP socket, costs one look into the table. */
+static int udp_plain_send_err(int fd)
+{
+	struct fdent *e = fdtab_peek(fd);
+
+	if (!e || e->proto != NC_PROTO_UDP || !(e->flags & FDF_UDP_HDR))
+		return 0;
+	e = fdtab_get(fd);
+	/* Unconnected: the daemon would get a datagram without its header. */
+	return udp_hdr_mode(e) ? EDESTADDRREQ : 0;
+}
+
+NC_EXPORT ssize_t write(int fd, const void *buf, size_t n)
+{
+	int err = udp_plain_send_err(fd);
+
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return REAL(write)(fd, buf, n);
+}
+
+NC_EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
+{
+	int err = udp_plain_send_err(fd);
+
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return REAL(writev)(fd, iov, cnt);
+}
+
+NC_EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
+{
+	int err = udp_plain_send_err(fd);
+
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return REAL(send)(fd, buf, n, flags);
 }
 
 /* sendmmsg/recvmmsg: one datagram at a time through the calls above, so each gets its header;

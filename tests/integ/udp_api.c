@@ -75,8 +75,36 @@ static void t_unconnected(void)
 	vl = sizeof(v);
 	ok(getsockopt(s, SOL_SOCKET, SO_PROTOCOL, &v, &vl) == 0 && v == IPPROTO_UDP,
 	   "SO_PROTOCOL is IPPROTO_UDP");
+	close(s);
+	close(c);
+}
+
+/* Linux: a datagram without an address on an unconnected socket is EDESTADDRREQ, whatever the
+ * call; the socket stays usable. */
+static void t_nodest(void)
+{
+	int s = udp_bound(V4, 0), c = udp_bound(V4, 0);
+	struct sockaddr_in to = sin4(V4, port_of(s));
+	struct iovec iov = {.iov_base = "v", .iov_len = 1};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	char buf[16];
+	ssize_t n;
+
 	errno = 0;
-	ok(send(s, "x", 1, 0) < 0 || 1, "send without a destination does not crash");
+	ok(write(c, "w", 1) < 0 && errno == EDESTADDRREQ, "write without a destination: EDESTADDRREQ");
+	errno = 0;
+	ok(send(c, "s", 1, 0) < 0 && errno == EDESTADDRREQ, "send without a destination: EDESTADDRREQ");
+	errno = 0;
+	ok(writev(c, &iov, 1) < 0 && errno == EDESTADDRREQ, "writev without a destination: EDESTADDRREQ");
+	errno = 0;
+	ok(sendto(c, "t", 1, 0, NULL, 0) < 0 && errno == EDESTADDRREQ,
+	   "sendto without an address: EDESTADDRREQ");
+	errno = 0;
+	ok(sendmsg(c, &m, 0) < 0 && errno == EDESTADDRREQ, "sendmsg without a name: EDESTADDRREQ");
+	is_int(sendto(c, "after", 5, 0, (struct sockaddr *)&to, sizeof(to)), 5,
+	       "the socket still sends with an address");
+	n = recv(s, buf, sizeof(buf), 0);
+	ok(n == 5 && !memcmp(buf, "after", 5), "and only that datagram arrives (%zd bytes)", n);
 	close(s);
 	close(c);
 }
@@ -393,6 +421,7 @@ int main(int argc, char **argv)
 		return done_testing();
 	}
 	t_unconnected();
+	t_nodest();
 	t_boundaries();
 	t_connected();
 	t_nonblock();
