@@ -299,6 +299,19 @@ NC_EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t
 
 	if (!e) {
 		e = cfg.active ? fdtab_get(fd) : NULL;
+		if (e && e->state == FD_UNDECIDED && e->proto == NC_PROTO_UDP &&
+		    (name == IP_MULTICAST_IF || name == IPV6_MULTICAST_IF) &&
+		    sockopt_is_mcast(level, name)) {
+			struct fdent t = *e;
+
+			/* Naming a virtual interface: the kernel does not know it, and the
+			 * socket goes virtual with its first datagram to a group. */
+			if (sockopt_mcast(&t, level, name, val, len, false) == 0 &&
+			    sockopt_mcast_virtual(&t) && !cfg.isolate) {
+				e->mc = t.mc;
+				return 0;
+			}
+		}
 		r = REAL(setsockopt)(fd, level, name, val, len);
 		/* Before the decision: applied to the kernel socket and kept for the daemon. */
 		if (r == 0 && e && e->state == FD_UNDECIDED) {

@@ -1,0 +1,73 @@
+#!/bin/bash
+# Multicast across two nodes of a private ZeroTier network on loopback: a receiver on A joins
+# 239.77.1.2 and ff05::7a (IP_ADD_MEMBERSHIP, IPV6_JOIN_GROUP), a sender on B sends to both and to
+# a group nobody joined; what the receiver gets, then nothing once it has left the groups.
+. "$(dirname "$0")/lib.sh"
+[ -x "$NETCON" ] && [ -f "$NETCON_BUILD/libnetcon.so" ] || skip_all "build netcon first (make)"
+command -v python3 >/dev/null || skip_all "needs python3"
+"$NETCON" controller --help >/dev/null 2>&1 || skip_all "netcon has no controller role yet"
+HERE=$(cd "$(dirname "$0")" && pwd)
+W=$(tmpdir)
+C=$W/c A=$W/a B=$W/b
+export NETCON_LOG=info
+
+json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
+until_ok() { n=$1; shift; for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done; return 1; }
+addr() { cut -c1-10 "$1/identity.public"; }
+net() { "$NETCON" networks --home "$1" --json | json "[$2 for n in j if n['id']=='$NWID'][0]" 2>/dev/null; }
+ip4() { net "$1" "[a.split('/')[0] for a in n['assignedAddresses'] if '.' in a][0]"; }
+is_ok() { [ "$(net "$1" "n['status']")" = OK ] && [ -n "$(ip4 "$1")" ]; }
+start() {
+	pid=$("$NETCON" daemon --home "$2" --port 0 --planet "$C/planet" -d 2>>"$W/$1.log") || return 1
+	track "$pid"
+	echo "$pid" >"$W/$1.pid"
+}
+evidence() { [ -f "$1" ] && tail -n "${2:-15}" "$1" | sed "s|^|#   $(basename "$1"): |"; }
+
+P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$NETCON" init --home "$C" --endpoint "127.0.0.1/$P" >"$W/init.out" 2>>"$W/c.log"
+NWID=$(sed -n 's/^network: //p' "$W/init.out")
+[ -n "$NWID" ] || { not_ok "netcon init makes a network"; evidence "$W/c.log"; done_testing; exit 1; }
+track "$(cat "$C/netcon.pid")"
+start a "$A" && start b "$B" || { not_ok "members start"; done_testing; exit 1; }
+"$NETCON" join --home "$A" "$NWID" >/dev/null && "$NETCON" join --home "$B" "$NWID" >/dev/null &&
+	"$NETCON" controller member authorize --home "$C" "$NWID" "$(addr "$A")" >/dev/null &&
+	"$NETCON" controller member authorize --home "$C" "$NWID" "$(addr "$B")" >/dev/null &&
+	until_ok 300 is_ok "$A" && until_ok 300 is_ok "$B" ||
+	{ not_ok "network $NWID: A and B joined, authorized, addressed"; evidence "$W/a.log"; done_testing; exit 1; }
+IA=$(ip4 "$A") IB=$(ip4 "$B")
+ok "network $NWID: A $IA, B $IB"
+
+P4=$((21000 + $$ % 5000)) P6=$((26000 + $$ % 5000))
+"$NETCON" run --home "$A" -- python3 "$HERE/mcast_recv.py" "$P4" "$P6" "$W/recv.done" >"$W/recv.out" 2>&1 &
+RECV=$!
+track $RECV
+until_ok 200 grep -q '^ready' "$W/recv.out" || { not_ok "the receiver joins"; evidence "$W/recv.out"; }
+grep -q '^join-twice: 98$' "$W/recv.out" && ok "joining a group twice: EADDRINUSE" ||
+	{ not_ok "joining a group twice: EADDRINUSE"; evidence "$W/recv.out"; }
+grep -q '^drop-unjoined: 99$' "$W/recv.out" && ok "leaving a group not joined: EADDRNOTAVAIL" ||
+	{ not_ok "leaving a group not joined: EADDRNOTAVAIL"; evidence "$W/recv.out"; }
+grep -q '^join-unicast: 22$' "$W/recv.out" && ok "joining a unicast address: EINVAL" ||
+	{ not_ok "joining a unicast address: EINVAL"; evidence "$W/recv.out"; }
+grep -q '^ttl: 5 loop: 1$' "$W/recv.out" && ok "IP_MULTICAST_TTL reads back 5, IP_MULTICAST_LOOP 1" ||
+	{ not_ok "IP_MULTICAST_TTL/LOOP read back"; evidence "$W/recv.out"; }
+
+"$NETCON" run --home "$B" -- python3 "$HERE/mcast_send.py" "$P4" "$P6" "$IB" "$W/phase2" "$W/stop" >"$W/send.out" 2>&1 &
+track $!
+until_ok 600 grep -q '^left' "$W/recv.out"
+grep -q "^got v4 from $IB port" "$W/recv.out" && ok "a datagram to 239.77.1.2 from B arrives at A, source $IB" ||
+	{ not_ok "a datagram to 239.77.1.2 from B arrives at A"; evidence "$W/recv.out"; evidence "$W/send.out"; evidence "$W/b.log"; }
+grep -q "^got v6 from fe80:" "$W/recv.out" && ok "a datagram to ff05::7a from B arrives at A, from B's fe80:: address" ||
+	{ not_ok "a datagram to ff05::7a from B arrives at A"; evidence "$W/recv.out"; evidence "$W/send.out"; }
+grep -q "^got unjoined" "$W/recv.out" && not_ok "a group A did not join (239.77.1.3) delivers nothing" ||
+	ok "a group A did not join (239.77.1.3) delivers nothing"
+touch "$W/phase2"
+until_ok 300 test -f "$W/recv.done"
+grep -q '^after-leave: 0$' "$W/recv.out" && ok "after IP_DROP_MEMBERSHIP / IPV6_LEAVE_GROUP nothing arrives (6 s)" ||
+	{ not_ok "after leaving, nothing arrives"; evidence "$W/recv.out"; }
+touch "$W/stop"
+wait "$RECV"
+for n in a b; do
+	kill -0 "$(cat "$W/$n.pid")" && ok "daemon $n still runs" || not_ok "daemon $n still runs"
+done
+done_testing
