@@ -160,6 +160,7 @@ int daemon_main(const struct daemon_config *cfg)
 		goto fail;
 	}
 	stack_init();
+	stack_set_unreach_cb(vsock_udp_unreach);
 	for (int i = 0; i < cfg->naddrs; i++) {
 		char buf[64];
 

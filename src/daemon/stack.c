@@ -4,12 +4,17 @@
 #include <string.h>
 
 #include "lwip/init.h"
+#include "lwip/pbuf.h"
+#include "lwip/prot/ip.h"
+#include "lwip/prot/ip6.h"
+#include "lwip/raw.h"
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
 #include "lwip/timeouts.h"
 
 #include "common/addr.h"
+#include "common/icmperr.h"
 #include "common/log.h"
 #include "daemon/stack.h"
 
@@ -30,6 +35,37 @@ static int nroutes;
 #define STACK_MAX_EXT 16
 static struct netif *ext[STACK_MAX_EXT];
 static bool ext_pending[STACK_MAX_EXT];
+static void (*unreach_cb)(const struct icmperr *e);
+/* Enough of a packet for its IP and ICMP headers and the quoted IP and UDP headers. */
+#define STACK_PEEK (40 + 8 + 40 + 8)
+
+
+/* A raw pcb sees every ICMP packet before lwIP does, and leaves it to lwIP (loopback included,
+ * which bypasses the interfaces' input functions). */
+static u8_t stack_raw_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
+{
+	uint8_t b[STACK_PEEK];
+	struct icmperr e;
+	u16_t n;
+
+	if (unreach_cb) {
+		n = pbuf_copy_partial(p, b, sizeof(b), 0);
+		if (icmperr_parse(b, n, &e) == 0)
+			unreach_cb(&e);
+	}
+	return 0; /* not eaten */
+}
+
+void stack_set_unreach_cb(void (*cb)(const struct icmperr *e))
+{
+	static struct raw_pcb *r4, *r6;
+
+	unreach_cb = cb;
+	if (!r4 && (r4 = raw_new_ip_type(IPADDR_TYPE_V4, IP_PROTO_ICMP)))
+		raw_recv(r4, stack_raw_recv, NULL);
+	if (!r6 && (r6 = raw_new_ip_type(IPADDR_TYPE_V6, IP6_NEXTH_ICMP6)))
+		raw_recv(r6, stack_raw_recv, NULL);
+}
 
 /*
  * lwIP built with NO_SYS=0 hands looped-back packets to its tcpip thread through

@@ -31,6 +31,10 @@ struct netif *stack_netif_of(const struct nc_addr *a);
 struct netif *stack_mcast_netif(const struct nc_addr *ifaddr, uint32_t ifindex, int family);
 /* Is this address one of ours (bindable)? */
 bool stack_is_local(const struct nc_addr *a);
+/* Every ICMP packet lwIP receives is shown first to cb when it is an ICMP/ICMPv6 port unreachable
+ * quoting a UDP datagram (lwIP 2.1 cannot hand those to a UDP pcb). */
+struct icmperr;
+void stack_set_unreach_cb(void (*cb)(const struct icmperr *e));
 /* Run lwIP's due timers and deliver looped-back packets; returns true if work was done. */
 bool stack_poll(void);
 /* Milliseconds until lwIP's next timer (for epoll_wait), at most max_ms. */

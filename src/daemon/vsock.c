@@ -18,6 +18,7 @@
 
 #include "common/addr.h"
 #include "common/fdpass.h"
+#include "common/icmperr.h"
 #include "common/log.h"
 #include "daemon/rstab.h"
 #include "daemon/stack.h"
@@ -1139,6 +1140,17 @@ int vsock_geterr(const struct nc_sock_req *req, struct nc_sock_reply *reply)
 
 	if (!vs)
 		return -EBADF;
+	if (vs->kind == VK_UDP) {
+		/* The program took the refusal: a new generation, so the next one shows. */
+		reply->error = vs->udp_refused ? ECONNREFUSED : 0;
+		if (vs->udp_refused && vs->rst_slot) {
+			rstab_free(vs->rst_slot);
+			rstab_alloc(&vs->rst_slot, &vs->rst_gen);
+		}
+		vs->udp_refused = false;
+		vsock_fill_reply(vs, reply);
+		return 0;
+	}
 	vsock_fill_reply(vs, reply);
 	reply->error = vs->error;
 	if (vs->state == NC_ST_FAILED) {
@@ -1148,6 +1160,19 @@ int vsock_geterr(const struct nc_sock_req *req, struct nc_sock_reply *reply)
 		vs->error = 0;
 	}
 	return 0;
+}
+
+void vsock_udp_unreach(const struct icmperr *e)
+{
+	size_t n = e->remote.family == 4 ? 4 : 16;
+
+	/* A walk of every socket, but only for a port unreachable, which lwIP itself answers
+	 * only to datagrams we sent. */
+	for (struct vsock *vs = all_head; vs; vs = vs->list_next)
+		if (vs->kind == VK_UDP && vs->udp_connected && !vs->obj.dead &&
+		    vs->local.port == e->local.port && vs->peer.port == e->remote.port &&
+		    vs->peer.family == e->remote.family && !memcmp(vs->peer.ip, e->remote.ip, n))
+			vudp_refused(vs);
 }
 
 int vsock_lookup(const struct nc_sock_req *req, struct nc_sock_reply *reply)

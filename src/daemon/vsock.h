@@ -20,6 +20,9 @@ int vsock_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply
 int vsock_setopt(const struct nc_opt_req *req);
 /* NC_MCAST: a UDP socket's multicast group or option. 0 or -errno. */
 int vsock_mcast(const struct nc_mcast_req *req);
+/* An ICMP port unreachable: the connected UDP socket it names reports ECONNREFUSED once. */
+struct icmperr;
+void vsock_udp_unreach(const struct icmperr *e);
 int vsock_geterr(const struct nc_sock_req *req, struct nc_sock_reply *reply);
 int vsock_lookup(const struct nc_sock_req *req, struct nc_sock_reply *reply);
 

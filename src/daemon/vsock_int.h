@@ -79,6 +79,9 @@ int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply 
 void vudp_apply_opts(struct vsock *vs);
 void vudp_event(struct vsock *vs, uint32_t events);
 void vudp_release(struct vsock *vs);
+/* A port unreachable for this connected socket: marks it and wakes the program (once until the
+ * program has taken it with NC_GETERR). */
+void vudp_refused(struct vsock *vs);
 /* NC_MCAST on a UDP socket: join, leave, sending options. 0 or -errno. */
 int vudp_mcast(struct vsock *vs, const struct nc_mcast_req *req);
 

@@ -15,6 +15,7 @@
 
 #include "common/addr.h"
 #include "common/log.h"
+#include "daemon/rstab.h"
 #include "daemon/stack.h"
 #include "daemon/vsock_int.h"
 
@@ -352,6 +353,20 @@ int vudp_bind(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *re
 	return 0;
 }
 
+void vudp_refused(struct vsock *vs)
+{
+	if (vs->udp_refused || vs->fd < 0)
+		return;
+	vs->udp_refused = true;
+	/* The slot says why, and an empty record behind what is queued wakes a blocked read or
+	 * poll: the intercept turns it into ECONNREFUSED. */
+	if (vs->rst_slot)
+		rstab_reset(vs->rst_slot, vs->rst_gen);
+	if (send(vs->fd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		log_debug("udp socket %llu: wake-up record: %s", (unsigned long long)vs->id,
+			  strerror(errno));
+}
+
 int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply, int *fd_out)
 {
 	struct vsock *vs;
@@ -411,6 +426,9 @@ int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply 
 	}
 	vs->peer = req->addr;
 	vs->udp_connected = true;
+	vs->udp_refused = false;
+	if (!vs->rst_slot)
+		rstab_alloc(&vs->rst_slot, &vs->rst_gen);
 	vs->state = NC_ST_CONNECTED;
 	r = vudp_pair(vs, fd_out);
 	if (r < 0)

@@ -119,6 +119,7 @@ struct fdent {
 	uint8_t nepoll;
 	uint8_t flags; /* enum fd_flag */
 	uint8_t proto; /* NC_PROTO_TCP or NC_PROTO_UDP */
+	uint8_t udp_skip; /* connected UDP: wake-up records of refusals already reported */
 	int error; /* pending SO_ERROR */
 	uint32_t rst_slot, rst_gen; /* the connection's place in the daemon's reset table */
 	struct nc_opts opts;
@@ -166,6 +167,10 @@ bool fdtab_is_virtual(const struct fdent *e);
 void recv_map_reset(int fd);
 /* Has the connection on e been reset, and not yet reported? Marks it reported if so. */
 bool recv_take_reset(struct fdent *e);
+
+/* Connected UDP: an ICMP port unreachable not yet reported? Takes it if so (the caller fails
+ * with ECONNREFUSED); record_read: the daemon's wake-up record was what the read just got. */
+bool recv_take_refused(struct fdent *e, bool record_read);
 
 /* ---- routing (sockets.c) ---- */
 

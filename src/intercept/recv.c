@@ -1,5 +1,6 @@
 /* The receive calls: the kernel answers; an EOF on a connection the peer reset becomes ECONNRESET. */
 #include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -37,6 +38,7 @@ bool recv_take_reset(struct fdent *e)
 	const uint32_t *t = __atomic_load_n(&reset_tab, __ATOMIC_ACQUIRE);
 
 	if (!t || !e || !e->rst_slot || e->rst_slot >= NC_RST_SLOTS || (e->flags & FDF_RST_SEEN) ||
+	    e->proto == NC_PROTO_UDP ||
 	    (e->state != FD_CONNECTED && e->state != FD_CONNECTING))
 		return false;
 	if (__atomic_load_n(&t[e->rst_slot], __ATOMIC_ACQUIRE) != (e->rst_gen | NC_RST_RESET))
@@ -45,10 +47,65 @@ bool recv_take_reset(struct fdent *e)
 	return true;
 }
 
-/* A read that returned 0 for want > 0 bytes: EOF, or -1/ECONNRESET once after a reset. */
+/* Connected UDP: has an ICMP port unreachable come (the daemon marked the slot), not yet
+ * reported? */
+static bool recv_refused_pending(const struct fdent *e)
+{
+	const uint32_t *t = __atomic_load_n(&reset_tab, __ATOMIC_ACQUIRE);
+
+	return t && e && e->proto == NC_PROTO_UDP && e->state == FD_CONNECTED && e->rst_slot &&
+	       e->rst_slot < NC_RST_SLOTS && !(e->flags & FDF_RST_SEEN) &&
+	       __atomic_load_n(&t[e->rst_slot], __ATOMIC_ACQUIRE) == (e->rst_gen | NC_RST_RESET);
+}
+
+bool recv_take_refused(struct fdent *e, bool record_read)
+{
+	struct nc_sock_req req;
+	struct nc_sock_reply rep;
+	int saved = errno;
+
+	if (!recv_refused_pending(e))
+		return false;
+	/* The daemon's empty record is still queued: the read that meets it skips it. */
+	if (!record_read && e->udp_skip < UINT8_MAX)
+		e->udp_skip++;
+	e->flags |= FDF_RST_SEEN;
+	/* Once per refusal: the daemon gives the socket a new generation for the next one. */
+	memset(&req, 0, sizeof(req));
+	req.h.type = NC_GETERR;
+	req.sockid = e->sockid;
+	req.family = e->family;
+	req.proto = NC_PROTO_UDP;
+	if (chan_call(&req, sizeof(req), &rep, sizeof(rep), NULL) == 0 && rep.rst_slot) {
+		e->rst_slot = rep.rst_slot;
+		e->rst_gen = rep.rst_gen;
+		e->flags &= (uint8_t)~FDF_RST_SEEN;
+	}
+	errno = saved;
+	return true;
+}
+
+/* recv_eof: read again (the daemon's wake-up record of a refusal already reported). */
+#define RECV_AGAIN (-2)
+
+/* A read that returned 0 for want > 0 bytes: EOF, or -1/ECONNRESET once after a reset. On
+ * connected UDP an empty record: a datagram, or the daemon's word of a port unreachable. */
 static ssize_t recv_eof(int fd, size_t want)
 {
-	if (want && recv_take_reset(fdtab_peek(fd))) {
+	struct fdent *e = fdtab_peek(fd);
+
+	if (e && e->proto == NC_PROTO_UDP) {
+		if (e->udp_skip) {
+			e->udp_skip--;
+			return RECV_AGAIN;
+		}
+		if (recv_take_refused(e, true)) {
+			errno = ECONNREFUSED;
+			return -1;
+		}
+		return 0;
+	}
+	if (want && recv_take_reset(e)) {
 		errno = ECONNRESET;
 		return -1;
 	}
@@ -102,9 +159,10 @@ NC_EXPORT ssize_t read(int fd, void *buf, size_t n)
 
 	if (u)
 		return recv_udp(fd, u, buf, n, 0, NULL, NULL);
-	r = REAL(read)(fd, buf, n);
-
-	return r == 0 ? recv_eof(fd, n) : r;
+	do
+		r = REAL(read)(fd, buf, n);
+	while (r == 0 && (r = recv_eof(fd, n)) == RECV_AGAIN);
+	return r;
 }
 
 NC_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
@@ -117,9 +175,10 @@ NC_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
 			__chk_fail();
 		return recv_udp(fd, u, buf, n, 0, NULL, NULL);
 	}
-	r = REAL(__read_chk)(fd, buf, n, buflen);
-
-	return r == 0 ? recv_eof(fd, n) : r;
+	do
+		r = REAL(__read_chk)(fd, buf, n, buflen);
+	while (r == 0 && (r = recv_eof(fd, n)) == RECV_AGAIN);
+	return r;
 }
 
 NC_EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
@@ -133,9 +192,10 @@ NC_EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
 
 		return udp_recvmsg(fd, u, &m, 0);
 	}
-	r = REAL(readv)(fd, iov, cnt);
-
-	return r == 0 ? recv_eof(fd, cnt > 0 ? recv_iov_len(iov, (size_t)cnt) : 0) : r;
+	do
+		r = REAL(readv)(fd, iov, cnt);
+	while (r == 0 && (r = recv_eof(fd, cnt > 0 ? recv_iov_len(iov, (size_t)cnt) : 0)) == RECV_AGAIN);
+	return r;
 }
 
 NC_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
@@ -145,9 +205,10 @@ NC_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
 
 	if (u)
 		return recv_udp(fd, u, buf, n, flags, NULL, NULL);
-	r = REAL(recv)(fd, buf, n, flags);
-
-	return r == 0 ? recv_eof(fd, n) : r;
+	do
+		r = REAL(recv)(fd, buf, n, flags);
+	while (r == 0 && (r = recv_eof(fd, n)) == RECV_AGAIN);
+	return r;
 }
 
 NC_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags)
@@ -160,9 +221,10 @@ NC_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int fla
 			__chk_fail();
 		return recv_udp(fd, u, buf, n, flags, NULL, NULL);
 	}
-	r = REAL(__recv_chk)(fd, buf, n, buflen, flags);
-
-	return r == 0 ? recv_eof(fd, n) : r;
+	do
+		r = REAL(__recv_chk)(fd, buf, n, buflen, flags);
+	while (r == 0 && (r = recv_eof(fd, n)) == RECV_AGAIN);
+	return r;
 }
 
 /* TCP reports no source address; the unix socket underneath would report an AF_UNIX one. */
@@ -176,15 +238,19 @@ NC_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockad
 	if (u)
 		return recv_udp(fd, u, buf, n, flags, sa, len);
 	if (!sa || !len || !cfg.active || fdtab_known_host(fd) || !fdtab_resolve(fd)) {
-		r = REAL(recvfrom)(fd, buf, n, flags, sa, len);
-		return r == 0 ? recv_eof(fd, n) : r;
+		do
+			r = REAL(recvfrom)(fd, buf, n, flags, sa, len);
+		while (r == 0 && (r = recv_eof(fd, n)) == RECV_AGAIN);
+		return r;
 	}
-	r = REAL(recvfrom)(fd, buf, n, flags, NULL, NULL);
+	do
+		r = REAL(recvfrom)(fd, buf, n, flags, NULL, NULL);
+	while (r == 0 && (r = recv_eof(fd, n)) == RECV_AGAIN);
 	saved = errno;
 	if (r >= 0)
 		*len = 0;
 	errno = saved;
-	return r == 0 ? recv_eof(fd, n) : r;
+	return r;
 }
 
 NC_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
@@ -203,6 +269,7 @@ NC_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 
 	if (u)
 		return udp_recvmsg(fd, u, msg, flags);
+again:
 	if (!msg || !msg->msg_name || !cfg.active || fdtab_known_host(fd) || !fdtab_resolve(fd)) {
 		r = REAL(recvmsg)(fd, msg, flags);
 	} else {
@@ -216,7 +283,10 @@ NC_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 		msg->msg_namelen = 0;
 		errno = saved;
 	}
-	if (r == 0 && msg)
-		return recv_eof(fd, recv_iov_len(msg->msg_iov, msg->msg_iovlen));
+	if (r == 0 && msg) {
+		r = recv_eof(fd, recv_iov_len(msg->msg_iov, msg->msg_iovlen));
+		if (r == RECV_AGAIN)
+			goto again;
+	}
 	return r;
 }

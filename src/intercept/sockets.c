@@ -497,6 +497,11 @@ static int icpt_udp_send(int fd, const struct msghdr *msg, int flags, ssize_t *o
 		*out = udp_sendmsg(fd, e, msg, flags);
 		return 1;
 	}
+	if (recv_take_refused(e, false)) {
+		errno = ECONNREFUSED;
+		*out = -1;
+		return 1;
+	}
 	/* Host datagrams cost one fstat here, not a second in fdtab_resolve. */
 	return fdtab_is_virtual(e) ? 0 : 2;
 }

@@ -431,6 +431,9 @@ NC_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 			/* A reset peer: SO_ERROR reports it, once, as a read would. */
 			if (!err && recv_take_reset(e))
 				err = ECONNRESET;
+			/* A port unreachable on connected UDP: ECONNREFUSED, as Linux. */
+			if (!err && recv_take_refused(e, false))
+				err = ECONNREFUSED;
 			return sockopt_put_int(val, len, err);
 		}
 		case SO_REUSEADDR:

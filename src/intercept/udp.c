@@ -111,11 +111,14 @@ static int udp_plain_send_err(int fd)
 {
 	struct fdent *e = fdtab_peek(fd);
 
-	if (!e || e->proto != NC_PROTO_UDP || !(e->flags & FDF_UDP_HDR))
+	if (!e || e->proto != NC_PROTO_UDP || (!(e->flags & FDF_UDP_HDR) && !e->rst_slot))
 		return 0;
 	e = fdtab_get(fd);
 	/* Unconnected: the daemon would get a datagram without its header. */
-	return udp_hdr_mode(e) ? EDESTADDRREQ : 0;
+	if (udp_hdr_mode(e))
+		return EDESTADDRREQ;
+	/* Connected: a port unreachable since the last call is this call's error, as in Linux. */
+	return recv_take_refused(e, false) ? ECONNREFUSED : 0;
 }
 
 NC_EXPORT ssize_t write(int fd, const void *buf, size_t n)

@@ -109,6 +109,80 @@ static void t_nodest(void)
 	close(c);
 }
 
+/* A port nobody listens on: bound, then closed. */
+static int closed_port(int family)
+{
+	struct sockaddr_in6 a6 = {.sin6_family = AF_INET6};
+	int fd, p;
+
+	if (family == AF_INET)
+		return (fd = udp_bound(V4, 0)) < 0 ? -1 : (p = port_of(fd), close(fd), p);
+	inet_pton(AF_INET6, V6, &a6.sin6_addr);
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (bind(fd, (struct sockaddr *)&a6, sizeof(a6)) < 0)
+		return -1;
+	{
+		socklen_t l = sizeof(a6);
+
+		getsockname(fd, (struct sockaddr *)&a6, &l);
+	}
+	close(fd);
+	return ntohs(a6.sin6_port);
+}
+
+/* Linux: a port unreachable on a connected socket is the next call's ECONNREFUSED, once; poll
+ * wakes for it. Unconnected sockets hear nothing of it. */
+static void t_refused(void)
+{
+	int c = socket(AF_INET, SOCK_DGRAM, 0), u = udp_bound(V4, 0), v, c6;
+	struct sockaddr_in to = sin4(V4, closed_port(AF_INET));
+	struct sockaddr_in6 to6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)closed_port(AF_INET6))};
+	struct pollfd p = {.fd = c, .events = POLLIN};
+	socklen_t vl = sizeof(v);
+	char buf[16];
+
+	ok(connect(c, (struct sockaddr *)&to, sizeof(to)) == 0, "connect to a closed port %d",
+	   ntohs(to.sin_port));
+	is_int(send(c, "x", 1, 0), 1, "the first send goes out");
+	ok(poll(&p, 1, 5000) == 1 && (p.revents & POLLIN), "poll wakes when the port unreachable comes");
+	errno = 0;
+	ok(recv(c, buf, sizeof(buf), 0) < 0 && errno == ECONNREFUSED, "recv: ECONNREFUSED");
+	errno = 0;
+	ok(recv(c, buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	   "once: the next recv finds nothing (EAGAIN)");
+	is_int(write(c, "y", 1), 1, "write goes out again");
+	p.revents = 0;
+	poll(&p, 1, 5000);
+	errno = 0;
+	ok(write(c, "z", 1) < 0 && errno == ECONNREFUSED, "a second refusal: the next write gives ECONNREFUSED");
+	errno = 0;
+	ok(recv(c, buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	   "and recv then finds nothing (EAGAIN)");
+	is_int(send(c, "w", 1, 0), 1, "send goes out again");
+	poll(&p, 1, 5000);
+	ok(getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &vl) == 0 && v == ECONNREFUSED,
+	   "a third: SO_ERROR gives ECONNREFUSED");
+	vl = sizeof(v);
+	ok(getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &vl) == 0 && v == 0, "then 0");
+	is_int(sendto(u, "q", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1,
+	       "an unconnected socket sends to the closed port");
+	usleep(300000);
+	errno = 0;
+	ok(sendto(u, "r", 1, 0, (struct sockaddr *)&to, sizeof(to)) == 1 &&
+	       recv(u, buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	   "and hears nothing of the refusal, as Linux without IP_RECVERR");
+	inet_pton(AF_INET6, V6, &to6.sin6_addr);
+	c6 = socket(AF_INET6, SOCK_DGRAM, 0);
+	ok(connect(c6, (struct sockaddr *)&to6, sizeof(to6)) == 0 && send(c6, "6", 1, 0) == 1,
+	   "IPv6: connect to a closed port and send");
+	errno = 0;
+	ok(recv(c6, buf, sizeof(buf), 0) < 0 && errno == ECONNREFUSED,
+	   "IPv6: recv gives ECONNREFUSED (ICMPv6 port unreachable)");
+	close(c);
+	close(c6);
+	close(u);
+}
+
 static void t_boundaries(void)
 {
 	int s = udp_bound(V4, 0), c = socket(AF_INET, SOCK_DGRAM, 0), good = 1;
@@ -422,6 +496,7 @@ int main(int argc, char **argv)
 	}
 	t_unconnected();
 	t_nodest();
+	t_refused();
 	t_boundaries();
 	t_connected();
 	t_nonblock();
