@@ -283,6 +283,16 @@ struct netif *stack_mcast_netif(const struct nc_addr *ifaddr, uint32_t ifindex, 
 
 bool stack_is_local(const struct nc_addr *a)
 {
+	if (addr_is_linklocal6(a)) {
+		/* Not a route's: the interface's own fe80:: address, named with its index. */
+		struct netif *n = a->scope ? stack_mcast_netif(NULL, a->scope, 6) : NULL;
+
+		for (int i = 0; n && i < LWIP_IPV6_NUM_ADDRESSES; i++)
+			if (ip6_addr_isvalid(netif_ip6_addr_state(n, i)) &&
+			    !memcmp(netif_ip6_addr(n, i)->addr, a->ip, 16))
+				return true;
+		return false;
+	}
 	for (int i = 0; i < nroutes; i++)
 		if (route_local[i] && routes[i].addr.family == a->family &&
 		    !memcmp(routes[i].addr.ip, a->ip, a->family == 4 ? 4 : 16))

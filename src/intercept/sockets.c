@@ -39,6 +39,9 @@ int icpt_virtual_addr(const struct nc_addr *a, bool for_bind)
 
 	if (addr_is_loopback(a))
 		return 0;
+	/* Link-local: the scope id says which interface, ours or the host's. */
+	if (addr_is_linklocal6(a))
+		return a->scope >= NC_IFINDEX_BASE && a->scope <= NC_IFINDEX_MAX;
 	if (for_bind && addr_is_any(a))
 		return cfg.listen_host ? 0 : 1;
 	n = chan_routes(&routes);
@@ -291,6 +294,9 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	r = addr_from_sockaddr(&a, sa, len);
 	if (r < 0)
 		RET_ERR(-r);
+	/* As the kernel: a link-local peer needs its interface. */
+	if (addr_is_linklocal6(&a) && !a.scope)
+		RET_ERR(EINVAL);
 	if (e->state == FD_UNDECIDED) {
 		r = icpt_dest_virtual(e, &a);
 		if (r == 0) {

@@ -39,6 +39,10 @@ ssize_t udp_sendmsg(int fd, struct fdent *e, const struct msghdr *msg, int flags
 		errno = EAFNOSUPPORT;
 		return -1;
 	}
+	if (addr_is_linklocal6(&h.addr) && !h.addr.scope) {
+		errno = EINVAL; /* which interface? */
+		return -1;
+	}
 	if (addr_is_any(&h.addr) ||
 	    (!addr_is_multicast(&h.addr) && icpt_virtual_addr(&h.addr, false) != 1)) {
 		/* A virtual socket reaches only the virtual network. */

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Multicast across two nodes of a private ZeroTier network on loopback: a receiver on A joins
 # 239.77.1.2 and ff05::7a (IP_ADD_MEMBERSHIP, IPV6_JOIN_GROUP), a sender on B sends to both and to
-# a group nobody joined; what the receiver gets, then nothing once it has left the groups.
+# a group nobody joined; what the receiver gets, then nothing once it has left the groups. Then
+# link-local IPv6 between them: fe80:: addresses, scope ids (UDP and TCP).
 . "$(dirname "$0")/lib.sh"
 [ -x "$NETCON" ] && [ -f "$NETCON_BUILD/libnetcon.so" ] || skip_all "build netcon first (make)"
 command -v python3 >/dev/null || skip_all "needs python3"
@@ -61,6 +62,24 @@ grep -q "^got v6 from fe80:" "$W/recv.out" && ok "a datagram to ff05::7a from B 
 	{ not_ok "a datagram to ff05::7a from B arrives at A"; evidence "$W/recv.out"; evidence "$W/send.out"; }
 grep -q "^got unjoined" "$W/recv.out" && not_ok "a group A did not join (239.77.1.3) delivers nothing" ||
 	ok "a group A did not join (239.77.1.3) delivers nothing"
+# Link-local, as the kernel: fe80:: addresses on the network's interface, scope ids reported and needed.
+until_ok 300 grep -q '^tcp got\|^tcp failed' "$W/send.out"
+SC=$(sed -n 's/^v6-scope: //p' "$W/recv.out")
+[ -n "$SC" ] && [ "$SC" -ge 1313013760 ] && ok "recvfrom reports the fe80:: source with the virtual interface's scope id ($SC)" ||
+	{ not_ok "recvfrom reports a virtual scope id"; evidence "$W/recv.out"; }
+grep -q '^ll-noscope: 22$' "$W/recv.out" && ok "sendto fe80:: without a scope id: EINVAL" ||
+	{ not_ok "sendto fe80:: without a scope id: EINVAL"; evidence "$W/recv.out"; }
+grep -q "^pong from fe80:.* scope 1313013[0-9]*$" "$W/send.out" && ok "sendto fe80::%scope answers B; B's recvfrom gives A's fe80:: and scope" ||
+	{ not_ok "a reply to fe80::%scope arrives"; evidence "$W/send.out"; }
+grep -q '^tcp-noscope: 22$' "$W/send.out" && ok "TCP connect to fe80:: without a scope id: EINVAL" ||
+	{ not_ok "TCP connect to fe80:: without a scope id: EINVAL"; evidence "$W/send.out"; }
+grep -q '^tcp got HELLO$' "$W/send.out" && ok "TCP over fe80::%scope from B to A, both ways" ||
+	{ not_ok "TCP over fe80::%scope"; evidence "$W/send.out"; evidence "$W/recv.out"; }
+grep -q '^tcp local fe80:.* scope 1313013[0-9]*$' "$W/send.out" && ok "getsockname: B's fe80:: address and scope id" ||
+	{ not_ok "getsockname gives fe80:: and scope"; evidence "$W/send.out"; }
+until_ok 100 grep -q '^accept-from' "$W/recv.out"
+grep -q '^accept-from fe80:.* scope 1313013[0-9]*$' "$W/recv.out" && ok "accept reports the peer's fe80:: address and scope id" ||
+	{ not_ok "accept reports fe80:: and scope"; evidence "$W/recv.out"; }
 touch "$W/phase2"
 until_ok 300 test -f "$W/recv.done"
 grep -q '^after-leave: 0$' "$W/recv.out" && ok "after IP_DROP_MEMBERSHIP / IPV6_LEAVE_GROUP nothing arrives (6 s)" ||

@@ -43,7 +43,13 @@ s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 s6.bind(("::", P6))
 mreq6 = socket.inet_pton(socket.AF_INET6, G6) + struct.pack("@I", 0)
 s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, mreq6)
+# Link-local: the sender learns our fe80:: address from our answer, then connects over TCP.
+t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(("::", P6))
+t.listen(4)
 say("ready")
+answered = False
 
 
 def drain(deadline, want=None):
@@ -58,12 +64,30 @@ def drain(deadline, want=None):
                 continue
             got.append(d.decode())
             say("got", d.decode(), "from", a[0], "port", a[1])
+            global answered
+            if d == b"v6" and not answered:
+                answered = True
+                say("v6-scope:", a[3])
+                s6.sendto(b"pong", (a[0].split("%")[0], a[1], 0, a[3]))
+                try:
+                    s6.sendto(b"x", (a[0].split("%")[0], a[1]))
+                    say("ll-noscope: sent")
+                except OSError as e:
+                    say("ll-noscope:", e.errno)
         if want and want <= set(got):
             break
     return got
 
 
 got = drain(time.time() + 60, {"v4", "v6"})
+t.settimeout(20)
+try:
+    c, ca = t.accept()
+    say("accept-from", ca[0], "scope", ca[3])
+    c.sendall(c.recv(16).upper())
+    c.close()
+except OSError as e:
+    say("accept failed:", e)
 s4.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, mreq4)
 s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_LEAVE_GROUP, mreq6)
 # What was queued before the leave may still be read: empty the queues first.
