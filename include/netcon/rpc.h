@@ -209,7 +209,8 @@ _Static_assert(sizeof(struct nc_dgram_hdr) == 32, "nc_dgram_hdr size");
 
 /* NC_MCAST: join or leave a group, or set the multicast sending options of a UDP socket. */
 enum nc_mcast_op {
-	NC_MC_JOIN = 1, /* .group on .ifaddr (an address of ours) or .ifindex; neither: the default */
+	/* .group on .ifaddr (an address of ours) or .ifindex; neither: the default interface */
+	NC_MC_JOIN = 1,
 	NC_MC_LEAVE,
 	NC_MC_TX, /* .ttl, .loop and the sending interface (.ifaddr / .ifindex) */
 };

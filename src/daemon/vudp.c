@@ -46,11 +46,6 @@ static void vudp_mc_leave(const struct vudp_mc *m)
 		mld6_leavegroup_netif(n, ip_2_ip6(&m->group));
 }
 
-static bool vudp_is_mcast(const struct nc_addr *a)
-{
-	return (a->family == 4 && (a->ip[0] & 0xf0) == 0xe0) || (a->family == 6 && a->ip[0] == 0xff);
-}
-
 int vudp_mcast(struct vsock *vs, const struct nc_mcast_req *req)
 {
 	bool has_if = req->ifindex || (req->ifaddr.family && !addr_is_any(&req->ifaddr));
@@ -73,7 +68,7 @@ int vudp_mcast(struct vsock *vs, const struct nc_mcast_req *req)
 			udp_clear_flags(vs->upcb, UDP_FLAGS_MULTICAST_LOOP);
 		return 0;
 	}
-	if ((req->op != NC_MC_JOIN && req->op != NC_MC_LEAVE) || !vudp_is_mcast(&req->group))
+	if ((req->op != NC_MC_JOIN && req->op != NC_MC_LEAVE) || !addr_is_multicast(&req->group))
 		return -EINVAL;
 	vsock_to_ip(&req->group, &g);
 	n = has_if || req->op == NC_MC_JOIN
@@ -183,7 +178,7 @@ static err_t vudp_sendto(struct vsock *vs, struct pbuf *p, const struct nc_addr 
 {
 	struct netif *n;
 
-	if (!vudp_is_mcast(a) || vs->upcb->mcast_ifindex != NETIF_NO_INDEX)
+	if (!addr_is_multicast(a) || vs->upcb->mcast_ifindex != NETIF_NO_INDEX)
 		return udp_sendto(vs->upcb, p, ip, a->port);
 	n = stack_mcast_netif(vs->local.family == 4 ? &vs->local : NULL, 0, a->family);
 	if (!n)
@@ -239,7 +234,7 @@ static void vudp_pump(struct vsock *vs)
 		if (!p)
 			continue;
 		memcpy(p->payload, vsock_iobuf, len);
-		if (vs->udp_connected && !vudp_is_mcast(&vs->peer)) {
+		if (vs->udp_connected && !addr_is_multicast(&vs->peer)) {
 			e = udp_send(vs->upcb, p);
 		} else if (vs->udp_connected) {
 			vsock_to_ip(&vs->peer, &ip);
@@ -403,7 +398,7 @@ int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply 
 		goto fail;
 	}
 	/* The source address the route gives, as the kernel reports after connect. */
-	if (vudp_is_mcast(&req->addr))
+	if (addr_is_multicast(&req->addr))
 		n = stack_mcast_netif(vs->local.family == 4 ? &vs->local : NULL, 0, req->addr.family);
 	else
 		n = ip_route(&vs->upcb->local_ip, &ip);
