@@ -167,7 +167,8 @@ char *addr_format(const struct nc_addr *a, bool with_port, char *buf, size_t siz
 
 bool addr_is_multicast(const struct nc_addr *a)
 {
-	return (a->family == 4 && (a->ip[0] & 0xf0) == 0xe0) || (a->family == 6 && a->ip[0] == 0xff);
+	return (a->family == 4 && (a->ip[0] & 0xf0) == 0xe0) ||
+	       (a->family == 6 && a->ip[0] == 0xff);
 }
 
 bool addr_is_linklocal6(const struct nc_addr *a)

@@ -39,7 +39,6 @@ static void (*unreach_cb)(const struct icmperr *e);
 /* Enough of a packet for its IP and ICMP headers and the quoted IP and UDP headers. */
 #define STACK_PEEK (40 + 8 + 40 + 8)
 
-
 /* A raw pcb sees every ICMP packet before lwIP does, and leaves it to lwIP (loopback included,
  * which bypasses the interfaces' input functions). */
 static u8_t stack_raw_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)

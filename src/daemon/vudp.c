@@ -399,7 +399,8 @@ int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply 
 	}
 	/* The source address the route gives, as the kernel reports after connect. */
 	if (addr_is_multicast(&req->addr))
-		n = stack_mcast_netif(vs->local.family == 4 ? &vs->local : NULL, 0, req->addr.family);
+		n = stack_mcast_netif(vs->local.family == 4 ? &vs->local : NULL, 0,
+				      req->addr.family);
 	else
 		n = ip_route(&vs->upcb->local_ip, &ip);
 	if (!n) {

@@ -38,8 +38,7 @@ bool recv_take_reset(struct fdent *e)
 	const uint32_t *t = __atomic_load_n(&reset_tab, __ATOMIC_ACQUIRE);
 
 	if (!t || !e || !e->rst_slot || e->rst_slot >= NC_RST_SLOTS || (e->flags & FDF_RST_SEEN) ||
-	    e->proto == NC_PROTO_UDP ||
-	    (e->state != FD_CONNECTED && e->state != FD_CONNECTING))
+	    e->proto == NC_PROTO_UDP || (e->state != FD_CONNECTED && e->state != FD_CONNECTING))
 		return false;
 	if (__atomic_load_n(&t[e->rst_slot], __ATOMIC_ACQUIRE) != (e->rst_gen | NC_RST_RESET))
 		return false;
@@ -194,7 +193,8 @@ NC_EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
 	}
 	do
 		r = REAL(readv)(fd, iov, cnt);
-	while (r == 0 && (r = recv_eof(fd, cnt > 0 ? recv_iov_len(iov, (size_t)cnt) : 0)) == RECV_AGAIN);
+	while (r == 0 &&
+	       (r = recv_eof(fd, cnt > 0 ? recv_iov_len(iov, (size_t)cnt) : 0)) == RECV_AGAIN);
 	return r;
 }
 

@@ -219,7 +219,8 @@ static int sockopt_mcast(struct fdent *e, int level, int name, const void *val, 
 		req.ifindex = (uint32_t)m.imr_ifindex;
 		return is_virtual ? sockopt_mcast_call(&req, e) : 0;
 	}
-	if (level == IPPROTO_IPV6 && (name == IPV6_ADD_MEMBERSHIP || name == IPV6_DROP_MEMBERSHIP)) {
+	if (level == IPPROTO_IPV6 &&
+	    (name == IPV6_ADD_MEMBERSHIP || name == IPV6_DROP_MEMBERSHIP)) {
 		struct ipv6_mreq m;
 
 		if (e->family != 6)

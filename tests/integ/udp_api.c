@@ -91,11 +91,14 @@ static void t_nodest(void)
 	ssize_t n;
 
 	errno = 0;
-	ok(write(c, "w", 1) < 0 && errno == EDESTADDRREQ, "write without a destination: EDESTADDRREQ");
+	ok(write(c, "w", 1) < 0 && errno == EDESTADDRREQ,
+	   "write without a destination: EDESTADDRREQ");
 	errno = 0;
-	ok(send(c, "s", 1, 0) < 0 && errno == EDESTADDRREQ, "send without a destination: EDESTADDRREQ");
+	ok(send(c, "s", 1, 0) < 0 && errno == EDESTADDRREQ,
+	   "send without a destination: EDESTADDRREQ");
 	errno = 0;
-	ok(writev(c, &iov, 1) < 0 && errno == EDESTADDRREQ, "writev without a destination: EDESTADDRREQ");
+	ok(writev(c, &iov, 1) < 0 && errno == EDESTADDRREQ,
+	   "writev without a destination: EDESTADDRREQ");
 	errno = 0;
 	ok(sendto(c, "t", 1, 0, NULL, 0) < 0 && errno == EDESTADDRREQ,
 	   "sendto without an address: EDESTADDRREQ");
@@ -136,7 +139,8 @@ static void t_refused(void)
 {
 	int c = socket(AF_INET, SOCK_DGRAM, 0), u = udp_bound(V4, 0), v, c6;
 	struct sockaddr_in to = sin4(V4, closed_port(AF_INET));
-	struct sockaddr_in6 to6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)closed_port(AF_INET6))};
+	struct sockaddr_in6 to6 = {.sin6_family = AF_INET6,
+				   .sin6_port = htons((uint16_t)closed_port(AF_INET6))};
 	struct pollfd p = {.fd = c, .events = POLLIN};
 	socklen_t vl = sizeof(v);
 	char buf[16];
@@ -144,7 +148,8 @@ static void t_refused(void)
 	ok(connect(c, (struct sockaddr *)&to, sizeof(to)) == 0, "connect to a closed port %d",
 	   ntohs(to.sin_port));
 	is_int(send(c, "x", 1, 0), 1, "the first send goes out");
-	ok(poll(&p, 1, 5000) == 1 && (p.revents & POLLIN), "poll wakes when the port unreachable comes");
+	ok(poll(&p, 1, 5000) == 1 && (p.revents & POLLIN),
+	   "poll wakes when the port unreachable comes");
 	errno = 0;
 	ok(recv(c, buf, sizeof(buf), 0) < 0 && errno == ECONNREFUSED, "recv: ECONNREFUSED");
 	errno = 0;
@@ -154,7 +159,8 @@ static void t_refused(void)
 	p.revents = 0;
 	poll(&p, 1, 5000);
 	errno = 0;
-	ok(write(c, "z", 1) < 0 && errno == ECONNREFUSED, "a second refusal: the next write gives ECONNREFUSED");
+	ok(write(c, "z", 1) < 0 && errno == ECONNREFUSED,
+	   "a second refusal: the next write gives ECONNREFUSED");
 	errno = 0;
 	ok(recv(c, buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno == EAGAIN,
 	   "and recv then finds nothing (EAGAIN)");
