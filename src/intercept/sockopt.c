@@ -324,10 +324,11 @@ NC_EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t
 	}
 	if (sockopt_is_mcast(level, name)) {
 		if (e->proto != NC_PROTO_UDP) {
-			/* TCP takes them and does nothing with them, as Linux. */
+			/* TCP takes the sending options and does nothing with them; groups are
+			 * EPROTO, as Linux answers for connection-oriented sockets. */
 			if (name == IP_ADD_MEMBERSHIP || name == IPV6_ADD_MEMBERSHIP ||
 			    name == IP_DROP_MEMBERSHIP || name == IPV6_DROP_MEMBERSHIP) {
-				errno = EINVAL;
+				errno = EPROTO;
 				return -1;
 			}
 			return 0;

@@ -50,6 +50,8 @@ grep -q '^drop-unjoined: 99$' "$W/recv.out" && ok "leaving a group not joined: E
 	{ not_ok "leaving a group not joined: EADDRNOTAVAIL"; evidence "$W/recv.out"; }
 grep -q '^join-unicast: 22$' "$W/recv.out" && ok "joining a unicast address: EINVAL" ||
 	{ not_ok "joining a unicast address: EINVAL"; evidence "$W/recv.out"; }
+grep -q '^tcp-join: 71$' "$W/recv.out" && ok "a TCP socket joining a group: EPROTO" ||
+	{ not_ok "a TCP socket joining a group: EPROTO"; evidence "$W/recv.out"; }
 grep -q '^ttl: 5 loop: 1$' "$W/recv.out" && ok "IP_MULTICAST_TTL reads back 5, IP_MULTICAST_LOOP 1" ||
 	{ not_ok "IP_MULTICAST_TTL/LOOP read back"; evidence "$W/recv.out"; }
 

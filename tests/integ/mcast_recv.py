@@ -48,6 +48,11 @@ t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
 t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 t.bind(("::", P6))
 t.listen(4)
+try:
+    t.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq4)
+    say("tcp-join: accepted")
+except OSError as e:
+    say("tcp-join:", e.errno)
 say("ready")
 answered = False
 
