@@ -2,7 +2,8 @@
 # Multicast across two nodes of a private ZeroTier network on loopback: a receiver on A joins
 # 239.77.1.2 and ff05::7a (IP_ADD_MEMBERSHIP, IPV6_JOIN_GROUP), a sender on B sends to both and to
 # a group nobody joined; what the receiver gets, then nothing once it has left the groups. Then
-# link-local IPv6 between them: fe80:: addresses, scope ids (UDP and TCP).
+# link-local IPv6 between them: fe80:: addresses, scope ids (UDP and TCP). A sender on A reaches
+# A's own member unless IP_MULTICAST_LOOP is 0.
 . "$(dirname "$0")/lib.sh"
 [ -x "$NETCON" ] && [ -f "$NETCON_BUILD/libnetcon.so" ] || skip_all "build netcon first (make)"
 command -v python3 >/dev/null || skip_all "needs python3"
@@ -55,6 +56,16 @@ grep -q '^tcp-join: 71$' "$W/recv.out" && ok "a TCP socket joining a group: EPRO
 grep -q '^ttl: 5 loop: 1$' "$W/recv.out" && ok "IP_MULTICAST_TTL reads back 5, IP_MULTICAST_LOOP 1" ||
 	{ not_ok "IP_MULTICAST_TTL/LOOP read back"; evidence "$W/recv.out"; }
 
+# A sender on A itself: looped back to A's member by default, not with IP_MULTICAST_LOOP 0.
+"$NETCON" run --home "$A" -- python3 -c "
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('', 0))
+n = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); n.bind(('', 0))
+n.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+for _ in range(5):
+    n.sendto(b'noloop4', ('239.77.1.2', $P4)); s.sendto(b'loop4', ('239.77.1.2', $P4)); time.sleep(0.2)
+print('loop sender done', n.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP))" >"$W/loop.out" 2>&1
+grep -q '^loop sender done 0$' "$W/loop.out" || { diag "loop sender:"; evidence "$W/loop.out"; }
 "$NETCON" run --home "$B" -- python3 "$HERE/mcast_send.py" "$P4" "$P6" "$IB" "$W/phase2" "$W/stop" >"$W/send.out" 2>&1 &
 track $!
 until_ok 600 grep -q '^left' "$W/recv.out"
@@ -62,6 +73,10 @@ grep -q "^got v4 from $IB port" "$W/recv.out" && ok "a datagram to 239.77.1.2 fr
 	{ not_ok "a datagram to 239.77.1.2 from B arrives at A"; evidence "$W/recv.out"; evidence "$W/send.out"; evidence "$W/b.log"; }
 grep -q "^got v6 from fe80:" "$W/recv.out" && ok "a datagram to ff05::7a from B arrives at A, from B's fe80:: address" ||
 	{ not_ok "a datagram to ff05::7a from B arrives at A"; evidence "$W/recv.out"; evidence "$W/send.out"; }
+grep -q "^got loop4 from $IA" "$W/recv.out" && ok "a sender on A reaches A's member (IP_MULTICAST_LOOP on by default)" ||
+	{ not_ok "a sender on A reaches A's member"; evidence "$W/recv.out"; evidence "$W/loop.out"; }
+grep -q "^got noloop4" "$W/recv.out" && not_ok "with IP_MULTICAST_LOOP 0 it does not" ||
+	ok "with IP_MULTICAST_LOOP 0 it does not"
 grep -q "^got unjoined" "$W/recv.out" && not_ok "a group A did not join (239.77.1.3) delivers nothing" ||
 	ok "a group A did not join (239.77.1.3) delivers nothing"
 # Link-local, as the kernel: fe80:: addresses on the network's interface, scope ids reported and needed.

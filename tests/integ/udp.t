@@ -1,6 +1,7 @@
 #!/bin/sh
 # UDP through netcon on one node: unconnected and connected sockets, boundaries, MSG_TRUNC and
-# MSG_PEEK, non-blocking, sendmmsg/recvmmsg, IPv6, 10,000 datagrams echoed; split routing (a host
+# MSG_PEEK, non-blocking, sendmmsg/recvmmsg, IPv6, 10,000 datagrams echoed; EDESTADDRREQ without an
+# address, ICMP port unreachable as ECONNREFUSED on a connected socket; split routing (a host
 # UDP service on 127.0.0.1 is reached through the kernel) and --isolate refusing it.
 . "$(dirname "$0")/lib.sh"
 BIN=$NETCON_BUILD/tests/integ/udp_api
