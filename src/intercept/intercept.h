@@ -171,6 +171,8 @@ bool recv_take_reset(struct fdent *e);
 /* Connected UDP: an ICMP port unreachable not yet reported? Takes it if so (the caller fails
  * with ECONNREFUSED); record_read: the daemon's wake-up record was what the read just got. */
 bool recv_take_refused(struct fdent *e, bool record_read);
+/* The same question, without taking it (no syscall). */
+bool recv_refused_pending(const struct fdent *e);
 
 /* ---- routing (sockets.c) ---- */
 

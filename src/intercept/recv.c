@@ -48,7 +48,7 @@ bool recv_take_reset(struct fdent *e)
 
 /* Connected UDP: has an ICMP port unreachable come (the daemon marked the slot), not yet
  * reported? */
-static bool recv_refused_pending(const struct fdent *e)
+bool recv_refused_pending(const struct fdent *e)
 {
 	const uint32_t *t = __atomic_load_n(&reset_tab, __ATOMIC_ACQUIRE);
 

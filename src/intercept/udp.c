@@ -115,13 +115,18 @@ static int udp_plain_send_err(int fd)
 {
 	struct fdent *e = fdtab_peek(fd);
 
-	if (!e || e->proto != NC_PROTO_UDP || (!(e->flags & FDF_UDP_HDR) && !e->rst_slot))
+	if (!e || e->proto != NC_PROTO_UDP)
+		return 0;
+	if (e->flags & FDF_UDP_HDR) {
+		/* Unconnected: the daemon would get a datagram without its header. */
+		e = fdtab_get(fd);
+		return udp_hdr_mode(e) ? EDESTADDRREQ : 0;
+	}
+	/* Connected: a port unreachable since the last call is this call's error, as in Linux.
+	 * Only then is the entry checked against the file (a syscall). */
+	if (!recv_refused_pending(e))
 		return 0;
 	e = fdtab_get(fd);
-	/* Unconnected: the daemon would get a datagram without its header. */
-	if (udp_hdr_mode(e))
-		return EDESTADDRREQ;
-	/* Connected: a port unreachable since the last call is this call's error, as in Linux. */
 	return recv_take_refused(e, false) ? ECONNREFUSED : 0;
 }
 
