@@ -69,7 +69,8 @@ H3=$(tmpdir)
 	2>"$W/d3.err" &
 D3=$!
 track $D3
-for _ in $(seq 50); do [ -S "$H3/control" ] && break; sleep 0.1; done
+# The socket file exists before the daemon listens: wait until it answers.
+for _ in $(seq 100); do "$NETCON" status --home "$H3" >/dev/null 2>&1 && break; sleep 0.1; done
 timeout 60 "$NETCON" run --home "$H3" -- "$BIN" daemon-signal "$D3" 15 >"$W/term.out" 2>&1
 rc=$?
 sed 's/^/# /' "$W/term.out"
