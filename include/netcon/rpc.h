@@ -379,6 +379,9 @@ enum nc_ctl_net_flag {
 	NC_CTL_BROADCAST = 1 << 1,
 	NC_CTL_V4_AUTO = 1 << 2, /* v4AssignMode.zt: assign from the pools */
 	NC_CTL_DNS = 1 << 3, /* the network has DNS settings (dns_domain, dns[0..ndns)) */
+	NC_CTL_V6_ZT = 1 << 4, /* v6AssignMode.zt (recorded; IPv6 pools are not assigned) */
+	NC_CTL_V6_RFC4193 = 1 << 5, /* v6AssignMode.rfc4193 */
+	NC_CTL_V6_6PLANE = 1 << 6, /* v6AssignMode.6plane */
 };
 
 /* What an NC_CTL_NET_SET changes (the other fields of the request are ignored). */
