@@ -332,11 +332,11 @@ enum nc_net_status {
 #define NC_NET_MAX_ADDRS 8
 #define NC_NET_MAX_ROUTES 8
 #define NC_NET_NAME_LEN 128
-#define NC_NET_COUNTERS 6
+#define NC_NET_COUNTERS 7
 #define NC_NET_COUNTER_NAMES                                                                       \
 	{                                                                                          \
 		"rxFrames", "txFrames", "dropNotMember", "dropBad", "credentialsPushed",           \
-		    "multicastSent",                                                               \
+		    "multicastSent", "ndpEmulated",                                                \
 	}
 
 struct nc_net_route {
