@@ -25,6 +25,10 @@ int stack_routes(struct nc_route *out, int max);
 struct netif;
 /* The interface that owns IPv4 address a, or NULL. */
 struct netif *stack_netif_of(const struct nc_addr *a);
+/* The source for IPv6 destination dst: our address whose route has the longest prefix covering
+ * dst (RFC 6724 rule 8). lwIP by itself compares /64s only, so it finds no way to a 6plane /40
+ * peer from an unbound socket. Returns 0 or -ENOENT. */
+int stack_src6(const uint8_t dst[16], uint8_t src[16]);
 /* Is this address one of ours (bindable)? */
 bool stack_is_local(const struct nc_addr *a);
 /* Run lwIP's due timers and deliver looped-back packets; returns true if work was done. */
