@@ -513,10 +513,10 @@ static void ctrl_net_out(const struct zt_controller_network *n, struct nc_ctl_ne
 {
 	memset(out, 0, sizeof(*out));
 	out->nwid = n->nwid;
-	out->flags = (n->private_net ? NC_CTL_PRIVATE : 0) |
-		     (n->enable_broadcast ? NC_CTL_BROADCAST : 0) | (n->v4_zt ? NC_CTL_V4_AUTO : 0) |
-		     (n->v6_zt ? NC_CTL_V6_ZT : 0) | (n->v6_rfc4193 ? NC_CTL_V6_RFC4193 : 0) |
-		     (n->v6_6plane ? NC_CTL_V6_6PLANE : 0);
+	out->flags =
+	    (n->private_net ? NC_CTL_PRIVATE : 0) | (n->enable_broadcast ? NC_CTL_BROADCAST : 0) |
+	    (n->v4_zt ? NC_CTL_V4_AUTO : 0) | (n->v6_zt ? NC_CTL_V6_ZT : 0) |
+	    (n->v6_rfc4193 ? NC_CTL_V6_RFC4193 : 0) | (n->v6_6plane ? NC_CTL_V6_6PLANE : 0);
 	out->mtu = n->mtu;
 	out->multicast_limit = n->multicast_limit;
 	out->revision = n->revision;

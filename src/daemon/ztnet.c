@@ -424,8 +424,8 @@ static void ztnet_mc_send(struct ztnet *n, struct ztnet_group *g, const uint8_t 
 	}
 }
 
-static void ztnet_deliver(struct ztnet *n, const uint8_t dest[6], const uint8_t src[6],
-			  uint16_t et, const uint8_t *data, size_t len);
+static void ztnet_deliver(struct ztnet *n, const uint8_t dest[6], const uint8_t src[6], uint16_t et,
+			  const uint8_t *data, size_t len);
 
 /* The forged advertisements reach lwIP from the loop, not from inside its own output (as
  * ZeroTier hands them over from another thread). */

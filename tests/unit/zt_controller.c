@@ -171,7 +171,8 @@ static void test_v6modes(void)
 	t.private_net = false;
 	t.v6_rfc4193 = t.v6_6plane = true;
 	n = zt_controller_network_add(&ctl, &t, 0x6, NOW, &err);
-	ok(n && n->nwid == 0x5f4e89e209000006ULL, "network 5f4e89e209000006 with rfc4193 and 6plane");
+	ok(n && n->nwid == 0x5f4e89e209000006ULL,
+	   "network 5f4e89e209000006 with rfc4193 and 6plane");
 	if (!n)
 		return;
 	zt_controller_request(&ctl, &m1, n->nwid, NULL, 0, 200, NOW, &ans);
@@ -189,9 +190,10 @@ static void test_v6modes(void)
 	mm = zt_controller_member_find(n, m1.address);
 	ok(mm && mm->n_ips == 0, "the computed addresses are not recorded as ipAssignments");
 	if (zt_controller_network_json(n, &text, &len) == 0) {
-		ok(strstr(text, "\"v6AssignMode\":{\"6plane\":true,\"rfc4193\":true,\"zt\":false}") !=
-		       NULL,
-		   "the record has v6AssignMode in the stock shape");
+		static const char want[] =
+		    "\"v6AssignMode\":{\"6plane\":true,\"rfc4193\":true,\"zt\":false}";
+
+		ok(strstr(text, want) != NULL, "the record has v6AssignMode in the stock shape");
 		free(text);
 	}
 	mm->no_auto_assign_ips = true;

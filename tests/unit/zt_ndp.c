@@ -141,7 +141,8 @@ static void test_emulation(void)
 	   "from the target to our address");
 	ok(na[40] == 136 && na[41] == 0 && na[44] == 0x60 && !memcmp(na + 48, r2.ip, 16),
 	   "NA, flags solicited|override, target");
-	ok(na[64] == 2 && na[65] == 1 && !memcmp(na + 66, mac, 6), "target link-layer option: the MAC");
+	ok(na[64] == 2 && na[65] == 1 && !memcmp(na + 66, mac, 6),
+	   "target link-layer option: the MAC");
 	is_int(icmp6_sum(na, sizeof(na)), 0xffff, "ICMPv6 checksum verifies");
 }
 
