@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zt/bytes.h"
 #include "zt/inetaddr.h"
 
 int zt_inetaddr_deserialize(struct zt_inetaddr *out, const uint8_t *p, size_t len)
@@ -154,22 +155,16 @@ bool zt_inetaddr_is_loopback(const struct zt_inetaddr *a)
 	return !memcmp(a->ip, v6_loop, 16) || (!memcmp(a->ip, v4_mapped, 12) && a->ip[12] == 127);
 }
 
-static void inetaddr_put_be(uint8_t *p, uint64_t v, int n)
-{
-	for (int i = n - 1; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 void zt_inetaddr_rfc4193(struct zt_inetaddr *out, uint64_t nwid, uint64_t node)
 {
 	memset(out, 0, sizeof(*out));
 	out->family = 6;
 	out->ip[0] = 0xfd;
-	inetaddr_put_be(out->ip + 1, nwid, 8);
+	zt_be_put(out->ip + 1, nwid, 8);
 	/* 0x9993: ZeroTier's port, the marker of this form */
 	out->ip[9] = 0x99;
 	out->ip[10] = 0x93;
-	inetaddr_put_be(out->ip + 11, node, 5);
+	zt_be_put(out->ip + 11, node, 5);
 	out->port = ZT_INETADDR_RFC4193_BITS;
 }
 
@@ -178,8 +173,8 @@ void zt_inetaddr_6plane(struct zt_inetaddr *out, uint64_t nwid, uint64_t node)
 	memset(out, 0, sizeof(*out));
 	out->family = 6;
 	out->ip[0] = 0xfc;
-	inetaddr_put_be(out->ip + 1, (nwid ^ (nwid >> 32)) & 0xffffffffu, 4);
-	inetaddr_put_be(out->ip + 5, node, 5);
+	zt_be_put(out->ip + 1, (nwid ^ (nwid >> 32)) & 0xffffffffu, 4);
+	zt_be_put(out->ip + 5, node, 5);
 	out->ip[15] = 0x01;
 	out->port = ZT_INETADDR_6PLANE_BITS;
 }

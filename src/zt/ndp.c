@@ -2,20 +2,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "zt/bytes.h"
 #include "zt/ndp.h"
 
 /* The prefix lengths, in bytes, that ZeroTier compares: fd + nwid + 99 93, and fc + nwid32. */
 #define NDP_RFC4193_PREFIX 11
 #define NDP_6PLANE_PREFIX 5
-
-static uint64_t ndp_node(const uint8_t *p)
-{
-	uint64_t a = 0;
-
-	for (int i = 0; i < 5; i++)
-		a = (a << 8) | p[i];
-	return a;
-}
 
 uint64_t zt_ndp_embedded(uint64_t nwid, const struct zt_inetaddr *ips, unsigned n,
 			 const uint8_t ip[16], const struct zt_inetaddr **mine)
@@ -32,13 +24,13 @@ uint64_t zt_ndp_embedded(uint64_t nwid, const struct zt_inetaddr *ips, unsigned 
 		if (ips[i].port == ZT_INETADDR_RFC4193_BITS && my[0] == 0xfd && my[9] == 0x99 &&
 		    my[10] == 0x93 && !memcmp(ip, my, NDP_RFC4193_PREFIX)) {
 			*mine = &ips[i];
-			return ndp_node(ip + NDP_RFC4193_PREFIX);
+			return zt_be_get(ip + NDP_RFC4193_PREFIX, 5);
 		}
 		if (ips[i].port == ZT_INETADDR_6PLANE_BITS &&
 		    !memcmp(my, plane.ip, NDP_6PLANE_PREFIX) &&
 		    !memcmp(ip, my, NDP_6PLANE_PREFIX)) {
 			*mine = &ips[i];
-			return ndp_node(ip + NDP_6PLANE_PREFIX);
+			return zt_be_get(ip + NDP_6PLANE_PREFIX, 5);
 		}
 	}
 	return 0;
