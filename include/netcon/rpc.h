@@ -389,6 +389,7 @@ enum nc_ctl_net_change {
 	NC_CTL_CHANGE_NAME = 1 << 0,
 	NC_CTL_CHANGE_MTU = 1 << 1,
 	NC_CTL_CHANGE_DNS = 1 << 2, /* with NC_CTL_DNS in flags: set; without: none */
+	NC_CTL_CHANGE_V6 = 1 << 3, /* v6AssignMode from the NC_CTL_V6_* flags */
 };
 
 struct nc_ctl_pool {

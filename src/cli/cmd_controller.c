@@ -24,6 +24,7 @@ static void ctl_usage(FILE *f)
 		"                 [--v6 MODE[,MODE]...]   (rfc4193, 6plane, zt)\n"
 		"  netcon controller network set NWID [--name N] [--mtu N]\n"
 		"                 [--dns-domain D] [--dns-server IP[/PORT]]... | [--no-dns]\n"
+		"                 [--v6 MODE[,MODE]...|none]\n"
 		"  netcon controller network list [--json]\n"
 		"  netcon controller network show NWID [--json]\n"
 		"  netcon controller network delete NWID\n"
@@ -55,6 +56,7 @@ struct ctl_opts {
 	unsigned ndns;
 	struct nc_addr dns[NC_CTL_MAX_DNS];
 	uint32_t v6; /* NC_CTL_V6_* */
+	bool set_v6;
 };
 
 /* "IP" or "IP/PORT", as ZeroTier's controller records write a DNS server. */
@@ -257,6 +259,7 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 						       "bad --v6 '%s' (rfc4193, 6plane, zt, "
 						       "comma-separated, or none)",
 						       optarg);
+			o->set_v6 = true;
 			break;
 		case 'h':
 			ctl_usage(stdout);
@@ -521,7 +524,8 @@ static int ctl_network(int argc, char **argv)
 		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &req.nwid) < 0)
 			return cli_usage_error(SUB, "network set wants one 16-digit network id");
 		if (o.npools || o.nroutes || o.nips || o.set_private || o.set_public)
-			return cli_usage_error(SUB, "network set changes --name, --mtu and DNS only");
+			return cli_usage_error(SUB,
+					       "network set changes --name, --mtu, DNS and --v6 only");
 		req.h.type = NC_CTL_NET_SET;
 		if (o.set_name) {
 			req.change |= NC_CTL_CHANGE_NAME;
@@ -534,6 +538,10 @@ static int ctl_network(int argc, char **argv)
 		if (o.set_dns || o.no_dns)
 			req.change |= NC_CTL_CHANGE_DNS;
 		ctl_dns_req(&o, &req);
+		if (o.set_v6) {
+			req.change |= NC_CTL_CHANGE_V6;
+			req.flags |= o.v6;
+		}
 		if (!req.change)
 			return cli_usage_error(SUB, "network set: nothing to change");
 		if ((fd = client_connect("controller", o.home)) < 0)

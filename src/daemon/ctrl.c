@@ -649,7 +649,8 @@ int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 	if (!n)
 		return -ENOENT;
 	if (!req->change ||
-	    (req->change & ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU | NC_CTL_CHANGE_DNS)))
+	    (req->change &
+	     ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU | NC_CTL_CHANGE_DNS | NC_CTL_CHANGE_V6)))
 		return -EINVAL;
 	t = *n;
 	if (req->change & NC_CTL_CHANGE_NAME) {
@@ -664,6 +665,11 @@ int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 	}
 	if ((req->change & NC_CTL_CHANGE_DNS) && ctrl_dns_in(req, &t) < 0)
 		return -EINVAL;
+	if (req->change & NC_CTL_CHANGE_V6) {
+		t.v6_zt = req->flags & NC_CTL_V6_ZT;
+		t.v6_rfc4193 = req->flags & NC_CTL_V6_RFC4193;
+		t.v6_6plane = req->flags & NC_CTL_V6_6PLANE;
+	}
 	t.revision++;
 	t.dirty = true;
 	*n = t;

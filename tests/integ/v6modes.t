@@ -5,7 +5,8 @@
 # and interface itself). Each gets the two addresses ZeroTier's formula gives (checked here from the
 # formula, in Python); an http.server in a container on A is fetched by curl in a container on B
 # at A's rfc4193 and at A's 6plane address, sha256 equal; B's solicitations for A's rfc4193
-# address are answered by NDP emulation (the ndpEmulated counter), not by the network.
+# address are answered by NDP emulation (the ndpEmulated counter), not by the network; a UDP
+# datagram goes both ways by 6plane; `network set --v6` adds and removes a member's address.
 . "$(dirname "$0")/lib.sh"
 [ -x "$NETCON" ] && [ -f "$NETCON_BUILD/libnetcon.so" ] || skip_all "build netcon first (make)"
 [ -x "$NETCON_BUILD/tests/integ/tcp_probe" ] || skip_all "build the test helpers first (make tests)"
@@ -161,6 +162,16 @@ got=$($TO "$NETCON" run --home "$B" -- python3 "$W/udp.py" send "${PA%/*}" 18094
 diag "UDP: $(cat "$W/udpc.log"), server: $(tr '\n' ' ' <"$W/udp.log")"
 [ "$got" = enalp6-nocten ] && ok "UDP from B to A's 6plane address and back (unconnected sendto)" ||
 	{ not_ok "UDP from B to A's 6plane address and back (got '$got')"; sed 's/^/# /' "$W/udp.log"; }
+
+# ---- network set --v6: an existing network's members get the address at once -----------------
+P4=$(expect 6plane "$N4" "$BA")
+check "network set --v6 6plane on C's IPv4 network" \
+	sh -c "'$NETCON' controller network set --home '$C' '$N4' --v6 6plane >/dev/null"
+check "B lists its 6plane address $P4 on that network (the config is pushed)" until_ok 100 has "$B" "$N4" "$P4"
+check "network set --v6 none" \
+	sh -c "'$NETCON' controller network set --home '$C' '$N4' --v6 none >/dev/null"
+gone4() { ! has "$B" "$N4" "$P4"; }
+check "and B's 6plane address there goes away" until_ok 100 gone4
 
 for n in c a b; do
 	if grep -qi "sanitizer\|runtime error" "$W/$n.log" 2>/dev/null; then not_ok "$n: sanitizer report"; fi
