@@ -361,11 +361,11 @@ enum nc_net_status {
 #define NC_NET_MAX_ADDRS 8
 #define NC_NET_MAX_ROUTES 8
 #define NC_NET_NAME_LEN 128
-#define NC_NET_COUNTERS 6
+#define NC_NET_COUNTERS 7
 #define NC_NET_COUNTER_NAMES                                                                       \
 	{                                                                                          \
 		"rxFrames", "txFrames", "dropNotMember", "dropBad", "credentialsPushed",           \
-		    "multicastSent",                                                               \
+		    "multicastSent", "ndpEmulated",                                                \
 	}
 
 struct nc_net_route {
@@ -408,6 +408,9 @@ enum nc_ctl_net_flag {
 	NC_CTL_BROADCAST = 1 << 1,
 	NC_CTL_V4_AUTO = 1 << 2, /* v4AssignMode.zt: assign from the pools */
 	NC_CTL_DNS = 1 << 3, /* the network has DNS settings (dns_domain, dns[0..ndns)) */
+	NC_CTL_V6_ZT = 1 << 4, /* v6AssignMode.zt (recorded; IPv6 pools are not assigned) */
+	NC_CTL_V6_RFC4193 = 1 << 5, /* v6AssignMode.rfc4193 */
+	NC_CTL_V6_6PLANE = 1 << 6, /* v6AssignMode.6plane */
 };
 
 /* What an NC_CTL_NET_SET changes (the other fields of the request are ignored). */
@@ -415,6 +418,7 @@ enum nc_ctl_net_change {
 	NC_CTL_CHANGE_NAME = 1 << 0,
 	NC_CTL_CHANGE_MTU = 1 << 1,
 	NC_CTL_CHANGE_DNS = 1 << 2, /* with NC_CTL_DNS in flags: set; without: none */
+	NC_CTL_CHANGE_V6 = 1 << 3, /* v6AssignMode from the NC_CTL_V6_* flags */
 };
 
 struct nc_ctl_pool {

@@ -21,8 +21,10 @@ static void ctl_usage(FILE *f)
 		"  netcon controller network create [--name N] [--private|--public]\n"
 		"                 [--pool FIRST-LAST]... [--route CIDR[,VIA]]... [--mtu N]\n"
 		"                 [--dns-domain D] [--dns-server IP[/PORT]]...\n"
+		"                 [--v6 MODE[,MODE]...]   (rfc4193, 6plane, zt)\n"
 		"  netcon controller network set NWID [--name N] [--mtu N]\n"
 		"                 [--dns-domain D] [--dns-server IP[/PORT]]... | [--no-dns]\n"
+		"                 [--v6 MODE[,MODE]...|none]\n"
 		"  netcon controller network list [--json]\n"
 		"  netcon controller network show NWID [--json]\n"
 		"  netcon controller network delete NWID\n"
@@ -34,7 +36,10 @@ static void ctl_usage(FILE *f)
 		"Records live in HOME/controller.d/ in the layout of ZeroTier's controller.\n"
 		"A pool without --route gets the smallest route that covers it.\n"
 		"DNS settings (a search domain, up to 4 servers) go to members in the network's\n"
-		"config; `set` pushes the changed config to every authorized member at once.\n");
+		"config; `set` pushes the changed config to every authorized member at once.\n"
+		"--v6 rfc4193: each member gets fdNN:NNNN:NNNN:NNNN:NN99:93MM:MMMM:MMMM/88;\n"
+		"--v6 6plane: fcXX:XXXX:XXMM:MMMM:MM00::1/40 (N network id, X its two halves\n"
+		"XORed, M node address). zt is recorded only: IPv6 pools are not assigned.\n");
 }
 
 struct ctl_opts {
@@ -50,6 +55,8 @@ struct ctl_opts {
 	const char *dns_domain;
 	unsigned ndns;
 	struct nc_addr dns[NC_CTL_MAX_DNS];
+	uint32_t v6; /* NC_CTL_V6_* */
+	bool set_v6;
 };
 
 /* "IP" or "IP/PORT", as ZeroTier's controller records write a DNS server. */
@@ -114,6 +121,35 @@ static uint32_t ctl_v4(const struct nc_addr *a)
 	       a->ip[3];
 }
 
+/* "rfc4193,6plane,zt" (any of them, any order) or "none": v6AssignMode as flags. */
+static int ctl_parse_v6(const char *s, uint32_t *out)
+{
+	char buf[64], *save = NULL;
+	uint32_t f = 0;
+
+	if (!strcmp(s, "none")) {
+		*out = 0;
+		return 0;
+	}
+	if (strlen(s) >= sizeof(buf) || !*s)
+		return -EINVAL;
+	strcpy(buf, s);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(t, "rfc4193"))
+			f |= NC_CTL_V6_RFC4193;
+		else if (!strcmp(t, "6plane"))
+			f |= NC_CTL_V6_6PLANE;
+		else if (!strcmp(t, "zt"))
+			f |= NC_CTL_V6_ZT;
+		else
+			return -EINVAL;
+	}
+	if (!f)
+		return -EINVAL;
+	*out = f;
+	return 0;
+}
+
 static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 {
 	static const struct option opts[] = {
@@ -125,6 +161,7 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 	    {"dns-domain", required_argument, NULL, 'd'},
 	    {"dns-server", required_argument, NULL, 's'},
 	    {"no-dns", no_argument, NULL, 'N'},
+	    {"v6", required_argument, NULL, '6'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -216,6 +253,14 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 				return cli_usage_error(SUB, "bad --ip '%s'", optarg);
 			o->nips++;
 			break;
+		case '6':
+			if (ctl_parse_v6(optarg, &o->v6) < 0)
+				return cli_usage_error(SUB,
+						       "bad --v6 '%s' (rfc4193, 6plane, zt, "
+						       "comma-separated, or none)",
+						       optarg);
+			o->set_v6 = true;
+			break;
 		case 'h':
 			ctl_usage(stdout);
 			exit(0);
@@ -296,6 +341,20 @@ static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 			printf(" route %s%s%s", ctl_ip(&n->routes[k].target, a, sizeof(a), true),
 			       n->routes[k].via.family ? " via " : "",
 			       ctl_ip(&n->routes[k].via, b, sizeof(b), false));
+		if (n->flags & (NC_CTL_V6_RFC4193 | NC_CTL_V6_6PLANE | NC_CTL_V6_ZT)) {
+			const char *sep = " v6 ";
+
+			if (n->flags & NC_CTL_V6_RFC4193) {
+				printf("%srfc4193", sep);
+				sep = ",";
+			}
+			if (n->flags & NC_CTL_V6_6PLANE) {
+				printf("%s6plane", sep);
+				sep = ",";
+			}
+			if (n->flags & NC_CTL_V6_ZT)
+				printf("%szt", sep);
+		}
 		printf(" mtu %u", n->mtu);
 		if (n->flags & NC_CTL_DNS) {
 			printf(" dns %s", n->dns_domain[0] ? n->dns_domain : "-");
@@ -309,11 +368,15 @@ static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 	       n->nwid);
 	client_json_str(n->name, strlen(n->name));
 	printf(",\"private\":%s,\"enableBroadcast\":%s,\"mtu\":%u,\"multicastLimit\":%u,"
-	       "\"v4AssignMode\":{\"zt\":%s},\"revision\":%" PRIu64 ",\"creationTime\":%" PRId64
-	       ",\"ipAssignmentPools\":[",
+	       "\"v4AssignMode\":{\"zt\":%s},"
+	       "\"v6AssignMode\":{\"6plane\":%s,\"rfc4193\":%s,\"zt\":%s},"
+	       "\"revision\":%" PRIu64 ",\"creationTime\":%" PRId64 ",\"ipAssignmentPools\":[",
 	       n->flags & NC_CTL_PRIVATE ? "true" : "false",
 	       n->flags & NC_CTL_BROADCAST ? "true" : "false", n->mtu, n->multicast_limit,
-	       n->flags & NC_CTL_V4_AUTO ? "true" : "false", n->revision, n->creation_time);
+	       n->flags & NC_CTL_V4_AUTO ? "true" : "false",
+	       n->flags & NC_CTL_V6_6PLANE ? "true" : "false",
+	       n->flags & NC_CTL_V6_RFC4193 ? "true" : "false",
+	       n->flags & NC_CTL_V6_ZT ? "true" : "false", n->revision, n->creation_time);
 	for (unsigned k = 0; k < n->npools; k++)
 		printf("%s{\"ipRangeStart\":\"%s\",\"ipRangeEnd\":\"%s\"}", k ? "," : "",
 		       ctl_v4str(n->pools[k].first, a), ctl_v4str(n->pools[k].last, b));
@@ -427,7 +490,7 @@ static int ctl_network(int argc, char **argv)
 			return cli_usage_error(SUB, "network create takes no arguments");
 		memset(&req, 0, sizeof(req));
 		req.flags = (o.set_public ? 0 : NC_CTL_PRIVATE) | NC_CTL_BROADCAST |
-			    (o.npools ? NC_CTL_V4_AUTO : 0);
+			    (o.npools ? NC_CTL_V4_AUTO : 0) | o.v6;
 		req.mtu = (uint32_t)o.mtu;
 		req.multicast_limit = 32;
 		req.h.type = NC_CTL_NET_CREATE;
@@ -461,7 +524,8 @@ static int ctl_network(int argc, char **argv)
 		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &req.nwid) < 0)
 			return cli_usage_error(SUB, "network set wants one 16-digit network id");
 		if (o.npools || o.nroutes || o.nips || o.set_private || o.set_public)
-			return cli_usage_error(SUB, "network set changes --name, --mtu and DNS only");
+			return cli_usage_error(SUB,
+					       "network set changes --name, --mtu, DNS and --v6 only");
 		req.h.type = NC_CTL_NET_SET;
 		if (o.set_name) {
 			req.change |= NC_CTL_CHANGE_NAME;
@@ -474,6 +538,10 @@ static int ctl_network(int argc, char **argv)
 		if (o.set_dns || o.no_dns)
 			req.change |= NC_CTL_CHANGE_DNS;
 		ctl_dns_req(&o, &req);
+		if (o.set_v6) {
+			req.change |= NC_CTL_CHANGE_V6;
+			req.flags |= o.v6;
+		}
 		if (!req.change)
 			return cli_usage_error(SUB, "network set: nothing to change");
 		if ((fd = client_connect("controller", o.home)) < 0)

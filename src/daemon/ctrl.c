@@ -513,8 +513,10 @@ static void ctrl_net_out(const struct zt_controller_network *n, struct nc_ctl_ne
 {
 	memset(out, 0, sizeof(*out));
 	out->nwid = n->nwid;
-	out->flags = (n->private_net ? NC_CTL_PRIVATE : 0) |
-		     (n->enable_broadcast ? NC_CTL_BROADCAST : 0) | (n->v4_zt ? NC_CTL_V4_AUTO : 0);
+	out->flags =
+	    (n->private_net ? NC_CTL_PRIVATE : 0) | (n->enable_broadcast ? NC_CTL_BROADCAST : 0) |
+	    (n->v4_zt ? NC_CTL_V4_AUTO : 0) | (n->v6_zt ? NC_CTL_V6_ZT : 0) |
+	    (n->v6_rfc4193 ? NC_CTL_V6_RFC4193 : 0) | (n->v6_6plane ? NC_CTL_V6_6PLANE : 0);
 	out->mtu = n->mtu;
 	out->multicast_limit = n->multicast_limit;
 	out->revision = n->revision;
@@ -601,6 +603,9 @@ int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 	t.private_net = req->flags & NC_CTL_PRIVATE;
 	t.enable_broadcast = req->flags & NC_CTL_BROADCAST;
 	t.v4_zt = req->flags & NC_CTL_V4_AUTO;
+	t.v6_zt = req->flags & NC_CTL_V6_ZT;
+	t.v6_rfc4193 = req->flags & NC_CTL_V6_RFC4193;
+	t.v6_6plane = req->flags & NC_CTL_V6_6PLANE;
 	if (req->mtu) {
 		if (req->mtu < ZT_NETCONF_MIN_MTU || req->mtu > ZT_NETCONF_MAX_MTU)
 			return -EINVAL;
@@ -644,7 +649,8 @@ int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 	if (!n)
 		return -ENOENT;
 	if (!req->change ||
-	    (req->change & ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU | NC_CTL_CHANGE_DNS)))
+	    (req->change &
+	     ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU | NC_CTL_CHANGE_DNS | NC_CTL_CHANGE_V6)))
 		return -EINVAL;
 	t = *n;
 	if (req->change & NC_CTL_CHANGE_NAME) {
@@ -659,6 +665,11 @@ int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 	}
 	if ((req->change & NC_CTL_CHANGE_DNS) && ctrl_dns_in(req, &t) < 0)
 		return -EINVAL;
+	if (req->change & NC_CTL_CHANGE_V6) {
+		t.v6_zt = req->flags & NC_CTL_V6_ZT;
+		t.v6_rfc4193 = req->flags & NC_CTL_V6_RFC4193;
+		t.v6_6plane = req->flags & NC_CTL_V6_6PLANE;
+	}
 	t.revision++;
 	t.dirty = true;
 	*n = t;

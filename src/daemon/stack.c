@@ -280,6 +280,30 @@ struct netif *stack_mcast_netif(const struct nc_addr *ifaddr, uint32_t ifindex, 
 	return NULL;
 }
 
+static bool stack_prefix6(const uint8_t *a, const uint8_t *b, unsigned bits)
+{
+	unsigned whole = bits / 8, rest = bits % 8;
+
+	if (bits > 128 || memcmp(a, b, whole))
+		return false;
+	return !rest || !((a[whole] ^ b[whole]) & (0xff00 >> rest));
+}
+
+int stack_src6(const uint8_t dst[16], uint8_t src[16])
+{
+	int best = -1;
+
+	for (int i = 0; i < nroutes; i++)
+		if (route_local[i] && routes[i].addr.family == 6 &&
+		    (best < 0 || routes[i].prefix > routes[best].prefix) &&
+		    stack_prefix6(routes[i].addr.ip, dst, routes[i].prefix))
+			best = i;
+	if (best < 0)
+		return -ENOENT;
+	memcpy(src, routes[best].addr.ip, 16);
+	return 0;
+}
+
 bool stack_is_local(const struct nc_addr *a)
 {
 	if (addr_is_linklocal6(a)) {

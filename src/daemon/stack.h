@@ -29,6 +29,11 @@ struct netif *stack_netif_of(const struct nc_addr *a);
  * addresses (ifaddr, family 0 or the wildcard: none), else the first one that does multicast
  * for family (4 or 6; 0: either). NULL if there is none. */
 struct netif *stack_mcast_netif(const struct nc_addr *ifaddr, uint32_t ifindex, int family);
+
+/* The source for IPv6 destination dst: our address whose route has the longest prefix covering
+ * dst (RFC 6724 rule 8). lwIP by itself compares /64s only, so it finds no way to a 6plane /40
+ * peer from an unbound socket. Returns 0 or -ENOENT. */
+int stack_src6(const uint8_t dst[16], uint8_t src[16]);
 /* Is this address one of ours (bindable)? */
 bool stack_is_local(const struct nc_addr *a);
 /* Every ICMP packet lwIP receives is shown first to cb when it is an ICMP/ICMPv6 port unreachable

@@ -1024,6 +1024,17 @@ static int vsock_fill(struct vsock *vs, int prog_fd)
 	return vs->filler < VSOCK_FILLER_MAX ? 0 : -EIO;
 }
 
+void vsock_pick_src6(ip_addr_t *local, const ip_addr_t *dst)
+{
+	uint8_t src[16];
+
+	if (!IP_IS_V6(dst) || !ip_addr_isany(local) ||
+	    stack_src6((const uint8_t *)ip_2_ip6(dst)->addr, src) < 0)
+		return;
+	ip_addr_set_zero_ip6(local);
+	memcpy(ip_2_ip6(local)->addr, src, 16);
+}
+
 int vsock_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply,
 		  int *fd_out)
 {
@@ -1071,6 +1082,7 @@ int vsock_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply
 	vsock_apply_opts(vs);
 	vsock_trim_timewait();
 	vsock_reuse_timewait(vs->pcb, &ip, req->addr.port);
+	vsock_pick_src6(&vs->pcb->local_ip, &ip);
 	e = tcp_connect(vs->pcb, &ip, req->addr.port, vsock_on_connected);
 	if (e != ERR_OK) {
 		r = vsock_lwip_err(e);

@@ -69,6 +69,9 @@ int vsock_check_family(const struct nc_sock_req *req, const struct nc_addr *a);
  * address and pcb type (IPADDR_TYPE_ANY for a dual-stack wildcard). 0 or -errno. */
 int vsock_bind_target(const struct nc_sock_req *req, const struct nc_addr *a, ip_addr_t *ip,
 		      u8_t *type);
+/* An unbound local address facing an IPv6 dst becomes our address of the longest prefix that
+ * covers dst (stack_src6), so lwIP finds the interface of a 6plane peer. */
+void vsock_pick_src6(ip_addr_t *local, const ip_addr_t *dst);
 /* A bound socket taken over by listen/connect: its old pair is closed. */
 struct vsock *vsock_take_bound(uint64_t id, int *err);
 

@@ -240,8 +240,22 @@ static void vudp_pump(struct vsock *vs)
 			vsock_to_ip(&vs->peer, &ip);
 			e = vudp_sendto(vs, p, &vs->peer, &ip);
 		} else {
+			ip_addr_t src = vs->upcb->local_ip;
+			struct netif *nif;
+
 			vsock_to_ip(&h.addr, &ip);
-			e = vudp_sendto(vs, p, &h.addr, &ip);
+			if (addr_is_multicast(&h.addr)) {
+				e = vudp_sendto(vs, p, &h.addr, &ip);
+			} else {
+				/* An unbound socket's source: the longest prefix (6plane). */
+				vsock_pick_src6(&src, &ip);
+				if (!ip_addr_cmp(&src, &vs->upcb->local_ip) &&
+				    (nif = ip_route(&src, &ip)))
+					e = udp_sendto_if_src(vs->upcb, p, &ip, h.addr.port, nif,
+							      &src);
+				else
+					e = udp_sendto(vs->upcb, p, &ip, h.addr.port);
+			}
 		}
 		pbuf_free(p);
 		if (e == ERR_OK)
@@ -392,6 +406,7 @@ int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply 
 	vs->opts = req->opts;
 	vudp_apply_opts(vs);
 	vsock_to_ip(&req->addr, &ip);
+	vsock_pick_src6(&vs->upcb->local_ip, &ip);
 	e = udp_connect(vs->upcb, &ip, req->addr.port);
 	if (e != ERR_OK) {
 		r = vsock_lwip_err(e);

@@ -14,6 +14,7 @@
 #include "lwip/mld6.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 
 #include "common/log.h"
@@ -23,6 +24,7 @@
 #include "daemon/ztnode.h"
 #include "zt/com.h"
 #include "zt/dictionary.h"
+#include "zt/ndp.h"
 #include "zt/netconf.h"
 #include "zt/node.h"
 #include "zt/packet.h"
@@ -52,6 +54,8 @@
 #define ZTNET_ETHER_HDR 14
 #define ZTNET_ETHERTYPE_ARP 0x0806
 #define ZTNET_ETHERTYPE_IPV6 0x86dd
+/* Forged neighbor advertisements waiting for the loop (one per solicitation lwIP sends). */
+#define ZTNET_NDP_PENDING 8
 
 struct ztnet_member {
 	uint64_t addr;
@@ -98,9 +102,14 @@ struct ztnet {
 		uint8_t mac[6];
 		uint16_t refs;
 	} mcast[ZTNET_MCAST];
+	unsigned ndp_n;
+	struct {
+		uint8_t mac[6];
+		uint8_t na[ZT_NDP_NA_LEN];
+	} ndp[ZTNET_NDP_PENDING];
 };
 
-enum { C_RX, C_TX, C_DROP_NOT_MEMBER, C_DROP_BAD, C_CREDS, C_MCAST };
+enum { C_RX, C_TX, C_DROP_NOT_MEMBER, C_DROP_BAD, C_CREDS, C_MCAST, C_NDP };
 
 struct ztnet_like {
 	uint64_t nwid, addr;
@@ -487,6 +496,71 @@ static void ztnet_mc_send(struct ztnet *n, struct ztnet_group *g, const uint8_t 
 	}
 }
 
+static void ztnet_deliver(struct ztnet *n, const uint8_t dest[6], const uint8_t src[6], uint16_t et,
+			  const uint8_t *data, size_t len);
+
+/* The forged advertisements reach lwIP from the loop, not from inside its own output (as
+ * ZeroTier hands them over from another thread). */
+static void ztnet_ndp_flush(void *arg)
+{
+	struct ztnet *n = arg;
+	unsigned k = n->ndp_n;
+
+	n->ndp_n = 0;
+	for (unsigned i = 0; i < k && n->netif_added; i++)
+		ztnet_deliver(n, n->mac, n->ndp[i].mac, ZTNET_ETHERTYPE_IPV6, n->ndp[i].na,
+			      ZT_NDP_NA_LEN);
+}
+
+/* NDP emulation (Switch::onLocalEthernet): a solicitation lwIP multicasts for another member's
+ * rfc4193 or 6plane address is answered here with that member's MAC. True if answered. */
+static bool ztnet_ndp(struct ztnet *n, const uint8_t *ip6, size_t len)
+{
+	const struct zt_inetaddr *mine;
+	const uint8_t *target;
+	uint64_t node;
+
+	if (!(n->nc->flags & ZT_NETCONF_FLAG_ENABLE_IPV6_NDP_EMULATION) ||
+	    zt_ndp_solicitation(ip6, len, &target) < 0)
+		return false;
+	node = zt_ndp_embedded(n->nwid, n->nc->static_ips, n->nc->n_static_ips, target, &mine);
+	if (!node || node == ztnode_address())
+		return false;
+	if (n->ndp_n >= ZTNET_NDP_PENDING)
+		return true; /* lwIP asks again */
+	zt_netconf_mac(n->nwid, node, n->ndp[n->ndp_n].mac);
+	zt_ndp_advert(n->ndp[n->ndp_n].na, target, mine->ip, n->ndp[n->ndp_n].mac);
+	n->counters[C_NDP]++;
+	if (!n->ndp_n++)
+		sys_timeout(0, ztnet_ndp_flush, n);
+	return true;
+}
+
+/*
+ * lwIP counts only the /64 of its own address as on-link; a 6plane /40 holds every member's /80,
+ * so lwIP would look for a router. The member's MAC follows from the address, as the forged
+ * advertisement would give it: send there directly. Everything else goes through lwIP's NDP.
+ */
+static err_t ztnet_output6(struct netif *nif, struct pbuf *p, const ip6_addr_t *dst)
+{
+	struct ztnet *n = nif->state;
+	const struct zt_inetaddr *mine;
+	uint64_t node;
+	struct eth_addr to;
+
+	if (n->has_config && (n->nc->flags & ZT_NETCONF_FLAG_ENABLE_IPV6_NDP_EMULATION) &&
+	    !ip6_addr_ismulticast(dst)) {
+		node = zt_ndp_embedded(n->nwid, n->nc->static_ips, n->nc->n_static_ips,
+				       (const uint8_t *)dst->addr, &mine);
+		if (node && node != ztnode_address() && mine->port == ZT_INETADDR_6PLANE_BITS) {
+			zt_netconf_mac(n->nwid, node, to.addr);
+			return ethernet_output(nif, p, (const struct eth_addr *)nif->hwaddr, &to,
+					       ETHTYPE_IPV6);
+		}
+	}
+	return ethip6_output(nif, p, dst);
+}
+
 /* lwIP hands us an Ethernet frame for the network. */
 static err_t ztnet_linkoutput(struct netif *nif, struct pbuf *p)
 {
@@ -512,6 +586,9 @@ static err_t ztnet_linkoutput(struct netif *nif, struct pbuf *p)
 			else if (!(n->nc->flags & ZT_NETCONF_FLAG_ENABLE_BROADCAST))
 				return ERR_OK;
 		}
+		if (et == ZTNET_ETHERTYPE_IPV6 &&
+		    ztnet_ndp(n, frame + ZTNET_ETHER_HDR, len - ZTNET_ETHER_HDR))
+			return ERR_OK;
 		if (!n->nc->multicast_limit)
 			return ERR_OK;
 		g = ztnet_group(n, frame, adi, true);
@@ -559,7 +636,7 @@ static err_t ztnet_netif_init(struct netif *nif)
 	nif->mtu = (u16_t)n->nc->mtu;
 	nif->mtu6 = (u16_t)n->nc->mtu;
 	nif->output = etharp_output;
-	nif->output_ip6 = ethip6_output;
+	nif->output_ip6 = ztnet_output6;
 	nif->linkoutput = ztnet_linkoutput;
 	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
 		     NETIF_FLAG_IGMP | NETIF_FLAG_MLD6;
@@ -569,6 +646,8 @@ static err_t ztnet_netif_init(struct netif *nif)
 static void ztnet_netif_down(struct ztnet *n)
 {
 	stack_routes_remove(n);
+	sys_untimeout(ztnet_ndp_flush, n);
+	n->ndp_n = 0;
 	if (!n->netif_added)
 		return;
 	netif_set_down(&n->netif);

@@ -1,5 +1,6 @@
 /* The network controller role: networks and members in memory, config requests answered with
- * signed configs and certificates, IPv4 pool assignment, records as stock-controller JSON. */
+ * signed configs and certificates, IPv4 pool assignment, rfc4193 and 6plane IPv6 addresses,
+ * records as stock-controller JSON. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -355,6 +356,16 @@ int zt_controller_config(struct zt_controller *c, struct zt_controller_network *
 	if (r < 0)
 		return r;
 	nc->has_com = true;
+	/* v6AssignMode rfc4193 and 6plane: addresses computed from the network and node, first
+	 * in the list, kept in no record, and answered by the members' NDP emulation (as stock). */
+	if (!m->no_auto_assign_ips && n->v6_rfc4193) {
+		zt_inetaddr_rfc4193(&nc->static_ips[nc->n_static_ips++], n->nwid, m->address);
+		nc->flags |= ZT_NETCONF_FLAG_ENABLE_IPV6_NDP_EMULATION;
+	}
+	if (!m->no_auto_assign_ips && n->v6_6plane) {
+		zt_inetaddr_6plane(&nc->static_ips[nc->n_static_ips++], n->nwid, m->address);
+		nc->flags |= ZT_NETCONF_FLAG_ENABLE_IPV6_NDP_EMULATION;
+	}
 	for (unsigned i = 0; i < m->n_ips && nc->n_static_ips < ZT_NETCONF_MAX_STATIC_IPS; i++) {
 		int bits = controller_routed_bits(n, &m->ips[i]);
 

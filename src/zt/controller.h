@@ -1,5 +1,6 @@
 /* The network controller role: networks and members in memory, config requests answered with
- * signed configs and certificates, IPv4 pool assignment, records as stock-controller JSON. */
+ * signed configs and certificates, IPv4 pool assignment, rfc4193 and 6plane IPv6 addresses,
+ * records as stock-controller JSON. */
 #ifndef NETCON_ZT_CONTROLLER_H
 #define NETCON_ZT_CONTROLLER_H
 
@@ -64,7 +65,8 @@ struct zt_controller_network {
 	uint32_t mtu;
 	uint32_t multicast_limit;
 	bool v4_zt; /* v4AssignMode.zt: assign from the pools */
-	bool v6_zt, v6_6plane, v6_rfc4193; /* v6AssignMode: recorded, not implemented */
+	bool v6_zt; /* v6AssignMode.zt: recorded; IPv6 pools are not assigned */
+	bool v6_6plane, v6_rfc4193; /* v6AssignMode: each member gets that address */
 	unsigned n_pools;
 	struct zt_controller_pool pools[ZT_CONTROLLER_MAX_POOLS];
 	unsigned n_routes;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zt/bytes.h"
 #include "zt/inetaddr.h"
 
 int zt_inetaddr_deserialize(struct zt_inetaddr *out, const uint8_t *p, size_t len)
@@ -152,4 +153,28 @@ bool zt_inetaddr_is_loopback(const struct zt_inetaddr *a)
 	if (a->family != 6)
 		return false;
 	return !memcmp(a->ip, v6_loop, 16) || (!memcmp(a->ip, v4_mapped, 12) && a->ip[12] == 127);
+}
+
+void zt_inetaddr_rfc4193(struct zt_inetaddr *out, uint64_t nwid, uint64_t node)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = 6;
+	out->ip[0] = 0xfd;
+	zt_be_put(out->ip + 1, nwid, 8);
+	/* 0x9993: ZeroTier's port, the marker of this form */
+	out->ip[9] = 0x99;
+	out->ip[10] = 0x93;
+	zt_be_put(out->ip + 11, node, 5);
+	out->port = ZT_INETADDR_RFC4193_BITS;
+}
+
+void zt_inetaddr_6plane(struct zt_inetaddr *out, uint64_t nwid, uint64_t node)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = 6;
+	out->ip[0] = 0xfc;
+	zt_be_put(out->ip + 1, (nwid ^ (nwid >> 32)) & 0xffffffffu, 4);
+	zt_be_put(out->ip + 5, node, 5);
+	out->ip[15] = 0x01;
+	out->port = ZT_INETADDR_6PLANE_BITS;
 }

@@ -41,6 +41,18 @@ char *zt_inetaddr_to_string(const struct zt_inetaddr *a, char *buf);
 int zt_inetaddr_from_string(struct zt_inetaddr *out, const char *s);
 /* Make an address from family (4 or 6), raw IP bytes and port. */
 void zt_inetaddr_set(struct zt_inetaddr *out, int family, const void *ip, uint16_t port);
+/* Netmask bits of the NDP-emulated addresses (the port of the static IP a controller sends):
+ * rfc4193 is one /128 per node inside the network's /88, 6plane one /80 per node inside the
+ * network's /40. */
+#define ZT_INETADDR_RFC4193_BITS 88
+#define ZT_INETADDR_6PLANE_BITS 40
+
+/* InetAddress::makeIpv6rfc4193: fd, the 8 bytes of nwid, 99 93, the 5 bytes of node; port 88. */
+void zt_inetaddr_rfc4193(struct zt_inetaddr *out, uint64_t nwid, uint64_t node);
+/* InetAddress::makeIpv66plane: fc, the 4 bytes of nwid ^ (nwid >> 32), the 5 bytes of node, then
+ * zeros and a last byte 1; port 40. */
+void zt_inetaddr_6plane(struct zt_inetaddr *out, uint64_t nwid, uint64_t node);
+
 /* Do a and b hold the same family, IP and port? */
 bool zt_inetaddr_equal(const struct zt_inetaddr *a, const struct zt_inetaddr *b);
 /* Is a in 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104 (a path that never leaves this machine)? */

@@ -2,6 +2,7 @@
  * that agrees with another member's; chunks verify; denied and not found; pool assignment without
  * collisions; JSON records round trip; the lab controller's records load; the JSON reader refuses
  * malformed text. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -155,6 +156,54 @@ static void test_vectors(void)
 	}
 }
 
+/* v6AssignMode rfc4193 + 6plane on a public network: each member's config carries both addresses
+ * (computed by hand from InetAddress::makeIpv6rfc4193/makeIpv66plane), NDP emulation on; the
+ * record keeps the modes in the stock shape. */
+static void test_v6modes(void)
+{
+	struct zt_controller_network t, *n;
+	struct zt_controller_member *mm;
+	char a[64], b[64], *text;
+	size_t len;
+	int err;
+
+	zt_controller_network_defaults(&t);
+	t.private_net = false;
+	t.v6_rfc4193 = t.v6_6plane = true;
+	n = zt_controller_network_add(&ctl, &t, 0x6, NOW, &err);
+	ok(n && n->nwid == 0x5f4e89e209000006ULL,
+	   "network 5f4e89e209000006 with rfc4193 and 6plane");
+	if (!n)
+		return;
+	zt_controller_request(&ctl, &m1, n->nwid, NULL, 0, 200, NOW, &ans);
+	ok(ans.error == 0 && member_parse(&ans, &nc) == 0 && nc.n_static_ips == 2,
+	   "m1 gets a config with two static IPs");
+	inet_ntop(AF_INET6, nc.static_ips[0].ip, a, sizeof(a));
+	inet_ntop(AF_INET6, nc.static_ips[1].ip, b, sizeof(b));
+	ok(nc.static_ips[0].family == 6 && !strcmp(a, "fd5f:4e89:e209:0:699:938f:953d:94cf") &&
+	       nc.static_ips[0].port == 88,
+	   "first the rfc4193 address /88: %s/%u", a, nc.static_ips[0].port);
+	ok(nc.static_ips[1].family == 6 && !strcmp(b, "fc56:4e89:e48f:953d:94cf::1") &&
+	       nc.static_ips[1].port == 40,
+	   "then the 6plane address /40: %s/%u", b, nc.static_ips[1].port);
+	ok(nc.flags & ZT_NETCONF_FLAG_ENABLE_IPV6_NDP_EMULATION, "f has NDP emulation (0x04)");
+	mm = zt_controller_member_find(n, m1.address);
+	ok(mm && mm->n_ips == 0, "the computed addresses are not recorded as ipAssignments");
+	if (zt_controller_network_json(n, &text, &len) == 0) {
+		static const char want[] =
+		    "\"v6AssignMode\":{\"6plane\":true,\"rfc4193\":true,\"zt\":false}";
+
+		ok(strstr(text, want) != NULL, "the record has v6AssignMode in the stock shape");
+		free(text);
+	}
+	mm->no_auto_assign_ips = true;
+	zt_controller_request(&ctl, &m1, n->nwid, NULL, 0, 201, NOW, &ans);
+	ok(ans.error == 0 && member_parse(&ans, &nc) == 0 && nc.n_static_ips == 0 &&
+	       !(nc.flags & ZT_NETCONF_FLAG_ENABLE_IPV6_NDP_EMULATION),
+	   "noAutoAssignIps: neither address, no NDP emulation");
+	zt_controller_network_delete(&ctl, n->nwid);
+}
+
 static void test_requests(void)
 {
 	struct zt_controller_network t, *n;
@@ -270,6 +319,7 @@ static void test_requests(void)
 		is_int(zt_controller_network_delete(&ctl, nwid), 0, "delete the network");
 		ok(!zt_controller_network_find(&ctl, nwid), "gone");
 	}
+	test_v6modes();
 }
 
 /* DNS settings: stock JSON shape in and out, carried in the config as the DNS blob. */
