@@ -186,8 +186,9 @@ static err_t vudp_sendto(struct vsock *vs, struct pbuf *p, const struct nc_addr 
 	return udp_sendto_if(vs->upcb, p, ip, a->port, n);
 }
 
-/* Datagrams from the program: to the network. */
-static void vudp_pump(struct vsock *vs)
+/* Datagrams from the program: to the network. closing: the program's end is gone, so a read
+ * of 0 is the end of the queue rather than an empty datagram. */
+static void vudp_pump(struct vsock *vs, bool closing)
 {
 	for (int i = 0; i < VUDP_BATCH && vs->upcb && vs->fd >= 0; i++) {
 		struct nc_dgram_hdr h;
@@ -211,8 +212,8 @@ static void vudp_pump(struct vsock *vs)
 			m.msg_iovlen = 2;
 		}
 		n = recvmsg(vs->fd, &m, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR)
+		if (n < 0 || (n == 0 && closing)) {
+			if (n < 0 && errno == EINTR)
 				continue;
 			vs->readable = false;
 			return;
@@ -269,6 +270,10 @@ static void vudp_pump(struct vsock *vs)
 void vudp_event(struct vsock *vs, uint32_t events)
 {
 	if (events & (EPOLLHUP | EPOLLERR)) {
+		/* What the program sent before it closed still goes out, as the kernel's would. */
+		vs->readable = !(events & EPOLLERR);
+		while (vs->readable && vs->upcb && vs->fd >= 0)
+			vudp_pump(vs, true);
 		vudp_release(vs);
 		vsock_kill(vs);
 		return;
@@ -276,7 +281,7 @@ void vudp_event(struct vsock *vs, uint32_t events)
 	if (events & EPOLLIN)
 		vs->readable = true;
 	if (vs->readable)
-		vudp_pump(vs);
+		vudp_pump(vs, false);
 	/* Edge-triggered: what is left is read on the next loop iteration. */
 	if (vs->readable && !vs->obj.dead)
 		loop_mod(vs->fd, EPOLLIN | EPOLLRDHUP | EPOLLET, &vs->obj);
