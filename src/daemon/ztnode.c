@@ -231,6 +231,12 @@ static void ztnode_peer_save(void *ctx, const struct zt_identity *id)
 	ztnode_peer_write(id, NULL, 0);
 }
 
+static void ztnode_peer_paths(void *ctx, const struct zt_identity *id,
+			      const struct zt_inetaddr *paths, unsigned count)
+{
+	ztnode_peer_write(id, paths, count);
+}
+
 /* At shutdown: every leaf with a direct path, so the next start tries it first. */
 static void ztnode_peers_save(void)
 {
@@ -470,6 +476,7 @@ int ztnode_start(const struct ztnode_config *cfg)
 	    .echo_reply = ztnode_echo_cb,
 	    .user_message = ztnode_user_cb,
 	    .peer_new = ztnode_peer_save,
+	    .peer_paths = ztnode_peer_paths,
 	    .network = ztnode_network_cb,
 	};
 	struct timespec rt;

@@ -26,6 +26,7 @@
 struct node_path {
 	struct zt_inetaddr addr;
 	int64_t last_in, last_out;
+	int64_t learned; /* when it was confirmed and added */
 	int latency;
 };
 
@@ -241,16 +242,24 @@ static bool node_path_alive(const struct node_path *path, int64_t now)
 	return now - path->last_in < ZT_PATH_HEARTBEAT_PERIOD + 5000;
 }
 
-/* The alive direct path with the lowest latency (then the most recent), or NULL. */
+/* The alive direct path with the lowest latency (then the most recent), or NULL. A path that has
+ * not been heard from since a newer path to the same peer was confirmed is passed over: the peer
+ * has moved (restarted on a new port, a NAT rebinding), so its old endpoint is likely dead though
+ * not yet timed out, and its older latency figure says nothing (as ZeroTier 1.x learns paths on
+ * authenticated receipt, Peer::received). It is used again once it answers. */
 static struct node_path *node_best_path(struct node_peer *p, int64_t now)
 {
 	struct node_path *best = NULL;
+	int64_t newest = INT64_MIN;
 
+	for (unsigned i = 0; i < p->npaths; i++)
+		if (node_path_alive(&p->paths[i], now) && p->paths[i].learned > newest)
+			newest = p->paths[i].learned;
 	for (unsigned i = 0; i < p->npaths; i++) {
 		struct node_path *c = &p->paths[i];
 		unsigned cl = (unsigned)c->latency, bl;
 
-		if (!node_path_alive(c, now))
+		if (!node_path_alive(c, now) || c->last_in < newest)
 			continue;
 		if (!best) {
 			best = c;
@@ -281,6 +290,7 @@ static struct node_path *node_path_learn(struct node_peer *p, const struct zt_in
 		path->addr = *a;
 		path->latency = -1;
 		path->last_out = now;
+		path->learned = now;
 	}
 	path->last_in = now;
 	return path;
@@ -549,6 +559,13 @@ static void node_authenticated(struct zt_node *n, struct node_peer *p,
 		path->last_in = now;
 	} else if (confirm) {
 		node_path_learn(p, from, now);
+		if (!p->root && n->cb.peer_paths) {
+			struct zt_inetaddr a[ZT_NODE_MAX_PATHS];
+
+			for (unsigned i = 0; i < p->npaths; i++)
+				a[i] = p->paths[i].addr;
+			n->cb.peer_paths(n->cb.ctx, &p->id, a, p->npaths);
+		}
 	} else if (now - p->last_probe >= ZT_PATH_HELLO_RATE_LIMIT) {
 		p->last_probe = now;
 		node_send_hello(n, p, from, now);

@@ -77,6 +77,10 @@ struct zt_node_callbacks {
 			   size_t len, unsigned hops, int64_t rtt);
 	/* A peer whose identity we validated (to cache in peers.d). May be NULL. */
 	void (*peer_new)(void *ctx, const struct zt_identity *id);
+	/* A leaf peer gained a direct path (confirmed): all its paths now, so a cache (peers.d)
+	 * written at once lets a restart after a crash say HELLO there. May be NULL. */
+	void (*peer_paths)(void *ctx, const struct zt_identity *id, const struct zt_inetaddr *paths,
+			   unsigned count);
 };
 
 /* Counters (shown by `netcon info --json`). */

@@ -31,6 +31,7 @@ static struct sim {
 	struct zt_inetaddr ep[NNODES];
 	bool down[NNODES]; /* drops everything to and from this node */
 	bool block_ab; /* no direct path between A and B */
+	int64_t lag_to_a; /* ms each datagram to A takes (the clock moves on as it is delivered) */
 	int tamper_next_to; /* flip a byte in the next datagram to this node, -1 none */
 	struct dgram *q;
 	unsigned qn;
@@ -42,6 +43,9 @@ static struct sim {
 	unsigned sent_to_root_endpoint;
 	unsigned to_b; /* datagrams sent to B */
 	size_t to_b_max; /* the longest of them */
+	/* what each node's peer_paths callback last said about each other node (its peers.d) */
+	struct zt_inetaddr cache[NNODES][NNODES][ZT_NODE_MAX_PATHS];
+	unsigned ncache[NNODES][NNODES], peer_paths_calls;
 } S;
 
 struct zt_world planet;
@@ -101,6 +105,20 @@ static void cb_user(void *ctx, uint64_t from, uint64_t type, const uint8_t *data
 	snprintf(S.user_data, sizeof(S.user_data), "%.*s", (int)len, (const char *)data);
 }
 
+static void cb_paths(void *ctx, const struct zt_identity *id, const struct zt_inetaddr *paths,
+		     unsigned count)
+{
+	int me = (int)(intptr_t)ctx;
+
+	S.peer_paths_calls++;
+	for (int w = 0; w < NNODES; w++) {
+		if (S.id[w].address != id->address || count > ZT_NODE_MAX_PATHS)
+			continue;
+		memcpy(S.cache[me][w], paths, count * sizeof(*paths));
+		S.ncache[me][w] = count;
+	}
+}
+
 /* Deliver everything queued (and what that causes), in order. */
 static void pump(void)
 {
@@ -110,6 +128,8 @@ static void pump(void)
 		cur = S.q[0];
 		memmove(S.q, S.q + 1, (S.qn - 1) * sizeof(*S.q));
 		S.qn--;
+		if (cur.to == A)
+			S.now += S.lag_to_a;
 		if (S.node[cur.to] && !S.down[cur.to])
 			zt_node_receive(S.node[cur.to], &cur.from, cur.d, cur.len, S.now);
 	}
@@ -150,6 +170,7 @@ static struct zt_node *start(int i)
 	    .send = cb_send,
 	    .echo_reply = cb_echo,
 	    .user_message = cb_user,
+	    .peer_paths = cb_paths,
 	};
 
 	return zt_node_new(&S.id[i], &planet, &cb, S.now);
@@ -158,6 +179,66 @@ static struct zt_node *start(int i)
 static int peer(int at, int who, struct zt_node_peer_info *pi)
 {
 	return zt_node_peer_find(S.node[at], S.id[who].address, pi, S.now);
+}
+
+/* The preferred (best) path of node at to peer who, or NULL. */
+static const struct zt_inetaddr *preferred(int at, int who, struct zt_node_peer_info *pi)
+{
+	if (peer(at, who, pi) < 0)
+		return NULL;
+	for (unsigned i = 0; i < pi->npaths; i++)
+		if (pi->paths[i].preferred)
+			return &pi->paths[i].addr;
+	return NULL;
+}
+
+/* A is killed and restarts on a new UDP port, knowing B's endpoint from its cache (peers.d). Its
+ * HELLO from the new port is B's first sign of it: B confirms the new endpoint and must use it at
+ * once, though the old one has not timed out yet and had the lower latency (the new path is
+ * slower here, as a loaded machine makes it). */
+static void test_restart_new_port(void)
+{
+	struct zt_node_peer_info pi;
+	struct zt_identity bpub = S.id[B];
+	const struct zt_inetaddr *pa;
+	struct zt_inetaddr old = S.ep[A];
+
+	/* A (restarted above) knows B again and has a direct path to it. */
+	zt_node_echo(S.node[B], S.id[A].address, (const uint8_t *)"warm", 4, S.now, NULL);
+	run(2000);
+	S.echo_replies = 0;
+	zt_node_echo(S.node[B], S.id[A].address, (const uint8_t *)"before", 6, S.now, NULL);
+	pump();
+	pa = preferred(B, A, &pi);
+	ok(S.echo_replies == 1 && S.echo_hops == 0 && pa && zt_inetaddr_equal(pa, &old),
+	   "before: B reaches A directly at its endpoint");
+	ok(S.ncache[A][B] == 1 && zt_inetaddr_equal(&S.cache[A][B][0], &S.ep[B]),
+	   "A's peer_paths callback gave B's endpoint to cache as soon as it was confirmed");
+	ok(S.ncache[A][ROOT] == 0, "roots are not cached (the planet has them)");
+
+	zt_node_free(S.node[A]); /* SIGKILL: no goodbye */
+	S.ep[A].port = 9994; /* nothing answers at the old endpoint now */
+	S.lag_to_a = 5;
+	S.node[A] = start(A);
+	bpub.has_private = false;
+	memset(bpub.priv, 0, sizeof(bpub.priv));
+	is_int(zt_node_add_peer(S.node[A], &bpub, S.cache[A][B], S.ncache[A][B], S.now), 0,
+	       "A restarted on a new port, B and its endpoint from A's cache");
+	run(1000);
+	pa = preferred(B, A, &pi);
+	ok(pa && zt_inetaddr_equal(pa, &S.ep[A]),
+	   "within 1 s B prefers A's new endpoint (the old one is %s)",
+	   pa && zt_inetaddr_equal(pa, &old) ? "still preferred" : "not preferred");
+	ok(pi.npaths == 2 && !pi.relayed, "B keeps the old path until it expires (%u paths)",
+	   pi.npaths);
+	ok(S.ncache[B][A] == 2 && zt_inetaddr_equal(&S.cache[B][A][1], &S.ep[A]),
+	   "B's cache of A has both endpoints, the new one included");
+	S.echo_replies = 0;
+	zt_node_echo(S.node[B], S.id[A].address, (const uint8_t *)"after", 5, S.now, NULL);
+	pump();
+	ok(S.echo_replies == 1 && S.echo_hops == 0 && !strcmp(S.echo_data, "after"),
+	   "B's next ECHO reaches A directly at once");
+	S.lag_to_a = 0;
 }
 
 static void test_flood_and_garbage(void)
@@ -361,6 +442,7 @@ int main(void)
 	ok(info.stats.whois_sent >= 2, "WHOIS asked and retried (%llu)",
 	   (unsigned long long)info.stats.whois_sent);
 
+	test_restart_new_port();
 	test_flood_and_garbage();
 
 	for (int i = 0; i < NNODES; i++)
