@@ -126,3 +126,40 @@ web_check() {
 	[ "$n" = 40 ] && ok "curl --parallel: 40 requests, 8 at a time, all answered" ||
 		{ not_ok "curl --parallel: 40 requests, 8 at a time ($n answered)"; evidence "$W/curl.err"; }
 }
+
+# apache_up HOME DIR MPM IP PORT: apache2 with MPM (prefork, event) under netcon run on HOME,
+# listening on IP:PORT, serving DIR/www, its configuration, pid file and lock in DIR, children as
+# www-data; log in $W/apache.log. Started under setsid (apache -DFOREGROUND signals its whole
+# process group on SIGTERM). Waits for the pid file (up to 60 s) and tracks the master: APACHE_PID.
+apache_up() {
+	cat >"$2/httpd.conf" <<CONF
+ServerRoot /etc/apache2
+ServerName localhost
+LoadModule mpm_$3_module /usr/lib/apache2/modules/mod_mpm_$3.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
+LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
+TypesConfig /etc/mime.types
+PidFile $2/httpd.pid
+Mutex file:$2 default
+ErrorLog /dev/stderr
+LogLevel notice
+Listen $4:$5
+User www-data
+Group www-data
+DocumentRoot $2/www
+DirectoryIndex index.html
+<Directory $2/www>
+  Require all granted
+</Directory>
+StartServers 2
+CONF
+	serve "$1" apache setsid /usr/sbin/apache2 -DFOREGROUND -f "$2/httpd.conf"
+	APACHE_PID=
+	for _ in $(seq 300); do
+		[ -s "$2/httpd.pid" ] && APACHE_PID=$(cat "$2/httpd.pid") && [ -n "$APACHE_PID" ] && break
+		sleep 0.2
+	done
+	[ -n "$APACHE_PID" ] || return 1
+	track "$APACHE_PID"
+}

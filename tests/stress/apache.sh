@@ -12,39 +12,15 @@ net_up || { app_done; exit 1; }
 H=$W/httpd
 mkdir -p "$H"
 many_files "$H/www" 200
-cat >"$H/httpd.conf" <<CONF
-ServerRoot /etc/apache2
-ServerName localhost
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
-LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
-TypesConfig /etc/mime.types
-PidFile $H/httpd.pid
-Mutex file:$H default
-ErrorLog /dev/stderr
-LogLevel notice
-Listen $IA:$PORT
-User www-data
-Group www-data
-DocumentRoot $H/www
-<Directory $H/www>
-  Require all granted
-</Directory>
-StartServers 2
-CONF
-# setsid: apache -DFOREGROUND signals its whole process group on SIGTERM
-serve "$A" apache setsid /usr/sbin/apache2 -DFOREGROUND -f "$H/httpd.conf"
-until_ok 50 test -s "$H/httpd.pid"
-m=$(cat "$H/httpd.pid" 2>/dev/null)
-[ -n "$m" ] && track "$m"
+apache_up "$A" "$H" event "$IA" $PORT || { not_ok "apache starts"; evidence "$W/apache.log"; }
+m=$APACHE_PID
 web_stress "$B" "$IA" $PORT "$H/www" "$SECS"
 thr=$(for p in $(pgrep -P "${m:-0}"); do ls /proc/$p/task 2>/dev/null | wc -l; done | sort -n | tail -1)
 [ "${thr:-0}" -gt 2 ] && ok "event MPM: children are threaded ($thr threads)" || not_ok "event MPM: threaded children ($thr)"
 head -c 1048576 /dev/urandom >"$H/www/one.bin" && chmod a+r "$H/www/one.bin"
 args=""
 for i in $(seq 64); do args="$args -o $W/p$i http://$IA:$PORT/one.bin?$i"; done
-TO=120 on "$B" curl -sS --fail --parallel --parallel-max 64 $args 2>"$W/curl.err"
+on "$B" curl -sS --fail --parallel --parallel-max 64 $args 2>"$W/curl.err"
 good=0
 for i in $(seq 64); do [ "$(hsha "$W/p$i" 2>/dev/null)" = "$(hsha "$H/www/one.bin")" ] && good=$((good + 1)); done
 [ $good = 64 ] && ok "64 parallel curls of 1 MiB, all sha256 equal" ||

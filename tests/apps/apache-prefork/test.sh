@@ -1,6 +1,5 @@
 #!/bin/bash
-# apache2 on A (MPM prefork, or event with MPM=event: threaded), curl on B. Started under setsid:
-# apache -DFOREGROUND signals its whole process group on SIGTERM.
+# apache2 on A (MPM prefork, or event with MPM=event: threaded), curl on B (lib.sh's apache_up).
 . "$(dirname "$0")/../lib.sh"
 MPM=${MPM:-prefork}
 app_init apache-$MPM "Apache $(/usr/sbin/apache2 -v 2>/dev/null | sed -n 's/.*Apache\/\([^ ]*\).*/\1/p') $MPM"
@@ -10,32 +9,8 @@ net_up || { app_done; exit 1; }
 H=$W/httpd
 mkdir -p "$H"
 web_files "$H/www"
-cat >"$H/httpd.conf" <<CONF
-ServerRoot /etc/apache2
-ServerName localhost
-LoadModule mpm_${MPM}_module /usr/lib/apache2/modules/mod_mpm_${MPM}.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
-LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
-TypesConfig /etc/mime.types
-PidFile $H/httpd.pid
-Mutex file:$H default
-ErrorLog /dev/stderr
-LogLevel notice
-Listen $IA:$PORT
-User www-data
-Group www-data
-DocumentRoot $H/www
-DirectoryIndex index.html
-<Directory $H/www>
-  Require all granted
-</Directory>
-StartServers 2
-CONF
-serve "$A" apache setsid /usr/sbin/apache2 -DFOREGROUND -f "$H/httpd.conf"
-until_ok 50 test -s "$H/httpd.pid"
-m=$(cat "$H/httpd.pid" 2>/dev/null)
-[ -n "$m" ] && track "$m"
+apache_up "$A" "$H" "$MPM" "$IA" $PORT || { not_ok "apache starts"; evidence "$W/apache.log"; }
+m=$APACHE_PID
 web_check "$B" "$IA" $PORT "$H/www"
 kids=$(pgrep -P "${m:-0}" | wc -l)
 thr=$(for p in $(pgrep -P "${m:-0}"); do ls /proc/$p/task 2>/dev/null | wc -l; done | sort -n | tail -1)
