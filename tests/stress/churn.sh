@@ -21,7 +21,7 @@ a0=$(daemon_figs a "$A") b0=$(daemon_figs b "$B")
 diag "before: A $a0; B $b0"
 n=0 t0=$(now) end=$(($(date +%s) + STRESS_SECONDS)) failed=0
 while :; do
-	out=$(TO=600 on "$B" "$ST" churn "$IA" $PORT $PER 2>"$W/churn.err")
+	out=$(TO=$((STRESS_TIMEOUT - 60)) on "$B" "$ST" churn "$IA" $PORT $PER 2>"$W/churn.err")
 	rc=$?
 	if [ $rc != 0 ]; then
 		not_ok "round $((n / PER + 1)): $PER connections (rc $rc: $out)"

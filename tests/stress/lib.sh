@@ -11,6 +11,22 @@ RESULTS=$STRESS_DIR/_results
 # STRESS_SECONDS: the long form's duration per test (0 or unset: the short CI form).
 STRESS_SECONDS=${STRESS_SECONDS:-0}
 long() { [ "$STRESS_SECONDS" -gt 0 ] 2>/dev/null; }
+# Every bound in these tests is a bound on hangs, never on speed: each is several times what the
+# step takes on a loaded 2-core machine, and speeds are figures only. STRESS_TIMEOUT is run-all's
+# bound on the whole test (seconds); a client under `on` gets TO (default 300 s) unless it says.
+STRESS_TIMEOUT=${STRESS_TIMEOUT:-900}
+TO=300
+# until_s SECONDS CMD...: until CMD succeeds, at most SECONDS of wall time
+until_s() {
+	_end=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.2
+	done
+}
+# wait_port HOME IP PORT: until a connect through netcon succeeds (up to 60 s)
+wait_port() { until_s 60 "$NETCON" run --home "$1" -- "$NETCON_BUILD/tests/integ/tcp_probe" "$2" "$3" 2>/dev/null; }
 
 # stress_init NAME DESCRIPTION: app_init with results under tests/stress/_results
 stress_init() {
@@ -41,11 +57,11 @@ restart() {
 	p=$(pid_of "$1")
 	kill "$p" 2>/dev/null
 	for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-	start "$1" "$2" && until_ok 300 is_ok "$2"
+	start "$1" "$2" && until_s 120 is_ok "$2"
 }
 # wait_listen HOME PORT: until the daemon shows a LISTEN socket on PORT (no connection made, for
 # servers that take one connection only)
-wait_listen() { until_ok 100 sh -c "'$NETCON' status --home '$1' --json | grep -q ':$2\",\"remote\":\"-\",\"state\":\"LISTEN\"'"; }
+wait_listen() { until_s 60 sh -c "'$NETCON' status --home '$1' --json | grep -q ':$2\",\"remote\":\"-\",\"state\":\"LISTEN\"'"; }
 
 # web_stress HOME IP PORT DIR SECONDS: wrk (on HOME) for SECONDS over every file of DIR, no socket
 # errors and no non-2xx answers; then curl fetches every file, sha256 equal. Figures: rps, files.
@@ -58,7 +74,8 @@ for l in io.lines("$W/paths") do paths[#paths + 1] = "/" .. l end
 request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end
 LUA
 	wait_port "$h" "$ip" "$port" || { not_ok "B reaches the server at $ip:$port"; return 1; }
-	TO=$((secs + 60)) on "$h" wrk -t2 -c32 -d"${secs}s" --timeout 10s -s "$W/paths.lua" \
+	# wrk counts a request unanswered for --timeout as an error: a hang, not a slow answer
+	TO=$((secs + 120)) on "$h" wrk -t2 -c32 -d"${secs}s" --timeout 60s -s "$W/paths.lua" \
 		"http://$ip:$port/" >"$W/wrk.out" 2>&1
 	rc=$?
 	sed 's/^/#   wrk: /' "$W/wrk.out" >>"$EV"

@@ -11,7 +11,7 @@ MB=4 rounds=0 good=0 t0=$(now) end=$(($(date +%s) + STRESS_SECONDS))
 long && MB=16
 while :; do
 	rounds=$((rounds + 1))
-	out=$(TO=$((MB * 64 / 2 + 60)) on "$B" $PY "$SHS" client "$IA" $PORT $((MB << 20)) $((rounds * 1000)) 64 2>"$W/cli.err")
+	out=$(TO=$((STRESS_TIMEOUT - 60)) on "$B" $PY "$SHS" client "$IA" $PORT $((MB << 20)) $((rounds * 1000)) 64 2>"$W/cli.err")
 	rc=$?
 	if [ $rc = 0 ] && [ "${out#good 64 of 64}" != "$out" ]; then
 		good=$((good + 1))
