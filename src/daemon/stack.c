@@ -10,6 +10,7 @@
 #include "lwip/raw.h"
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/tcpip.h"
 #include "lwip/timeouts.h"
 
@@ -122,6 +123,43 @@ static err_t stack_netif_init(struct netif *n)
 	n->output_ip6 = stack_drop6;
 	n->flags = NETIF_FLAG_UP | NETIF_FLAG_LINK_UP;
 	return ERR_OK;
+}
+
+/*
+ * lwIP counts TCP retransmission timeouts in ticks of its slow timer (TCP_SLOW_INTERVAL, 500 ms in
+ * Debian's prebuilt library), so no RTO is below ~1.5 s, and without SACK a lossy path recovers
+ * segment by segment at that pace. While there are TCP connections we run the slow timer
+ * STACK_TCP_SLOW_SCALE times as often: finer ticks, a finer RTT estimate, a lower RTO floor.
+ * Times lwIP counts in ticks shrink by as much: TIME_WAIT, FIN_WAIT_2, SYN_RCVD and the total
+ * time before it gives up retransmitting (12 tries). Two stay as they were: a SYN_SENT
+ * connection does not age in our extra ticks (connect() still gives up after ~21 s), and
+ * keepalive times are given to lwIP scaled up (stack_tcp_ms).
+ */
+static bool tcp_extra_armed;
+/* A SYN_SENT retransmission timer held still through one of our ticks (lwIP counts only >= 0). */
+#define STACK_RTIME_HELD (-2)
+
+static void stack_tcp_extra(void *arg)
+{
+	struct tcp_pcb *p;
+
+	for (p = tcp_active_pcbs; p; p = p->next)
+		if (p->state == SYN_SENT && p->rtime > 0)
+			p->rtime--; /* the tick adds it back */
+		else if (p->state == SYN_SENT && p->rtime == 0)
+			p->rtime = STACK_RTIME_HELD;
+	tcp_slowtmr();
+	for (p = tcp_active_pcbs; p; p = p->next)
+		if (p->state == SYN_SENT && p->rtime == STACK_RTIME_HELD)
+			p->rtime = 0;
+	tcp_extra_armed = tcp_active_pcbs || tcp_tw_pcbs;
+	if (tcp_extra_armed)
+		sys_timeout(TCP_SLOW_INTERVAL / (STACK_TCP_SLOW_SCALE - 1), stack_tcp_extra, NULL);
+}
+
+uint32_t stack_tcp_ms(uint32_t ms)
+{
+	return ms > UINT32_MAX / STACK_TCP_SLOW_SCALE ? UINT32_MAX : ms * STACK_TCP_SLOW_SCALE;
 }
 
 void stack_init(void)
@@ -344,6 +382,10 @@ bool stack_poll(void)
 				did = true;
 			}
 		}
+	}
+	if (!tcp_extra_armed && (tcp_active_pcbs || tcp_tw_pcbs)) {
+		tcp_extra_armed = true;
+		sys_timeout(TCP_SLOW_INTERVAL / (STACK_TCP_SLOW_SCALE - 1), stack_tcp_extra, NULL);
 	}
 	sys_check_timeouts();
 	return did || any_loop_pending;

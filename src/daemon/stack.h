@@ -44,5 +44,9 @@ void stack_set_unreach_cb(void (*cb)(const struct icmperr *e));
 bool stack_poll(void);
 /* Milliseconds until lwIP's next timer (for epoll_wait), at most max_ms. */
 int stack_timeout_ms(int max_ms);
+/* lwIP's TCP slow timer runs this many times as often as its library thinks (stack.c). */
+#define STACK_TCP_SLOW_SCALE 4
+/* A TCP time in ms (keepalive) as lwIP must be given it to last ms. */
+uint32_t stack_tcp_ms(uint32_t ms);
 
 #endif

@@ -286,10 +286,11 @@ static void vsock_apply_opts(struct vsock *vs)
 		ip_set_option(pcb, SOF_KEEPALIVE);
 	else
 		ip_reset_option(pcb, SOF_KEEPALIVE);
-	if (vs->opts.keepidle > 0)
-		pcb->keep_idle = (u32_t)vs->opts.keepidle * 1000;
-	if (vs->opts.keepintvl > 0)
-		pcb->keep_intvl = (u32_t)vs->opts.keepintvl * 1000;
+	/* lwIP counts these in slow-timer ticks, which run faster than it thinks (stack.c) */
+	pcb->keep_idle = stack_tcp_ms(vs->opts.keepidle > 0 ? (u32_t)vs->opts.keepidle * 1000
+							    : TCP_KEEPIDLE_DEFAULT);
+	pcb->keep_intvl = stack_tcp_ms(vs->opts.keepintvl > 0 ? (u32_t)vs->opts.keepintvl * 1000
+							      : TCP_KEEPINTVL_DEFAULT);
 	if (vs->opts.keepcnt > 0)
 		pcb->keep_cnt = (u32_t)vs->opts.keepcnt;
 	if (vs->opts.flags & NC_OPT_NODELAY)
