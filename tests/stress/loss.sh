@@ -2,11 +2,12 @@
 # Packet loss on the UDP path between the nodes: A's and B's daemons restarted with
 # NETCON_TEST_LOSS=P:SEED (the transport's test-only seeded drop of received datagrams, both
 # directions; no netem on these machines) at 0, 1, 5 and 10 %; a TCP transfer B -> A at each, sha256
-# equal, throughput recorded. Debian's lwIP (no SACK, coarse retransmission timers) recovers slowly
-# (~0.6 MiB/s at 1 %, ~25 KiB/s at 5 %), so the short form sends 20 MiB, 8 MiB, 512 KiB and 128 KiB;
-# the long form 20 MiB at every rate, as many as fit in STRESS_SECONDS / 4. Each transfer is bounded
-# only against a hang: 6 minutes in the short form (10 % takes 20-60 s; two such stalls still fit
-# in run-all's STRESS_TIMEOUT).
+# equal, throughput recorded. Debian's lwIP (no SACK, retransmission timers in coarse ticks, which
+# the daemon runs 4 times as fast: stack.c) recovers slowly (~1.3-2 MiB/s at 1 %, ~200-350 KiB/s at
+# 5 %, ~20-40 KiB/s at 10 %), so the short form sends 20 MiB, 8 MiB, 512 KiB and 128 KiB; the long
+# form 20 MiB at every rate, as many as fit in STRESS_SECONDS / 4. Each transfer is bounded only
+# against a hang: 6 minutes in the short form (10 % took 20-60 s before stack.c's faster ticks; two
+# such stalls still fit in run-all's STRESS_TIMEOUT).
 . "$(dirname "$0")/lib.sh"
 stress_init loss "NETCON_TEST_LOSS 0/1/5/10 %, TCP B -> A"
 PORT=8184
