@@ -22,12 +22,18 @@
  * datagrams of any size up to its largest packet), which halves the datagrams of a 2800-byte
  * frame and skips reassembly. */
 #define NODE_MTU_LOOPBACK ZT_PACKET_MAX_LEN
+#define NODE_PROBES 4 /* unconfirmed endpoints of a peer we say HELLO to per rate-limit period */
 
 struct node_path {
 	struct zt_inetaddr addr;
 	int64_t last_in, last_out;
 	int64_t learned; /* when it was confirmed and added */
 	int latency;
+};
+
+struct node_probe {
+	struct zt_inetaddr addr;
+	int64_t t;
 };
 
 struct node_peer {
@@ -37,7 +43,8 @@ struct node_peer {
 	uint8_t key[48];
 	int root; /* index in the planet + 1, or 0 */
 	int proto, major, minor, revision, latency;
-	int64_t created, last_receive, last_hello_full, last_probe, last_whois_in, last_push;
+	int64_t created, last_receive, last_hello_full, last_whois_in, last_push;
+	struct node_probe probes[NODE_PROBES];
 	int64_t push_window;
 	unsigned push_count;
 	unsigned npaths;
@@ -220,7 +227,9 @@ static struct node_peer *node_peer_add(struct zt_node *n, const struct zt_identi
 	memcpy(p->key, key, 48);
 	p->proto = p->major = p->minor = p->revision = p->latency = -1;
 	p->created = p->last_receive = now;
-	p->last_hello_full = p->last_probe = p->last_whois_in = p->last_push = INT64_MIN / 2;
+	p->last_hello_full = p->last_whois_in = p->last_push = INT64_MIN / 2;
+	for (unsigned i = 0; i < NODE_PROBES; i++)
+		p->probes[i].t = INT64_MIN / 2;
 	b = node_bucket(id->address);
 	p->next = n->buckets[b];
 	n->buckets[b] = p;
@@ -539,9 +548,34 @@ static void node_bad_id_add(struct zt_node *n, const struct zt_identity *id)
 	n->bad_ids[h % NODE_BAD_IDS] = h;
 }
 
+/* May we say HELLO to an unconfirmed endpoint of p? Each endpoint at most once per
+ * ZT_PATH_HELLO_RATE_LIMIT (as ZeroTier's Peer::_lastTriedPath), and at most NODE_PROBES endpoints
+ * in that time, so packets replayed from many addresses cannot make us send many HELLOs. Per
+ * endpoint, not per peer: a try elsewhere a moment ago must not hold back the one at a peer's new
+ * endpoint. */
+static bool node_probe_due(struct node_peer *p, const struct zt_inetaddr *a, int64_t now)
+{
+	struct node_probe *slot = NULL;
+
+	for (unsigned i = 0; i < NODE_PROBES; i++) {
+		struct node_probe *s = &p->probes[i];
+		bool recent = now - s->t < ZT_PATH_HELLO_RATE_LIMIT;
+
+		if (recent && zt_inetaddr_equal(&s->addr, a))
+			return false;
+		if (!recent && !slot)
+			slot = s;
+	}
+	if (!slot)
+		return false;
+	slot->addr = *a;
+	slot->t = now;
+	return true;
+}
+
 /* Bookkeeping for every authenticated packet: activity, and paths. A new endpoint becomes a
  * path only when it answers something we sent there (confirm: an expected OK); any other
- * packet from it makes us say HELLO there, at most once per ZT_PATH_HELLO_RATE_LIMIT. */
+ * packet from it makes us say HELLO there (node_probe_due). */
 static void node_authenticated(struct zt_node *n, struct node_peer *p,
 			       const struct zt_inetaddr *from, unsigned hops, bool confirm,
 			       int64_t now)
@@ -566,8 +600,7 @@ static void node_authenticated(struct zt_node *n, struct node_peer *p,
 				a[i] = p->paths[i].addr;
 			n->cb.peer_paths(n->cb.ctx, &p->id, a, p->npaths);
 		}
-	} else if (now - p->last_probe >= ZT_PATH_HELLO_RATE_LIMIT) {
-		p->last_probe = now;
+	} else if (node_probe_due(p, from, now)) {
 		node_send_hello(n, p, from, now);
 	}
 }
