@@ -5,9 +5,11 @@
 # namespace joined to the host by a veth, so its tap device and traffic stay in there.
 #   1. netcon is the root and the controller (`netcon init`); the stock node joins, is authorized,
 #      gets an address; curl in the namespace fetches from a server in a netcon container, and
-#      curl in a netcon container fetches from a server in the namespace (sha256 both ways).
+#      curl in a netcon container fetches from a server in the namespace (sha256 both ways);
+#      then netcon's controller turns on rfc4193 and 6plane and the same runs over those.
 #   2. the stock node is the root and the controller (its local API); a netcon node joins with
-#      a planet naming the stock node, is authorized, and the same two transfers run.
+#      a planet naming the stock node, is authorized, and the same transfers run (IPv4,
+#      rfc4193, 6plane: the stock controller computes netcon's addresses).
 #   3. a second netcon member joins the stock network; the stock controller deauthorizes the
 #      first, and the second must apply the stock revocation and refuse it.
 # TAP output; exits non-zero when a check fails, 77 (skip) when it cannot run here.
@@ -61,7 +63,8 @@ waitfor() { # waitfor SECONDS CMD...: until CMD succeeds
 
 ip netns add "$NS" && ip link add "$HV" type veth peer name "$NV" && ip link set "$NV" netns "$NS" &&
 	ip addr add "$HOSTIP/24" dev "$HV" && ip link set "$HV" up &&
-	inns ip addr add "$NSIP/24" dev "$NV" && inns ip link set "$NV" up && inns ip link set lo up ||
+	inns ip addr add "$NSIP/24" dev "$NV" && inns ip link set "$NV" up && inns ip link set lo up &&
+	inns sysctl -qw net.ipv6.conf.default.accept_dad=0 || # a server binds the tap's new v6 at once
 	{ echo "Bail out! cannot make the namespace"; exit 1; }
 mkdir -p "$D/www"
 head -c 4194304 /dev/urandom >"$D/www/file.bin"
@@ -75,7 +78,8 @@ start_stock() {
 }
 # transfers LABEL NETCON_HOME NETCON_IP STOCK_IP: both directions, sha256 checked
 transfers() {
-	local h=$2 nip=$3 sip=$4 got
+	local h=$2 nip=$3 sip=$4 got nu=$3 su=$4
+	case $nip in *:*) nu="[$nip]" su="[$sip]" ;; esac
 	"$NETCON" run --home "$h" -- python3 -m http.server 8000 --bind "$nip" --directory "$D/www" \
 		>/dev/null 2>&1 &
 	PIDS="$PIDS $!"
@@ -83,19 +87,25 @@ transfers() {
 	PIDS="$PIDS $!"
 	got=$D/got1.bin
 	rm -f "$got"
-	waitfor 20 inns curl -s -o "$got" "http://$nip:8000/file.bin"
+	waitfor 20 inns curl -g -s -o "$got" "http://$nu:8000/file.bin"
 	check "$1: curl on the stock node fetches 4 MiB from a netcon container, sha256 equal" \
 		test "$(sha "$got" 2>/dev/null)" = "$(sha "$D/www/file.bin")"
 	got=$D/got2.bin
 	rm -f "$got"
-	waitfor 20 "$NETCON" run --home "$h" -- curl -s -o "$got" "http://$sip:8001/file.bin"
+	waitfor 20 "$NETCON" run --home "$h" -- curl -g -s -o "$got" "http://$su:8001/file.bin"
 	check "$1: curl in a netcon container fetches 4 MiB from the stock node, sha256 equal" \
 		test "$(sha "$got" 2>/dev/null)" = "$(sha "$D/www/file.bin")"
 }
-ztip() { zcli -j listnetworks | python3 -c "import json,sys
+# addr_of PREFIX: the first assigned address starting with PREFIX ('.' for IPv4), from
+# listnetworks-shaped JSON on stdin
+addr_of() { python3 -c "import json,sys
 for n in json.load(sys.stdin):
     for a in n.get('assignedAddresses', []):
-        if '.' in a: print(a.split('/')[0])" | head -1; }
+        if ('$1' == '.' and '.' in a) or a.startswith('$1'): print(a.split('/')[0])" | head -1; }
+ztip() { zcli -j listnetworks | addr_of "${1:-.}"; }
+# rfc4193 NWID NODE: ZeroTier's rfc4193 address (fd, the network id, 99 93, the node address)
+rfc4193() { python3 -c "import ipaddress
+print(ipaddress.IPv6Address(bytes([0xfd]) + (0x$1).to_bytes(8,'big') + bytes([0x99,0x93]) + (0x$2).to_bytes(5,'big')))"; }
 
 echo "# 1. netcon is root and controller, the stock node a member"
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0",0)); print(s.getsockname()[1])')
@@ -120,6 +130,20 @@ check "the stock node gets OK and an address from netcon's controller" \
 ZIP=$(ztip)
 echo "# stock member $ZADDR has $ZIP; netcon's container address $IP1"
 transfers "netcon controller" "$D/n1" "$IP1" "$ZIP"
+"$NETCON" controller network set --home "$D/n1" "$NWID" --v6 rfc4193,6plane >/dev/null
+check "the stock node takes the rfc4193 address netcon's controller computed for it" \
+	waitfor 90 zs_has listnetworks "$(rfc4193 "$NWID" "$ZADDR")"
+for mode in rfc4193:fd 6plane:fc; do
+	waitfor 30 sh -c "'$NETCON' networks --home '$D/n1' --json | grep -q '\"${mode#*:}'"
+	n6=$("$NETCON" networks --home "$D/n1" --json | addr_of "${mode#*:}")
+	z6=$(ztip "${mode#*:}")
+	echo "# ${mode%:*}: netcon node $n6, stock member $z6"
+	if [ -n "$n6" ] && [ -n "$z6" ]; then
+		transfers "netcon controller, ${mode%:*}" "$D/n1" "$n6" "$z6"
+	else
+		not_ok "both ends have a ${mode%:*} address"
+	fi
+done
 zcli leave "$NWID" >/dev/null
 for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 PIDS=""
@@ -135,7 +159,7 @@ ZPORT=9994 # a new node: 9993's listener may linger
 start_stock || { cat "$D/zs.log"; echo "Bail out! the stock node does not start"; exit 1; }
 ZADDR=$(zcli info | awk '{print $3}')
 NET=$(api POST "/controller/network/${ZADDR}______" \
-	'{"name":"interop","private":true,"v4AssignMode":{"zt":true},"ipAssignmentPools":[{"ipRangeStart":"10.147.32.10","ipRangeEnd":"10.147.32.200"}],"routes":[{"target":"10.147.32.0/24"}]}')
+	'{"name":"interop","private":true,"v4AssignMode":{"zt":true},"v6AssignMode":{"rfc4193":true,"6plane":true,"zt":false},"ipAssignmentPools":[{"ipRangeStart":"10.147.32.10","ipRangeEnd":"10.147.32.200"}],"routes":[{"target":"10.147.32.0/24"}]}')
 NWID2=$(echo "$NET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 check "the stock controller made network $NWID2" test -n "$NWID2"
 zcli join "$NWID2" >/dev/null
@@ -151,15 +175,24 @@ check "netcon is ACCESS_DENIED before authorization" \
 api POST "/controller/network/$NWID2/member/$NADDR" '{"authorized":true}' >/dev/null
 check "netcon gets OK and an address from the stock controller" \
 	waitfor 60 nc_has networks "$D/n2" ' OK .*10\.147\.32\.'
-IP2=$("$NETCON" networks --home "$D/n2" --json | python3 -c "import json,sys
-for n in json.load(sys.stdin):
-    for a in n.get('assignedAddresses', []):
-        if '.' in a: print(a.split('/')[0])" | head -1)
+IP2=$("$NETCON" networks --home "$D/n2" --json | addr_of .)
 check "the stock node gets an address on its own network" \
 	waitfor 60 zs_has listnetworks ' OK .*10\.147\.32\.'
 ZIP=$(ztip)
 echo "# netcon member $NADDR has $IP2; stock controller's own address $ZIP"
 transfers "stock controller" "$D/n2" "$IP2" "$ZIP"
+for mode in rfc4193:fd 6plane:fc; do
+	n6=$("$NETCON" networks --home "$D/n2" --json | addr_of "${mode#*:}")
+	z6=$(ztip "${mode#*:}")
+	echo "# ${mode%:*}: netcon member $n6, stock node $z6"
+	if [ -n "$n6" ] && [ -n "$z6" ]; then
+		transfers "stock controller, ${mode%:*}" "$D/n2" "$n6" "$z6"
+	else
+		not_ok "both ends have a ${mode%:*} address"
+	fi
+done
+check "netcon's rfc4193 address is ZeroTier's formula's" \
+	test "$("$NETCON" networks --home "$D/n2" --json | addr_of fd)" = "$(rfc4193 "$NWID2" "$NADDR")"
 
 echo "# 3. a second netcon member; the stock controller deauthorizes the first"
 NETCON_LOG=info "$NETCON" daemon --home "$D/n3" --port 0 --planet "$D/zs/planet" -d >/dev/null \
@@ -169,10 +202,7 @@ N3ADDR=$(cut -c1-10 "$D/n3/identity.public")
 api POST "/controller/network/$NWID2/member/$N3ADDR" '{"authorized":true}' >/dev/null
 check "the second netcon member gets OK and an address" \
 	waitfor 60 nc_has networks "$D/n3" ' OK .*10\.147\.32\.'
-IP3=$("$NETCON" networks --home "$D/n3" --json | python3 -c "import json,sys
-for n in json.load(sys.stdin):
-    for a in n.get('assignedAddresses', []):
-        if '.' in a: print(a.split('/')[0])" | head -1)
+IP3=$("$NETCON" networks --home "$D/n3" --json | addr_of .)
 "$NETCON" run --home "$D/n3" -- python3 -m http.server 8002 --bind "$IP3" --directory "$D/www" \
 	>/dev/null 2>&1 &
 PIDS="$PIDS $!"
