@@ -72,7 +72,7 @@ echo "# stock: $("$ZT" -v)"
 
 # start_stock: the stock node in the namespace on UDP (and its API on TCP) $ZPORT (home $D/zs)
 start_stock() {
-	inns "$ZT" -U -p"$ZPORT" "$D/zs" >"$D/zs.log" 2>&1 &
+	ip netns exec "$NS" "$ZT" -U -p"$ZPORT" "$D/zs" >"$D/zs.log" 2>&1 & # $! is the node itself
 	PIDS="$PIDS $!"
 	waitfor 20 test -s "$D/zs/authtoken.secret" && waitfor 20 zcli info
 }
@@ -83,7 +83,8 @@ transfers() {
 	"$NETCON" run --home "$h" -- python3 -m http.server 8000 --bind "$nip" --directory "$D/www" \
 		>/dev/null 2>&1 &
 	PIDS="$PIDS $!"
-	inns python3 -m http.server 8001 --bind "$sip" --directory "$D/www" >/dev/null 2>&1 &
+	ip netns exec "$NS" python3 -m http.server 8001 --bind "$sip" --directory "$D/www" \
+		>/dev/null 2>&1 &
 	PIDS="$PIDS $!"
 	got=$D/got1.bin
 	rm -f "$got"
