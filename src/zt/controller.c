@@ -333,6 +333,77 @@ int zt_controller_assign_ipv4(struct zt_controller_network *n, struct zt_control
 	return r;
 }
 
+typedef unsigned __int128 controller_u128;
+
+static controller_u128 controller_u128_get(const uint8_t *b)
+{
+	controller_u128 x = 0;
+
+	for (unsigned i = 0; i < 16; i++)
+		x = x << 8 | b[i];
+	return x;
+}
+
+static int cmp_ip6(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+/* Trials per member: a full pool of many members is not scanned to its end on every request. */
+#define CONTROLLER_V6_TRIALS 65536u
+
+int zt_controller_assign_ipv6(struct zt_controller_network *n, struct zt_controller_member *m)
+{
+	uint8_t(*taken)[16];
+	unsigned ntaken = 0;
+	int r = -ENOSPC;
+
+	if (!n->v6_zt || m->no_auto_assign_ips || !n->n_pools6)
+		return 0;
+	for (unsigned k = 0; k < m->n_ips; k++)
+		if (m->ips[k].family == 6)
+			return 0;
+	if (m->n_ips >= ZT_CONTROLLER_MAX_IPS)
+		return -ENOSPC;
+	taken = malloc(sizeof(*taken) * ((size_t)n->n_members * ZT_CONTROLLER_MAX_IPS + 1));
+	if (!taken)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n->n_members; i++)
+		for (unsigned k = 0; k < n->members[i].n_ips; k++)
+			if (n->members[i].ips[k].family == 6)
+				memcpy(taken[ntaken++], n->members[i].ips[k].ip, 16);
+	qsort(taken, ntaken, sizeof(*taken), cmp_ip6);
+	for (unsigned p = 0; p < n->n_pools6 && r < 0; p++) {
+		controller_u128 first = controller_u128_get(n->pools6[p].first);
+		controller_u128 last = controller_u128_get(n->pools6[p].last), len, start;
+
+		if (last < first)
+			continue;
+		len = last - first + 1; /* 0: the whole space */
+		start = len ? m->address % len : m->address;
+		for (controller_u128 t = 0; t < CONTROLLER_V6_TRIALS && (!len || t < len); t++) {
+			controller_u128 ip = first + (len ? (start + t) % len : start + t);
+			struct zt_inetaddr a;
+			uint8_t b[16];
+
+			for (int i = 15; i >= 0; i--, ip >>= 8)
+				b[i] = (uint8_t)ip;
+			if (bsearch(b, taken, ntaken, sizeof(*taken), cmp_ip6))
+				continue;
+			zt_inetaddr_set(&a, 6, b, 0);
+			/* No on-link route holds it: members could not use it (stock skips too). */
+			if (controller_routed_bits(n, &a) <= 0)
+				continue;
+			m->ips[m->n_ips++] = a;
+			m->dirty = true;
+			r = 0;
+			break;
+		}
+	}
+	free(taken);
+	return r;
+}
+
 int zt_controller_config(struct zt_controller *c, struct zt_controller_network *n,
 			 struct zt_controller_member *m, int64_t now, struct zt_netconf *nc)
 {
@@ -468,7 +539,9 @@ int zt_controller_request(struct zt_controller *c, const struct zt_identity *req
 		a->error = ZT_ERROR_NETWORK_ACCESS_DENIED;
 		return 0;
 	}
-	zt_controller_assign_ipv4(n, m); /* pools exhausted: the member gets no address */
+	/* Pools exhausted: the member gets no address of that family. */
+	zt_controller_assign_ipv4(n, m);
+	zt_controller_assign_ipv6(n, m);
 	nc = malloc(sizeof(*nc));
 	if (!nc)
 		return -ENOMEM;
@@ -609,6 +682,17 @@ int zt_controller_network_json(const struct zt_controller_network *n, char **out
 		put_be(x, n->pools[i].last, 4);
 		zt_inetaddr_set(&l, 4, x, 0);
 		json_buf_printf(&b, "%s{\"ipRangeEnd\":", i ? "," : "");
+		json_buf_str(&b, zt_controller_ip_string(&l, false, ip));
+		json_buf_raw(&b, ",\"ipRangeStart\":", 16);
+		json_buf_str(&b, zt_controller_ip_string(&f, false, ip));
+		json_buf_raw(&b, "}", 1);
+	}
+	for (unsigned i = 0; i < n->n_pools6; i++) {
+		struct zt_inetaddr f, l;
+
+		zt_inetaddr_set(&f, 6, n->pools6[i].first, 0);
+		zt_inetaddr_set(&l, 6, n->pools6[i].last, 0);
+		json_buf_printf(&b, "%s{\"ipRangeEnd\":", i || n->n_pools ? "," : "");
 		json_buf_str(&b, zt_controller_ip_string(&l, false, ip));
 		json_buf_raw(&b, ",\"ipRangeStart\":", 16);
 		json_buf_str(&b, zt_controller_ip_string(&f, false, ip));
@@ -877,8 +961,15 @@ int zt_controller_load_network(struct zt_controller *c, const char *text, size_t
 				controller_bad(err, errsize, "bad ipAssignmentPools entry");
 				goto out;
 			}
-			if (f.family != 4 || t.n_pools >= ZT_CONTROLLER_MAX_POOLS)
-				continue; /* IPv6 pools: not assigned by this controller */
+			if (f.family == 6) {
+				if (t.n_pools6 >= ZT_CONTROLLER_MAX_POOLS)
+					continue;
+				memcpy(t.pools6[t.n_pools6].first, f.ip, 16);
+				memcpy(t.pools6[t.n_pools6++].last, l.ip, 16);
+				continue;
+			}
+			if (t.n_pools >= ZT_CONTROLLER_MAX_POOLS)
+				continue;
 			t.pools[t.n_pools].first = controller_v4(&f);
 			t.pools[t.n_pools++].last = controller_v4(&l);
 		}

@@ -1,5 +1,5 @@
 /* The network controller role: networks and members in memory, config requests answered with
- * signed configs and certificates, IPv4 pool assignment, rfc4193 and 6plane IPv6 addresses,
+ * signed configs and certificates, IPv4 and IPv6 pool assignment, rfc4193 and 6plane addresses,
  * records as stock-controller JSON. */
 #ifndef NETCON_ZT_CONTROLLER_H
 #define NETCON_ZT_CONTROLLER_H
@@ -34,6 +34,11 @@ struct zt_controller_pool {
 	uint32_t first, last;
 };
 
+/* An IPv6 pool: the same record entry with IPv6 ends, network byte order. */
+struct zt_controller_pool6 {
+	uint8_t first[16], last[16];
+};
+
 /* routes {target "CIDR", via "IP"|null}: target.port = netmask bits; via family 0 = null. */
 struct zt_controller_route {
 	struct zt_inetaddr target;
@@ -65,10 +70,12 @@ struct zt_controller_network {
 	uint32_t mtu;
 	uint32_t multicast_limit;
 	bool v4_zt; /* v4AssignMode.zt: assign from the pools */
-	bool v6_zt; /* v6AssignMode.zt: recorded; IPv6 pools are not assigned */
+	bool v6_zt; /* v6AssignMode.zt: assign from the IPv6 pools */
 	bool v6_6plane, v6_rfc4193; /* v6AssignMode: each member gets that address */
 	unsigned n_pools;
 	struct zt_controller_pool pools[ZT_CONTROLLER_MAX_POOLS];
+	unsigned n_pools6;
+	struct zt_controller_pool6 pools6[ZT_CONTROLLER_MAX_POOLS];
 	unsigned n_routes;
 	struct zt_controller_route routes[ZT_CONTROLLER_MAX_ROUTES];
 	/* dns {domain, servers}: has_dns false is the stock record's "dns":[] (none set). A
@@ -120,6 +127,10 @@ int zt_controller_member_authorize(struct zt_controller_network *n,
 /* Give m an IPv4 address from the pools if the network assigns them and m has none. Returns 0
  * (assigned or nothing to do), -ENOSPC (pools exhausted). */
 int zt_controller_assign_ipv4(struct zt_controller_network *n, struct zt_controller_member *m);
+/* The same for IPv6 (v6AssignMode.zt): an address of the IPv6 pools that an on-link route holds
+ * and no other member has, the search starting at first + the node address (what stock
+ * controllers take first when the range is that large). 0 or -ENOSPC. */
+int zt_controller_assign_ipv6(struct zt_controller_network *n, struct zt_controller_member *m);
 
 /* What a NETWORK_CONFIG_REQUEST gets. */
 struct zt_controller_answer {

@@ -1,6 +1,6 @@
 /* The controller role: configs for authorized members parse and carry a COM the controller signed
  * that agrees with another member's; chunks verify; denied and not found; pool assignment without
- * collisions; JSON records round trip; the lab controller's records load; the JSON reader refuses
+ * collisions (IPv4 and IPv6); JSON records round trip; the lab controller's records load; the JSON reader refuses
  * malformed text. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -390,6 +390,112 @@ static void test_dns(void)
 	   "the config's DNS blob is empty, as 1.14 sends it");
 }
 
+/* IPv6 pools: kept in the record beside the IPv4 ones, and with v6AssignMode.zt each member gets
+ * one address of them that no other member has, with the netmask bits of its route. */
+static void test_v6pools(void)
+{
+	static const char rec[] =
+	    "{\"id\":\"5f4e89e209000001\",\"name\":\"mixed\",\"v6AssignMode\":{\"zt\":true},"
+	    "\"ipAssignmentPools\":[{\"ipRangeStart\":\"fd00::10\",\"ipRangeEnd\":\"fd00::ff\"},"
+	    "{\"ipRangeStart\":\"10.9.0.1\",\"ipRangeEnd\":\"10.9.0.9\"},"
+	    "{\"ipRangeStart\":\"fd00:1::\",\"ipRangeEnd\":\"fd00:1::ffff:ffff:ffff\"}],"
+	    "\"routes\":[{\"target\":\"fd00::/64\",\"via\":null}]}";
+	static const char badfam[] =
+	    "{\"id\":\"5f4e89e209000001\",\"ipAssignmentPools\":[{\"ipRangeStart\":\"fd00::1\","
+	    "\"ipRangeEnd\":\"10.0.0.1\"}]}";
+	const struct zt_identity *ids[3] = {&m1, &m2, &m3};
+	struct zt_controller_network *n, t;
+	char err[160], *out, *out2;
+	size_t ol, ol2;
+	uint8_t got[3] = {0};
+	int e;
+
+	is_int(zt_controller_load_network(&ctl, rec, strlen(rec), err, sizeof(err)), 0,
+	       "a record with IPv4 and IPv6 pools loads");
+	n = zt_controller_network_find(&ctl, NWID);
+	ok(n && n->n_pools == 1 && n->n_pools6 == 2 && n->v6_zt &&
+	       !memcmp(n->pools6[0].first, "\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x10", 16) &&
+	       !memcmp(n->pools6[0].last, "\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\xff", 16),
+	   "one IPv4 pool, two IPv6 pools kept");
+	zt_controller_network_json(n, &out, &ol);
+	ok(strstr(out, "\"ipAssignmentPools\":[{\"ipRangeEnd\":\"10.9.0.9\",\"ipRangeStart\":"
+		       "\"10.9.0.1\"},{\"ipRangeEnd\":\"fd00::ff\",\"ipRangeStart\":\"fd00::10\"},"
+		       "{\"ipRangeEnd\":\"fd00:1::ffff:ffff:ffff\",\"ipRangeStart\":\"fd00:1::\"}]") !=
+	       NULL,
+	   "written back with the IPv6 pools in the stock shape");
+	is_int(zt_controller_load_network(&ctl, out, ol, err, sizeof(err)), 0, "which loads again");
+	n = zt_controller_network_find(&ctl, NWID);
+	zt_controller_network_json(n, &out2, &ol2);
+	ok(ol == ol2 && !memcmp(out, out2, ol), "and is written the same: the record round-trips");
+	free(out);
+	free(out2);
+	err[0] = 0;
+	ok(zt_controller_load_network(&ctl, badfam, strlen(badfam), err, sizeof(err)) == -EBADMSG &&
+	       strstr(err, "ipAssignmentPools"),
+	   "a pool from IPv6 to IPv4 is refused: %s", err);
+
+	/* Three addresses, three members: all in the pool, distinct, /64 from the route. */
+	zt_controller_network_defaults(&t);
+	t.private_net = false;
+	t.v6_zt = true;
+	t.n_pools6 = 1;
+	inet_pton(AF_INET6, "fd00::10", t.pools6[0].first);
+	inet_pton(AF_INET6, "fd00::12", t.pools6[0].last);
+	t.n_routes = 1;
+	zt_controller_parse_ip("fd00::/64", &t.routes[0].target, NULL);
+	n = zt_controller_network_add(&ctl, &t, 0x43, NOW, &e);
+	ok(n != NULL, "a public network with a 3-address IPv6 pool");
+	for (int k = 0; k < 3; k++) {
+		zt_controller_request(&ctl, ids[k], n->nwid, NULL, 0, 110 + k, NOW, &ans);
+		ok(ans.error == 0 && member_parse(&ans, &nc) == 0 && nc.n_static_ips == 1 &&
+		       nc.static_ips[0].family == 6 && nc.static_ips[0].port == 64 &&
+		       !memcmp(nc.static_ips[0].ip, "\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 15) &&
+		       !(nc.flags & ZT_NETCONF_FLAG_ENABLE_IPV6_NDP_EMULATION),
+		   "member %d gets fd00::x/64, no NDP emulation", k);
+		got[k] = nc.static_ips[0].ip[15];
+		ok(zt_controller_member_find(n, ids[k]->address)->n_ips == 1,
+		   "and has it in its ipAssignments");
+	}
+	ok(got[0] != got[1] && got[1] != got[2] && got[0] != got[2] && got[0] >= 0x10 &&
+	       got[0] <= 0x12 && got[1] >= 0x10 && got[1] <= 0x12 && got[2] >= 0x10 &&
+	       got[2] <= 0x12,
+	   "three distinct addresses in fd00::10-fd00::12 (%x %x %x)", got[0], got[1], got[2]);
+	zt_controller_request(&ctl, &m2, n->nwid, NULL, 0, 120, NOW, &ans);
+	ok(member_parse(&ans, &nc) == 0 && nc.n_static_ips == 1 && nc.static_ips[0].ip[15] == got[1],
+	   "stable across requests");
+	zt_controller_request(&ctl, &stranger, n->nwid, NULL, 0, 121, NOW, &ans);
+	ok(ans.error == 0 && member_parse(&ans, &nc) == 0 && nc.n_static_ips == 0,
+	   "pool exhausted: a fourth member gets no IPv6 address");
+	zt_controller_network_delete(&ctl, n->nwid);
+
+	/* A large pool: the address is the start plus the node address; no route, no address. */
+	inet_pton(AF_INET6, "fd00:9::", t.pools6[0].first);
+	inet_pton(AF_INET6, "fd00:9::ffff:ffff:ffff:ffff", t.pools6[0].last);
+	zt_controller_parse_ip("fd00:9::/48", &t.routes[0].target, NULL);
+	n = zt_controller_network_add(&ctl, &t, 0x44, NOW, &e);
+	zt_controller_request(&ctl, &m1, n->nwid, NULL, 0, 122, NOW, &ans);
+	{
+		uint8_t want[16] = {0xfd, 0, 0, 9};
+
+		for (int i = 0; i < 5; i++)
+			want[11 + i] = (uint8_t)(m1.address >> (32 - 8 * i));
+		ok(member_parse(&ans, &nc) == 0 && nc.n_static_ips == 1 &&
+		       !memcmp(nc.static_ips[0].ip, want, 16) && nc.static_ips[0].port == 48,
+		   "large pool: fd00:9:: + node address, /48 of its route");
+	}
+	n->routes[0].via.family = 0;
+	zt_controller_parse_ip("fd01::/64", &n->routes[0].target, NULL);
+	zt_controller_request(&ctl, &m2, n->nwid, NULL, 0, 123, NOW, &ans);
+	ok(member_parse(&ans, &nc) == 0 && nc.n_static_ips == 0 &&
+	       zt_controller_member_find(n, m2.address)->n_ips == 0,
+	   "no route holds the pool: no address");
+	n->v6_zt = false;
+	n->routes[0] = t.routes[0];
+	zt_controller_request(&ctl, &m2, n->nwid, NULL, 0, 124, NOW, &ans);
+	ok(member_parse(&ans, &nc) == 0 && nc.n_static_ips == 0, "v6AssignMode.zt off: none");
+	zt_controller_network_delete(&ctl, n->nwid);
+}
+
 int main(void)
 {
 	zt_test_load_id(&root, ZT_TEST_DATA "root.identity.secret");
@@ -405,6 +511,7 @@ int main(void)
 	test_vectors();
 	test_requests();
 	test_dns();
+	test_v6pools();
 	zt_controller_free(&ctl);
 	return done_testing();
 }
