@@ -397,6 +397,7 @@ _Static_assert(sizeof(struct nc_net_info) == 184 + 32 * NC_NET_MAX_ADDRS + 64 * 
 
 /* The controller role (NC_CTL_*): only the daemon's own user and root may use them (-EPERM). */
 #define NC_CTL_MAX_POOLS 16
+#define NC_CTL_MAX_POOLS6 2 /* IPv6 pools: what NC_MSG_MAX leaves room for */
 #define NC_CTL_MAX_ROUTES 8
 #define NC_CTL_MAX_IPS 8
 #define NC_CTL_NAME_LEN 128
@@ -408,7 +409,7 @@ enum nc_ctl_net_flag {
 	NC_CTL_BROADCAST = 1 << 1,
 	NC_CTL_V4_AUTO = 1 << 2, /* v4AssignMode.zt: assign from the pools */
 	NC_CTL_DNS = 1 << 3, /* the network has DNS settings (dns_domain, dns[0..ndns)) */
-	NC_CTL_V6_ZT = 1 << 4, /* v6AssignMode.zt (recorded; IPv6 pools are not assigned) */
+	NC_CTL_V6_ZT = 1 << 4, /* v6AssignMode.zt: assign from the IPv6 pools */
 	NC_CTL_V6_RFC4193 = 1 << 5, /* v6AssignMode.rfc4193 */
 	NC_CTL_V6_6PLANE = 1 << 6, /* v6AssignMode.6plane */
 };
@@ -425,6 +426,11 @@ struct nc_ctl_pool {
 	uint32_t first, last; /* IPv4, host order */
 };
 _Static_assert(sizeof(struct nc_ctl_pool) == 8, "nc_ctl_pool size");
+
+struct nc_ctl_pool6 {
+	uint8_t first[16], last[16]; /* IPv6, network order */
+};
+_Static_assert(sizeof(struct nc_ctl_pool6) == 32, "nc_ctl_pool6 size");
 
 struct nc_ctl_route {
 	struct nc_addr target; /* .port = netmask bits */
@@ -450,10 +456,13 @@ struct nc_ctl_net {
 	uint32_t ndns;
 	char dns_domain[NC_CTL_DNS_DOMAIN_LEN];
 	struct nc_addr dns[NC_CTL_MAX_DNS]; /* .port 0: the default (53) */
+	uint32_t npools6;
+	uint32_t pad2;
+	struct nc_ctl_pool6 pools6[NC_CTL_MAX_POOLS6];
 };
-_Static_assert(sizeof(struct nc_ctl_net) == 80 + NC_CTL_NAME_LEN + 8 * NC_CTL_MAX_POOLS +
+_Static_assert(sizeof(struct nc_ctl_net) == 88 + NC_CTL_NAME_LEN + 8 * NC_CTL_MAX_POOLS +
 						48 * NC_CTL_MAX_ROUTES + NC_CTL_DNS_DOMAIN_LEN +
-						24 * NC_CTL_MAX_DNS,
+						24 * NC_CTL_MAX_DNS + 32 * NC_CTL_MAX_POOLS6,
 	       "nc_ctl_net size");
 
 struct nc_ctl_req {

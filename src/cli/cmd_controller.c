@@ -34,12 +34,15 @@ static void ctl_usage(FILE *f)
 		"Every command takes --home DIR (the daemon's NETCON_HOME).\n\n"
 		"The daemon is the controller of networks whose id starts with its address.\n"
 		"Records live in HOME/controller.d/ in the layout of ZeroTier's controller.\n"
-		"A pool without --route gets the smallest route that covers it.\n"
+		"A pool (IPv4, or IPv6 up to %d) without --route gets the smallest route that\n"
+		"covers it.\n"
 		"DNS settings (a search domain, up to 4 servers) go to members in the network's\n"
 		"config; `set` pushes the changed config to every authorized member at once.\n"
 		"--v6 rfc4193: each member gets fdNN:NNNN:NNNN:NNNN:NN99:93MM:MMMM:MMMM/88;\n"
 		"--v6 6plane: fcXX:XXXX:XXMM:MMMM:MM00::1/40 (N network id, X its two halves\n"
-		"XORed, M node address). zt is recorded only: IPv6 pools are not assigned.\n");
+		"XORed, M node address); --v6 zt: each member gets an address of the IPv6\n"
+		"pools that a route holds.\n",
+		NC_CTL_MAX_POOLS6);
 }
 
 struct ctl_opts {
@@ -48,6 +51,8 @@ struct ctl_opts {
 	const char *name;
 	unsigned npools, nroutes, nips;
 	struct nc_ctl_pool pools[NC_CTL_MAX_POOLS];
+	unsigned npools6;
+	struct nc_ctl_pool6 pools6[NC_CTL_MAX_POOLS6];
 	struct nc_ctl_route routes[NC_CTL_MAX_ROUTES];
 	struct nc_addr ips[NC_CTL_MAX_IPS];
 	long mtu;
@@ -220,9 +225,20 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 				return cli_usage_error(SUB, "--pool wants FIRST-LAST, got '%s'",
 						       optarg);
 			*dash++ = 0;
-			if (ctl_parse_addr(buf, &f, NULL) < 0 || ctl_parse_addr(dash, &l, NULL) < 0 ||
-			    f.family != 4 || l.family != 4 || ctl_v4(&l) < ctl_v4(&f) ||
-			    ctl_v4(&f) == 0)
+			if (ctl_parse_addr(buf, &f, NULL) == 0 &&
+			    ctl_parse_addr(dash, &l, NULL) == 0 && f.family == 6 && l.family == 6) {
+				if (memcmp(l.ip, f.ip, 16) < 0)
+					return cli_usage_error(SUB, "bad IPv6 --pool '%s'", optarg);
+				if (o->npools6 >= NC_CTL_MAX_POOLS6)
+					return cli_usage_error(SUB, "at most %d IPv6 pools",
+							       NC_CTL_MAX_POOLS6);
+				memcpy(o->pools6[o->npools6].first, f.ip, 16);
+				memcpy(o->pools6[o->npools6++].last, l.ip, 16);
+				break;
+			}
+			if (ctl_parse_addr(buf, &f, NULL) < 0 ||
+			    ctl_parse_addr(dash, &l, NULL) < 0 || f.family != 4 || l.family != 4 ||
+			    ctl_v4(&l) < ctl_v4(&f) || ctl_v4(&f) == 0)
 				return cli_usage_error(SUB, "bad IPv4 --pool '%s'", optarg);
 			if (o->npools >= NC_CTL_MAX_POOLS)
 				return cli_usage_error(SUB, "at most %d pools", NC_CTL_MAX_POOLS);
@@ -337,6 +353,9 @@ static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 		for (unsigned k = 0; k < n->npools; k++)
 			printf(" pool %s-%s", ctl_v4str(n->pools[k].first, a),
 			       ctl_v4str(n->pools[k].last, b));
+		for (unsigned k = 0; k < n->npools6 && k < NC_CTL_MAX_POOLS6; k++)
+			printf(" pool %s-%s", inet_ntop(AF_INET6, n->pools6[k].first, a, sizeof(a)),
+			       inet_ntop(AF_INET6, n->pools6[k].last, b, sizeof(b)));
 		for (unsigned k = 0; k < n->nroutes; k++)
 			printf(" route %s%s%s", ctl_ip(&n->routes[k].target, a, sizeof(a), true),
 			       n->routes[k].via.family ? " via " : "",
@@ -380,6 +399,11 @@ static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 	for (unsigned k = 0; k < n->npools; k++)
 		printf("%s{\"ipRangeStart\":\"%s\",\"ipRangeEnd\":\"%s\"}", k ? "," : "",
 		       ctl_v4str(n->pools[k].first, a), ctl_v4str(n->pools[k].last, b));
+	for (unsigned k = 0; k < n->npools6 && k < NC_CTL_MAX_POOLS6; k++)
+		printf("%s{\"ipRangeStart\":\"%s\",\"ipRangeEnd\":\"%s\"}",
+		       k || n->npools ? "," : "",
+		       inet_ntop(AF_INET6, n->pools6[k].first, a, sizeof(a)),
+		       inet_ntop(AF_INET6, n->pools6[k].last, b, sizeof(b)));
 	printf("],\"routes\":[");
 	for (unsigned k = 0; k < n->nroutes; k++) {
 		printf("%s{\"target\":\"%s\",\"via\":", k ? "," : "",
@@ -472,6 +496,20 @@ static void ctl_cover(const struct nc_ctl_pool *p, struct nc_ctl_route *rt)
 	rt->target.port = (uint16_t)bits;
 }
 
+/* The same for an IPv6 pool. */
+static void ctl_cover6(const struct nc_ctl_pool6 *p, struct nc_ctl_route *rt)
+{
+	unsigned bits = 0;
+
+	while (bits < 128 && !((p->first[bits / 8] ^ p->last[bits / 8]) & (0x80u >> (bits % 8))))
+		bits++;
+	memset(rt, 0, sizeof(*rt));
+	rt->target.family = 6;
+	for (unsigned b = 0; b < bits; b++)
+		rt->target.ip[b / 8] |= p->first[b / 8] & (0x80u >> (b % 8));
+	rt->target.port = (uint16_t)bits;
+}
+
 static int ctl_network(int argc, char **argv)
 {
 	struct ctl_opts o;
@@ -499,8 +537,15 @@ static int ctl_network(int argc, char **argv)
 		memcpy(req.pools, o.pools, sizeof(o.pools));
 		req.nroutes = o.nroutes;
 		memcpy(req.routes, o.routes, sizeof(o.routes));
+		req.npools6 = o.npools6;
+		memcpy(req.pools6, o.pools6, sizeof(o.pools6));
+		if (!o.nroutes && o.npools + o.npools6 > NC_CTL_MAX_ROUTES)
+			return cli_usage_error(SUB, "more pools than routes (%d): give --route",
+					       NC_CTL_MAX_ROUTES);
 		for (unsigned k = 0; !o.nroutes && k < o.npools; k++)
 			ctl_cover(&o.pools[k], &req.routes[req.nroutes++]);
+		for (unsigned k = 0; !o.nroutes && k < o.npools6; k++)
+			ctl_cover6(&o.pools6[k], &req.routes[req.nroutes++]);
 		if (o.no_dns)
 			return cli_usage_error(SUB, "--no-dns goes with set");
 		ctl_dns_req(&o, &req);
@@ -523,7 +568,7 @@ static int ctl_network(int argc, char **argv)
 		memset(&req, 0, sizeof(req));
 		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &req.nwid) < 0)
 			return cli_usage_error(SUB, "network set wants one 16-digit network id");
-		if (o.npools || o.nroutes || o.nips || o.set_private || o.set_public)
+		if (o.npools || o.npools6 || o.nroutes || o.nips || o.set_private || o.set_public)
 			return cli_usage_error(SUB,
 					       "network set changes --name, --mtu, DNS and --v6 only");
 		req.h.type = NC_CTL_NET_SET;

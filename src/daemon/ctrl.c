@@ -476,6 +476,7 @@ static void ctrl_push(struct zt_controller_network *n, struct zt_controller_memb
 	if (!nc)
 		return;
 	zt_controller_assign_ipv4(n, m);
+	zt_controller_assign_ipv6(n, m);
 	if (zt_controller_config(&ct.c, n, m, ztnode_time(), nc) == 0) {
 		zt_dict_init(&d, ct.a.dict, sizeof(ct.a.dict));
 		if (zt_netconf_to_dict(nc, &d) == 0) {
@@ -529,6 +530,11 @@ static void ctrl_net_out(const struct zt_controller_network *n, struct nc_ctl_ne
 		out->pools[k].first = n->pools[k].first;
 		out->pools[k].last = n->pools[k].last;
 		out->npools++;
+	}
+	for (unsigned k = 0; k < n->n_pools6 && k < NC_CTL_MAX_POOLS6; k++) {
+		memcpy(out->pools6[k].first, n->pools6[k].first, 16);
+		memcpy(out->pools6[k].last, n->pools6[k].last, 16);
+		out->npools6++;
 	}
 	for (unsigned k = 0; k < n->n_routes && k < NC_CTL_MAX_ROUTES; k++) {
 		ctrl_addr(&out->routes[k].target, &n->routes[k].target);
@@ -594,8 +600,8 @@ int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 
 	if (!ct.up)
 		return -ENOTCONN;
-	if (req->npools > NC_CTL_MAX_POOLS || req->nroutes > NC_CTL_MAX_ROUTES ||
-	    memchr(req->name, 0, sizeof(req->name)) == NULL)
+	if (req->npools > NC_CTL_MAX_POOLS || req->npools6 > NC_CTL_MAX_POOLS6 ||
+	    req->nroutes > NC_CTL_MAX_ROUTES || memchr(req->name, 0, sizeof(req->name)) == NULL)
 		return -EINVAL;
 	zt_controller_network_defaults(&t);
 	t.nwid = req->nwid;
@@ -619,6 +625,13 @@ int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 		t.pools[k].last = req->pools[k].last;
 	}
 	t.n_pools = req->npools;
+	for (unsigned k = 0; k < req->npools6; k++) {
+		if (memcmp(req->pools6[k].last, req->pools6[k].first, 16) < 0)
+			return -EINVAL;
+		memcpy(t.pools6[k].first, req->pools6[k].first, 16);
+		memcpy(t.pools6[k].last, req->pools6[k].last, 16);
+	}
+	t.n_pools6 = req->npools6;
 	for (unsigned k = 0; k < req->nroutes; k++) {
 		if (ctrl_inet(&t.routes[k].target, &req->routes[k].target, true) < 0)
 			return -EINVAL;

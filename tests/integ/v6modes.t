@@ -6,7 +6,9 @@
 # formula, in Python); an http.server in a container on A is fetched by curl in a container on B
 # at A's rfc4193 and at A's 6plane address, sha256 equal; B's solicitations for A's rfc4193
 # address are answered by NDP emulation (the ndpEmulated counter), not by the network; a UDP
-# datagram goes both ways by 6plane; `network set --v6` adds and removes a member's address.
+# datagram goes both ways by 6plane; `network set --v6` adds and removes a member's address. A third
+# network with `--pool fd00:5a::10-fd00:5a::ff --route fd00:5a::/64 --v6 zt` gives A and B distinct
+# addresses of the pool (real NDP, no emulation), and curl fetches the file over them.
 . "$(dirname "$0")/lib.sh"
 [ -x "$NETCON" ] && [ -f "$NETCON_BUILD/libnetcon.so" ] || skip_all "build netcon first (make)"
 [ -x "$NETCON_BUILD/tests/integ/tcp_probe" ] || skip_all "build the test helpers first (make tests)"
@@ -172,6 +174,52 @@ check "network set --v6 none" \
 	sh -c "'$NETCON' controller network set --home '$C' '$N4' --v6 none >/dev/null"
 gone4() { ! has "$B" "$N4" "$P4"; }
 check "and B's 6plane address there goes away" until_ok 100 gone4
+
+# ---- v6AssignMode zt: an address from an IPv6 pool, reached by TCP ----------------------------
+out=$("$NETCON" controller network create --home "$C" --pool fd00:5a::ff-fd00:5a::10 --v6 zt 2>&1)
+rc=$?
+[ $rc != 0 ] && echo "$out" | grep -q "bad IPv6 --pool" &&
+	ok "a pool whose end is below its start is refused (exit $rc)" ||
+	not_ok "a pool whose end is below its start is refused (exit $rc: $out)"
+NZ=$("$NETCON" controller network create --home "$C" --name v6zt --pool fd00:5a::10-fd00:5a::ff \
+	--route fd00:5a::/64 --v6 zt)
+check "network create --pool fd00:5a::10-fd00:5a::ff --route fd00:5a::/64 --v6 zt prints an id" \
+	sh -c "echo '$NZ' | grep -qx '[0-9a-f]\{16\}'"
+rec=$C/controller.d/network/$NZ.json
+check "the record keeps the IPv6 pool in the stock shape" \
+	grep -q '"ipAssignmentPools":\[{"ipRangeEnd":"fd00:5a::ff","ipRangeStart":"fd00:5a::10"}\]' "$rec"
+check "and v6AssignMode.zt" grep -q '"v6AssignMode":{"6plane":false,"rfc4193":false,"zt":true}' "$rec"
+"$NETCON" controller network show --home "$C" "$NZ" | grep -q ' pool fd00:5a::10-fd00:5a::ff route fd00:5a::/64 v6 zt ' &&
+	ok "network show lists the IPv6 pool" || not_ok "network show lists the IPv6 pool"
+[ "$("$NETCON" controller network show --home "$C" "$NZ" --json | json 'j["ipAssignmentPools"]')" = \
+	"[{'ipRangeStart': 'fd00:5a::10', 'ipRangeEnd': 'fd00:5a::ff'}]" ] &&
+	ok "network show --json has the pool" || not_ok "network show --json has the pool"
+"$NETCON" join --home "$A" "$NZ" >/dev/null
+"$NETCON" join --home "$B" "$NZ" >/dev/null
+for m in "$AA" "$BA"; do "$NETCON" controller member authorize --home "$C" "$NZ" "$m" >/dev/null; done
+# zaddr HOME: its address on NZ (the only one: no rfc4193 or 6plane there)
+zaddr() { net "$1" "$NZ" "n['assignedAddresses'][0] if n['status']=='OK' and len(n['assignedAddresses'])==1 else ''"; }
+zok() { [ -n "$(zaddr "$1")" ]; }
+check "A gets one address on the zt network" until_ok 600 zok "$A"
+check "B gets one address on the zt network" until_ok 600 zok "$B"
+ZA=$(zaddr "$A") ZB=$(zaddr "$B")
+diag "network $NZ: A $ZA, B $ZB"
+inpool() { python3 -c "
+import ipaddress, sys
+a = ipaddress.ip_interface('$1')
+sys.exit(0 if a.network.prefixlen == 64 and ipaddress.ip_address('fd00:5a::10') <= a.ip <= ipaddress.ip_address('fd00:5a::ff') else 1)"; }
+check "A's address $ZA is in the pool, /64 of the route" inpool "$ZA"
+check "B's address $ZB is in the pool, /64 of the route" inpool "$ZB"
+[ -n "$ZA" ] && [ "$ZA" != "$ZB" ] && ok "the two differ" || not_ok "the two differ ($ZA $ZB)"
+check "A's member record has it in ipAssignments" \
+	grep -q "\"ipAssignments\":\[\"${ZA%/*}\"\]" "$C/controller.d/network/$NZ/member/$AA.json"
+n0=$(net "$B" "$NZ" "n['counters']['ndpEmulated']")
+fetch "IPv6 pool" "$ZA"
+grep -q "${ZB%/*}" "$W/http.log" && ok "A's server saw B's pool address" ||
+	not_ok "A's server saw B's pool address"
+n1=$(net "$B" "$NZ" "n['counters']['ndpEmulated']")
+[ "${n0:-x}" = "${n1:-y}" ] && ok "pool addresses use real NDP, not emulation (ndpEmulated $n1)" ||
+	not_ok "pool addresses use real NDP (ndpEmulated $n0 -> $n1)"
 
 for n in c a b; do
 	if grep -qi "sanitizer\|runtime error" "$W/$n.log" 2>/dev/null; then not_ok "$n: sanitizer report"; fi

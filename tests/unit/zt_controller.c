@@ -418,9 +418,10 @@ static void test_v6pools(void)
 	       !memcmp(n->pools6[0].last, "\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\xff", 16),
 	   "one IPv4 pool, two IPv6 pools kept");
 	zt_controller_network_json(n, &out, &ol);
-	ok(strstr(out, "\"ipAssignmentPools\":[{\"ipRangeEnd\":\"10.9.0.9\",\"ipRangeStart\":"
-		       "\"10.9.0.1\"},{\"ipRangeEnd\":\"fd00::ff\",\"ipRangeStart\":\"fd00::10\"},"
-		       "{\"ipRangeEnd\":\"fd00:1::ffff:ffff:ffff\",\"ipRangeStart\":\"fd00:1::\"}]") !=
+	ok(strstr(out,
+		  "\"ipAssignmentPools\":[{\"ipRangeEnd\":\"10.9.0.9\",\"ipRangeStart\":"
+		  "\"10.9.0.1\"},{\"ipRangeEnd\":\"fd00::ff\",\"ipRangeStart\":\"fd00::10\"},"
+		  "{\"ipRangeEnd\":\"fd00:1::ffff:ffff:ffff\",\"ipRangeStart\":\"fd00:1::\"}]") !=
 	       NULL,
 	   "written back with the IPv6 pools in the stock shape");
 	is_int(zt_controller_load_network(&ctl, out, ol, err, sizeof(err)), 0, "which loads again");
@@ -461,7 +462,8 @@ static void test_v6pools(void)
 	       got[2] <= 0x12,
 	   "three distinct addresses in fd00::10-fd00::12 (%x %x %x)", got[0], got[1], got[2]);
 	zt_controller_request(&ctl, &m2, n->nwid, NULL, 0, 120, NOW, &ans);
-	ok(member_parse(&ans, &nc) == 0 && nc.n_static_ips == 1 && nc.static_ips[0].ip[15] == got[1],
+	ok(member_parse(&ans, &nc) == 0 && nc.n_static_ips == 1 &&
+	       nc.static_ips[0].ip[15] == got[1],
 	   "stable across requests");
 	zt_controller_request(&ctl, &stranger, n->nwid, NULL, 0, 121, NOW, &ans);
 	ok(ans.error == 0 && member_parse(&ans, &nc) == 0 && nc.n_static_ips == 0,
