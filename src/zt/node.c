@@ -573,6 +573,8 @@ static bool node_probe_due(struct node_peer *p, const struct zt_inetaddr *a, int
 	return true;
 }
 
+static void node_push_paths(struct zt_node *n, struct node_peer *p, int64_t now);
+
 /* Bookkeeping for every authenticated packet: activity, and paths. A new endpoint becomes a
  * path only when it answers something we sent there (confirm: an expected OK); any other
  * packet from it makes us say HELLO there (node_probe_due). */
@@ -603,6 +605,13 @@ static void node_authenticated(struct zt_node *n, struct node_peer *p,
 	} else if (node_probe_due(p, from, now)) {
 		node_send_hello(n, p, from, now);
 	}
+	/* Our direct paths go to a peer when due on a direct packet from it, not only at the next
+	 * ping check (as ZeroTier's Peer::received): after a restart on a new port, the first
+	 * answer from a cached peer gets them at once, so the peer has a second way to our new
+	 * endpoint if its one try at the endpoint our HELLO came from is lost or rate-limited,
+	 * instead of waiting ~ZT_PING_CHECK_INTERVAL on the dead one. */
+	if (!p->root && !n->is_root && now - p->last_push >= ZT_DIRECT_PATH_PUSH_INTERVAL_HAVEPATH)
+		node_push_paths(n, p, now);
 }
 
 static void node_do_hello(struct zt_node *n, const struct zt_inetaddr *from, uint8_t *pkt,

@@ -15,6 +15,7 @@
 
 #define NNODES 3
 #define QMAX 4096
+#define NALIAS 4
 
 enum { ROOT, A, B };
 
@@ -29,6 +30,10 @@ static struct sim {
 	struct zt_node *node[NNODES];
 	struct zt_identity id[NNODES];
 	struct zt_inetaddr ep[NNODES];
+	/* more addresses of each node, as a host's other interfaces: a datagram to alias[t][k]
+	 * comes from alias[me][k] (the kernel picks the source on the same interface) */
+	struct zt_inetaddr alias[NNODES][NALIAS];
+	unsigned nalias;
 	bool down[NNODES]; /* drops everything to and from this node */
 	bool block_ab; /* no direct path between A and B */
 	int64_t lag_to_a; /* ms each datagram to A takes (the clock moves on as it is delivered) */
@@ -58,11 +63,26 @@ static int ep_index(const struct zt_inetaddr *a)
 	return -1;
 }
 
+/* Which node has address a among its other addresses (and which one: *k), or -1. */
+static int alias_index(const struct zt_inetaddr *a, unsigned *k)
+{
+	for (int i = 0; i < NNODES; i++)
+		for (*k = 0; *k < S.nalias; (*k)++)
+			if (zt_inetaddr_equal(a, &S.alias[i][*k]))
+				return i;
+	return -1;
+}
+
 static void cb_send(void *ctx, const struct zt_inetaddr *to, const uint8_t *data, size_t len,
 		    unsigned ttl)
 {
 	int me = (int)(intptr_t)ctx, t = ep_index(to);
+	struct zt_inetaddr from = S.ep[me];
 	struct dgram *d;
+	unsigned k;
+
+	if (t < 0 && (t = alias_index(to, &k)) >= 0)
+		from = S.alias[me][k];
 
 	if (t < 0 || S.down[me] || S.down[t] || S.qn >= QMAX)
 		return;
@@ -76,7 +96,7 @@ static void cb_send(void *ctx, const struct zt_inetaddr *to, const uint8_t *data
 	}
 	d = &S.q[S.qn++];
 	d->to = t;
-	d->from = S.ep[me];
+	d->from = from;
 	d->len = len;
 	memcpy(d->d, data, len);
 	if (S.tamper_next_to == t && len > 40) {
@@ -249,6 +269,91 @@ static void test_restart_new_port(void)
 	ok(S.echo_replies == 1 && S.echo_hops == 0 && !strcmp(S.echo_data, "after"),
 	   "B's next ECHO reaches A directly at once");
 	S.lag_to_a = 0;
+}
+
+/* The same on a host with several interfaces (as the machines the stress test runs on: loopback,
+ * a v4 and a v6 address, containers' veths): each node has NALIAS + 1 endpoints, B has a path at
+ * each of A's, A's cache has all of B's, and after A's restart its HELLOs reach B from that many
+ * new endpoints at once. */
+static void test_restart_new_port_aliases(void)
+{
+	struct zt_node_peer_info pi;
+	struct zt_identity bpub = S.id[B];
+	struct zt_inetaddr bcache[NALIAS + 1];
+	const struct zt_inetaddr *pa;
+	unsigned k;
+
+	S.nalias = NALIAS;
+	for (int i = 0; i < NNODES; i++)
+		for (k = 0; k < NALIAS; k++) {
+			uint8_t ip[4] = {10, (uint8_t)(k + 1), 0, (uint8_t)(i + 1)};
+
+			zt_inetaddr_set(&S.alias[i][k], 4, ip, S.ep[i].port);
+		}
+	/* B meets A at each of its other addresses (A's packet from there, B's HELLO, A's OK). */
+	for (k = 0; k < NALIAS; k++) {
+		zt_node_echo(S.node[A], S.id[B].address, (const uint8_t *)"alias", 5, S.now, NULL);
+		S.q[S.qn - 1].from = S.alias[A][k];
+		pump();
+		run(ZT_PATH_HELLO_RATE_LIMIT + 100);
+	}
+	ok(peer(B, A, &pi) == 0 && pi.npaths >= NALIAS + 1,
+	   "B has a path at each of A's %u addresses (%u paths)", NALIAS + 1, pi.npaths);
+
+	zt_node_free(S.node[A]);
+	S.ep[A].port = 9995;
+	for (k = 0; k < NALIAS; k++)
+		S.alias[A][k].port = 9995;
+	S.node[A] = start(A);
+	bpub.has_private = false;
+	memset(bpub.priv, 0, sizeof(bpub.priv));
+	bcache[0] = S.ep[B];
+	for (k = 0; k < NALIAS; k++)
+		bcache[k + 1] = S.alias[B][k];
+	is_int(zt_node_add_peer(S.node[A], &bpub, bcache, NALIAS + 1, S.now), 0,
+	       "A restarted on a new port with B's %u endpoints cached", NALIAS + 1);
+	run(100);
+	pa = preferred(B, A, &pi);
+	ok(pa && pa->port == 9995, "at once B prefers one of A's new endpoints (%u paths, %s)",
+	   pi.npaths, pa ? (pa->port == 9995 ? "new" : "an old one") : "none");
+	S.echo_replies = 0;
+	zt_node_echo(S.node[B], S.id[A].address, (const uint8_t *)"after", 5, S.now, NULL);
+	pump();
+	ok(S.echo_replies == 1 && S.echo_hops == 0, "B's next ECHO reaches A directly at once");
+	S.nalias = 0;
+}
+
+/* A restarts on a new port and B's one try at the new endpoint is lost (a datagram dropped on a
+ * loaded machine; or B's per-second budget of tries is spent). A must not leave B on the dead
+ * endpoint until its next ping check: as ZeroTier's Peer::received, the first packet from B makes
+ * A push its direct paths, and B tries those at once. */
+static void test_restart_new_port_lost_try(void)
+{
+	struct zt_node_peer_info pi;
+	struct zt_identity bpub = S.id[B];
+	const struct zt_inetaddr *pa;
+
+	run(ZT_PATH_HELLO_RATE_LIMIT + 100); /* B's tries at A's last endpoints are not recent */
+	zt_node_free(S.node[A]);
+	S.ep[A].port = 9997;
+	S.node[A] = start(A);
+	zt_node_set_local_addrs(S.node[A], &S.ep[A], 1); /* the daemon does so before peers.d */
+	bpub.has_private = false;
+	memset(bpub.priv, 0, sizeof(bpub.priv));
+	S.tamper_next_to = A; /* B's HELLO to A's new endpoint: A drops it (bad MAC) */
+	is_int(zt_node_add_peer(S.node[A], &bpub, &S.ep[B], 1, S.now), 0,
+	       "A restarted on a new port, B cached");
+	run(100);
+	ok(S.tamper_next_to == -1, "B's first datagram to A's new endpoint was lost");
+	pa = preferred(B, A, &pi);
+	ok(pa && zt_inetaddr_equal(pa, &S.ep[A]),
+	   "B's try lost: B still takes A's new endpoint at once (%s)",
+	   pa ? (zt_inetaddr_equal(pa, &S.ep[A]) ? "new" : "an old one") : "none");
+	S.echo_replies = 0;
+	zt_node_echo(S.node[B], S.id[A].address, (const uint8_t *)"after", 5, S.now, NULL);
+	pump();
+	ok(S.echo_replies == 1 && S.echo_hops == 0, "B's next ECHO reaches A directly at once");
+	S.tamper_next_to = -1;
 }
 
 static void test_flood_and_garbage(void)
@@ -453,6 +558,8 @@ int main(void)
 	   (unsigned long long)info.stats.whois_sent);
 
 	test_restart_new_port();
+	test_restart_new_port_aliases();
+	test_restart_new_port_lost_try();
 	test_flood_and_garbage();
 
 	for (int i = 0; i < NNODES; i++)
