@@ -272,67 +272,6 @@ static int controller_routed_bits(const struct zt_controller_network *n,
 	return -1;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-int zt_controller_assign_ipv4(struct zt_controller_network *n, struct zt_controller_member *m)
-{
-	uint32_t *taken;
-	unsigned ntaken = 0;
-	int r = -ENOSPC;
-
-	if (!n->v4_zt || m->no_auto_assign_ips || !n->n_pools)
-		return 0;
-	for (unsigned k = 0; k < m->n_ips; k++)
-		if (m->ips[k].family == 4)
-			return 0;
-	if (m->n_ips >= ZT_CONTROLLER_MAX_IPS)
-		return -ENOSPC;
-	taken = malloc(sizeof(*taken) * ((size_t)n->n_members * ZT_CONTROLLER_MAX_IPS + 1));
-	if (!taken)
-		return -ENOMEM;
-	for (unsigned i = 0; i < n->n_members; i++)
-		for (unsigned k = 0; k < n->members[i].n_ips; k++)
-			if (n->members[i].ips[k].family == 4)
-				taken[ntaken++] = controller_v4(&n->members[i].ips[k]);
-	qsort(taken, ntaken, sizeof(*taken), cmp_u32);
-	for (unsigned p = 0; p < n->n_pools && r < 0; p++) {
-		uint32_t first = n->pools[p].first, last = n->pools[p].last;
-		uint64_t len, start;
-
-		if (last < first || first == 0)
-			continue;
-		len = (uint64_t)last - first + 1;
-		/* Start where the member's address points, as stock controllers do, so members
-		 * that join in any order still spread over the pool the same way. */
-		start = m->address % len;
-		for (uint64_t t = 0; t < len && t < (1u << 24); t++) {
-			uint32_t ip = first + (uint32_t)((start + t) % len);
-			struct zt_inetaddr a;
-			uint8_t b[4] = {(uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8),
-					(uint8_t)ip};
-
-			if ((ip & 0xff) == 0xff || (ip & 0xff) == 0)
-				continue;
-			if (bsearch(&ip, taken, ntaken, sizeof(*taken), cmp_u32))
-				continue;
-			zt_inetaddr_set(&a, 4, b, 0);
-			if (controller_routed_bits(n, &a) <= 0)
-				continue;
-			m->ips[m->n_ips++] = a;
-			m->dirty = true;
-			r = 0;
-			break;
-		}
-	}
-	free(taken);
-	return r;
-}
-
 typedef unsigned __int128 controller_u128;
 
 static controller_u128 controller_u128_get(const uint8_t *b)
@@ -344,9 +283,94 @@ static controller_u128 controller_u128_get(const uint8_t *b)
 	return x;
 }
 
-static int cmp_ip6(const void *a, const void *b)
+static int cmp_ip16(const void *a, const void *b)
 {
 	return memcmp(a, b, 16);
+}
+
+/* Addresses of one family as 16-byte keys (an IPv4 one in the first 4 bytes), sorted. */
+struct controller_taken {
+	uint8_t (*ip)[16];
+	unsigned n;
+};
+
+/* Whether m is to get an address of family from the pools (mode on, pools there, m has none of
+ * that family yet): 1 with t holding every member's addresses of that family, 0 when there is
+ * nothing to do, or -ENOSPC / -ENOMEM. */
+static int controller_assign_start(const struct zt_controller_network *n,
+				   const struct zt_controller_member *m, int family, bool mode,
+				   unsigned npools, struct controller_taken *t)
+{
+	if (!mode || m->no_auto_assign_ips || !npools)
+		return 0;
+	for (unsigned k = 0; k < m->n_ips; k++)
+		if (m->ips[k].family == family)
+			return 0;
+	if (m->n_ips >= ZT_CONTROLLER_MAX_IPS)
+		return -ENOSPC;
+	t->n = 0;
+	t->ip = calloc((size_t)n->n_members * ZT_CONTROLLER_MAX_IPS + 1, sizeof(*t->ip));
+	if (!t->ip)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n->n_members; i++)
+		for (unsigned k = 0; k < n->members[i].n_ips; k++)
+			if (n->members[i].ips[k].family == family)
+				memcpy(t->ip[t->n++], n->members[i].ips[k].ip, family == 4 ? 4 : 16);
+	qsort(t->ip, t->n, sizeof(*t->ip), cmp_ip16);
+	return 1;
+}
+
+/* Give m the candidate key (family's bytes first, the rest zero) unless another member holds it
+ * or no on-link route covers it (members could not use it; stock skips it too). */
+static bool controller_assign_try(const struct zt_controller_network *n,
+				  struct zt_controller_member *m, const struct controller_taken *t,
+				  int family, const uint8_t key[16])
+{
+	struct zt_inetaddr a;
+
+	if (bsearch(key, t->ip, t->n, sizeof(*t->ip), cmp_ip16))
+		return false;
+	zt_inetaddr_set(&a, family, key, 0);
+	if (controller_routed_bits(n, &a) <= 0)
+		return false;
+	m->ips[m->n_ips++] = a;
+	m->dirty = true;
+	return true;
+}
+
+int zt_controller_assign_ipv4(struct zt_controller_network *n, struct zt_controller_member *m)
+{
+	struct controller_taken t;
+	int r = controller_assign_start(n, m, 4, n->v4_zt, n->n_pools, &t);
+
+	if (r <= 0)
+		return r;
+	r = -ENOSPC;
+	for (unsigned p = 0; p < n->n_pools && r < 0; p++) {
+		uint32_t first = n->pools[p].first, last = n->pools[p].last;
+		uint64_t len, start;
+
+		if (last < first || first == 0)
+			continue;
+		len = (uint64_t)last - first + 1;
+		/* Start where the member's address points, as stock controllers do, so members
+		 * that join in any order still spread over the pool the same way. */
+		start = m->address % len;
+		for (uint64_t i = 0; i < len && i < (1u << 24); i++) {
+			uint32_t ip = first + (uint32_t)((start + i) % len);
+			uint8_t key[16] = {(uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8),
+					   (uint8_t)ip};
+
+			if ((ip & 0xff) == 0xff || (ip & 0xff) == 0)
+				continue;
+			if (controller_assign_try(n, m, &t, 4, key)) {
+				r = 0;
+				break;
+			}
+		}
+	}
+	free(t.ip);
+	return r;
 }
 
 /* Trials per member: a full pool of many members is not scanned to its end on every request. */
@@ -354,25 +378,12 @@ static int cmp_ip6(const void *a, const void *b)
 
 int zt_controller_assign_ipv6(struct zt_controller_network *n, struct zt_controller_member *m)
 {
-	uint8_t(*taken)[16];
-	unsigned ntaken = 0;
-	int r = -ENOSPC;
+	struct controller_taken t;
+	int r = controller_assign_start(n, m, 6, n->v6_zt, n->n_pools6, &t);
 
-	if (!n->v6_zt || m->no_auto_assign_ips || !n->n_pools6)
-		return 0;
-	for (unsigned k = 0; k < m->n_ips; k++)
-		if (m->ips[k].family == 6)
-			return 0;
-	if (m->n_ips >= ZT_CONTROLLER_MAX_IPS)
-		return -ENOSPC;
-	taken = malloc(sizeof(*taken) * ((size_t)n->n_members * ZT_CONTROLLER_MAX_IPS + 1));
-	if (!taken)
-		return -ENOMEM;
-	for (unsigned i = 0; i < n->n_members; i++)
-		for (unsigned k = 0; k < n->members[i].n_ips; k++)
-			if (n->members[i].ips[k].family == 6)
-				memcpy(taken[ntaken++], n->members[i].ips[k].ip, 16);
-	qsort(taken, ntaken, sizeof(*taken), cmp_ip6);
+	if (r <= 0)
+		return r;
+	r = -ENOSPC;
 	for (unsigned p = 0; p < n->n_pools6 && r < 0; p++) {
 		controller_u128 first = controller_u128_get(n->pools6[p].first);
 		controller_u128 last = controller_u128_get(n->pools6[p].last), len, start;
@@ -381,26 +392,19 @@ int zt_controller_assign_ipv6(struct zt_controller_network *n, struct zt_control
 			continue;
 		len = last - first + 1; /* 0: the whole space */
 		start = len ? m->address % len : m->address;
-		for (controller_u128 t = 0; t < CONTROLLER_V6_TRIALS && (!len || t < len); t++) {
-			controller_u128 ip = first + (len ? (start + t) % len : start + t);
-			struct zt_inetaddr a;
-			uint8_t b[16];
+		for (controller_u128 i = 0; i < CONTROLLER_V6_TRIALS && (!len || i < len); i++) {
+			controller_u128 ip = first + (len ? (start + i) % len : start + i);
+			uint8_t key[16];
 
-			for (int i = 15; i >= 0; i--, ip >>= 8)
-				b[i] = (uint8_t)ip;
-			if (bsearch(b, taken, ntaken, sizeof(*taken), cmp_ip6))
-				continue;
-			zt_inetaddr_set(&a, 6, b, 0);
-			/* No on-link route holds it: members could not use it (stock skips too). */
-			if (controller_routed_bits(n, &a) <= 0)
-				continue;
-			m->ips[m->n_ips++] = a;
-			m->dirty = true;
-			r = 0;
-			break;
+			for (int k = 15; k >= 0; k--, ip >>= 8)
+				key[k] = (uint8_t)ip;
+			if (controller_assign_try(n, m, &t, 6, key)) {
+				r = 0;
+				break;
+			}
 		}
 	}
-	free(taken);
+	free(t.ip);
 	return r;
 }
 
