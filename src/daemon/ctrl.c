@@ -100,41 +100,46 @@ static int ctrl_write_atomic(const char *path, const char *data, size_t len)
 	return 0;
 }
 
-static void ctrl_save_network(struct zt_controller_network *n)
+/* Write one record (addr 0: the network's) atomically from the JSON made for it (made: that
+ * function's result); true when written. */
+static bool ctrl_write_record(uint64_t nwid, uint64_t addr, int made, char *text, size_t len)
 {
-	char path[4200], *text;
-	size_t len;
+	char path[4200];
 	int r;
 
-	if (ctrl_path(path, sizeof(path), n->nwid, 0) < 0 || ctrl_mkdirs(n->nwid) < 0 ||
-	    zt_controller_network_json(n, &text, &len) < 0) {
-		log_err("controller: cannot write network %016llx", (unsigned long long)n->nwid);
-		return;
+	if (made < 0 || ctrl_path(path, sizeof(path), nwid, addr) < 0 || ctrl_mkdirs(nwid) < 0) {
+		if (made >= 0)
+			free(text);
+		if (addr)
+			log_err("controller: cannot write member %010llx", (unsigned long long)addr);
+		else
+			log_err("controller: cannot write network %016llx", (unsigned long long)nwid);
+		return false;
 	}
 	r = ctrl_write_atomic(path, text, len);
 	free(text);
 	if (r < 0)
 		log_err("controller: writing %s: %s", path, strerror(-r));
-	else
+	return r >= 0;
+}
+
+static void ctrl_save_network(struct zt_controller_network *n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int made = zt_controller_network_json(n, &text, &len);
+
+	if (ctrl_write_record(n->nwid, 0, made, text, len))
 		n->dirty = false;
 }
 
 static void ctrl_save_member(struct zt_controller_network *n, struct zt_controller_member *m)
 {
-	char path[4200], *text;
-	size_t len;
-	int r;
+	char *text = NULL;
+	size_t len = 0;
+	int made = zt_controller_member_json(n, m, &text, &len);
 
-	if (ctrl_path(path, sizeof(path), n->nwid, m->address) < 0 || ctrl_mkdirs(n->nwid) < 0 ||
-	    zt_controller_member_json(n, m, &text, &len) < 0) {
-		log_err("controller: cannot write member %010llx", (unsigned long long)m->address);
-		return;
-	}
-	r = ctrl_write_atomic(path, text, len);
-	free(text);
-	if (r < 0)
-		log_err("controller: writing %s: %s", path, strerror(-r));
-	else
+	if (ctrl_write_record(n->nwid, m->address, made, text, len))
 		m->dirty = false;
 }
 
