@@ -49,9 +49,11 @@ CFLAGS_ALL += -DNETCON_ASAN_BUILD
 endif
 endif
 
-LWIP_CFLAGS := $(shell pkg-config --cflags lwip 2>/dev/null)
-LWIP_LIBS := $(shell pkg-config --libs lwip 2>/dev/null || echo -llwip)
-LIBS := $(LWIP_LIBS) -lsodium -llz4 -lpthread
+# Asked of pkg-config at first use, not when make reads this file: `make deps all` on a fresh
+# machine installs liblwip-dev between the two (a value taken at parse time would be empty).
+LWIP_CFLAGS = $(eval LWIP_CFLAGS := $(shell pkg-config --cflags lwip 2>/dev/null))$(LWIP_CFLAGS)
+LWIP_LIBS = $(eval LWIP_LIBS := $(shell pkg-config --libs lwip 2>/dev/null || echo -llwip))$(LWIP_LIBS)
+LIBS = $(LWIP_LIBS) -lsodium -llz4 -lpthread
 
 COMMON_SRC := $(wildcard src/common/*.c)
 ZT_SRC := $(wildcard src/zt/*.c)
