@@ -131,12 +131,26 @@ deps:
 bench-deps:
 	@tests/deps.sh bench
 
-# Fuzz harnesses: clang + libFuzzer, each links the parser sources it names in FUZZ_SRCS_<name>.
+# Fuzz harnesses: clang + libFuzzer + ASan/UBSan. The sources they test are compiled once into
+# one archive (instrumented for coverage, not linked with libFuzzer's main), and every harness
+# links that archive: an archive link pulls in only the objects a harness uses.
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined
-$(B)/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(ZT_SRC)
+FUZZ_SAN := address,undefined
+FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc
+FUZZ_OBJ := $(patsubst %.c,$(B)/fuzzobj/%.o,$(COMMON_SRC) $(ZT_SRC))
+
+$(B)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(ZT_SRC) -lsodium -llz4 -lpthread
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -MMD -MP -c $< -o $@
+
+$(B)/fuzz/libfuzznc.a: $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/fuzz/%: tests/fuzz/%.c $(B)/fuzz/libfuzznc.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -MMD -MP -o $@ $< \
+		$(B)/fuzz/libfuzznc.a -lsodium -llz4 -lpthread
 
 fuzz: $(FUZZ_BIN)
 
