@@ -62,7 +62,7 @@ static void daemon_idle(void)
 	ztnode_idle();
 }
 
-/* Passing descriptors counts against our limit (DESIGN.md): take all we may. Root may raise the
+/* fds in flight count against our limit (doc/design.md, "Descriptor limits"). Root may raise the
  * hard limit too, up to the kernel's nr_open. */
 static void daemon_raise_nofile(void)
 {

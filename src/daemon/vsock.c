@@ -1003,7 +1003,7 @@ static void vsock_trim_timewait(void)
 		tcp_abort(cut->next); /* unlinks it from the list */
 }
 
-/* Make the program's end unwritable until the handshake ends (see DESIGN.md). */
+/* Unwritable until the handshake ends (doc/design.md, "The filler: non-blocking connect"). */
 static int vsock_fill(struct vsock *vs, int prog_fd)
 {
 	int one = 1, fl = fcntl(prog_fd, F_GETFL);

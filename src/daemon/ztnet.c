@@ -969,7 +969,7 @@ static void ztnet_deliver(struct ztnet *n, const uint8_t dest[6], const uint8_t 
 		n->counters[C_DROP_BAD]++;
 		return;
 	}
-	/* PBUF_RAM: PBUF_POOL is broken in Debian's lwIP (DESIGN.md). */
+	/* PBUF_RAM: PBUF_POOL is broken in Debian's lwIP (doc/design.md, "lwIP in the daemon"). */
 	p = pbuf_alloc(PBUF_RAW, (u16_t)(ZTNET_ETHER_HDR + len), PBUF_RAM);
 	if (!p)
 		return;

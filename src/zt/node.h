@@ -6,7 +6,7 @@
  * The node takes datagrams (bytes, the endpoint they came from, the time in ms) and answers through
  * callbacks: "send these bytes to this endpoint", "a network packet arrived", "a user message
  * arrived", "an ECHO was answered". It never reads a clock or a socket, so tests wire nodes
- * together in memory with a fake clock (STYLE.md, tinc's SPTPS).
+ * together in memory with a fake clock (doc/style.md, "Protocol logic without I/O").
  */
 
 #include <stdbool.h>
