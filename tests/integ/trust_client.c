@@ -575,12 +575,35 @@ static int mode_ping(int n)
 	return 0;
 }
 
-static int mode_flood(int seconds)
+/* Read what came back on chan without waiting: counts of answers, ENOBUFS, descriptors; 1 if the
+ * daemon hung up. */
+static int drain(int *answers, int *enobufs, int *fds)
+{
+	for (;;) {
+		uint8_t buf[NC_MSG_MAX];
+		struct nc_hdr h;
+		int fd;
+		ssize_t n = recv_msg(chan, buf, sizeof(buf), &fd, MSG_DONTWAIT);
+
+		if (n <= 0)
+			return n == 0 || n == -ECONNRESET;
+		if (fd >= 0) {
+			close(fd);
+			(*fds)++;
+		}
+		memcpy(&h, buf, sizeof(h));
+		(*answers)++;
+		if (h.status == -ENOBUFS)
+			(*enobufs)++;
+	}
+}
+
+static int mode_flood(const char *path, int seconds)
 {
 	struct rlimit rl;
 	struct nc_sock_reply rep;
 	long long end;
-	int fd, r = 0, nsocks = 0, sent = 0, enobufs = 0, answers = 0, closed = 0;
+	int fd, r = 0, nsocks = 0, sent = 0, enobufs = 0, answers = 0, closed = 0, fds = 0;
 
 	/* Room for every socket the daemon gives us. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
@@ -595,40 +618,35 @@ static int mode_flood(int seconds)
 	}
 	printf("sockets %d errno %d\n", nsocks, -r);
 	fflush(stdout);
-	/* Requests without reading the answers, as fast as the channel takes them. */
+	/* Requests without reading the answers, as fast as the channel takes them: hellos (each
+	 * answer carries a descriptor) and GETERRs; hung up on, it comes back on a new channel. */
 	end = now_us() + seconds * 1000000LL;
 	while (now_us() < end) {
 		struct nc_sock_req req;
+		struct nc_hdr h;
 
-		sock_req(&req, sent % 2 ? NC_BIND : NC_GETERR, NC_PROTO_UDP, 1, "0.0.0.0", 0);
-		req.sockid = sent % 2 ? 0 : 1;
-		r = send_msg(chan, &req, sizeof(req), -1, MSG_DONTWAIT);
+		sock_req(&req, NC_GETERR, NC_PROTO_UDP, 1, NULL, 0);
+		hdr(&h, NC_HELLO);
+		if (sent % 2)
+			r = send_msg(chan, &h, sizeof(h), -1, MSG_DONTWAIT);
+		else
+			r = send_msg(chan, &req, sizeof(req), -1, MSG_DONTWAIT);
 		if (r == -EAGAIN) {
 			usleep(1000);
 			continue;
 		}
-		if (r < 0)
-			break;
+		if (r < 0) {
+			closed += drain(&answers, &enobufs, &fds);
+			close(chan);
+			if (open_chan(path) < 0)
+				break;
+			continue;
+		}
 		sent++;
 	}
-	/* Now read what came back. */
-	for (;;) {
-		uint8_t buf[NC_MSG_MAX];
-		struct nc_hdr h;
-		ssize_t n = recv_msg(chan, buf, sizeof(buf), &fd, MSG_DONTWAIT);
-
-		if (n <= 0) {
-			closed = n == 0 || n == -ECONNRESET;
-			break;
-		}
-		if (fd >= 0)
-			close(fd);
-		memcpy(&h, buf, sizeof(h));
-		answers++;
-		if (h.status == -ENOBUFS)
-			enobufs++;
-	}
-	printf("sent %d answers %d enobufs %d closed %d\n", sent, answers, enobufs, closed);
+	closed += drain(&answers, &enobufs, &fds);
+	printf("sent %d answers %d enobufs %d fds %d closed %d\n", sent, answers, enobufs, fds,
+	       closed);
 	return 0;
 }
 
@@ -653,7 +671,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[2], "attack") && argc == 6)
 		return mode_attack(argv[3], argv[4], atoi(argv[5]));
 	if (!strcmp(argv[2], "flood") && argc == 4)
-		return mode_flood(atoi(argv[3]));
+		return mode_flood(argv[1], atoi(argv[3]));
 	if (!strcmp(argv[2], "ping") && argc == 4)
 		return mode_ping(atoi(argv[3]));
 	fprintf(stderr, "trust_client: bad arguments\n");
