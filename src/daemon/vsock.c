@@ -35,6 +35,8 @@
 #define VSOCK_MSS_MAX 16384
 #define VSOCK_TIMEWAIT_MAX 1024
 #define VSOCK_TIMEWAIT_EVERY 64
+/* The most one tcp_write takes (its length is a u16_t). */
+#define VSOCK_WRITE_MAX 0xffffu
 
 static struct vsock *by_id[VSOCK_HASH], *by_ino[VSOCK_HASH];
 static struct vsock *all_head, *all_tail; /* in id order, for status listings */
@@ -639,8 +641,12 @@ static void vsock_pump_tx(struct vsock *vs)
 		ssize_t n;
 		err_t e;
 
+		/* tcp_write takes a u16_t length: never more than that at once, whatever lwIP's
+		 * send buffer (a window-scaled build may make it larger). */
+		if (room > VSOCK_WRITE_MAX)
+			room = VSOCK_WRITE_MAX;
 		if (vs->tx_left) {
-			u16_t c = vs->tx_left_len < room ? (u16_t)vs->tx_left_len : (u16_t)room;
+			u16_t c = (u16_t)(vs->tx_left_len < room ? vs->tx_left_len : room);
 
 			if (!c || tcp_write(vs->pcb, vs->tx_left, c, TCP_WRITE_FLAG_COPY) != ERR_OK)
 				return;
@@ -752,11 +758,12 @@ static void vsock_start_relay(struct vsock *vs)
 static err_t vsock_on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct vsock *vs = arg;
-	int sndbuf = vs->opts.sndbuf > 0 ? vs->opts.sndbuf : VSOCK_SNDBUF_DEFAULT;
-	int left = vs->filler;
+	int sndbuf, left;
 
 	if (!vs || vs->obj.dead)
 		return ERR_OK;
+	sndbuf = vs->opts.sndbuf > 0 ? vs->opts.sndbuf : VSOCK_SNDBUF_DEFAULT;
+	left = vs->filler;
 	sys_untimeout(vsock_connect_timeout, vs);
 	vs->state = NC_ST_CONNECTED;
 	vsock_raise_mss(pcb);

@@ -229,6 +229,8 @@ static void vudp_pump(struct vsock *vs, bool closing)
 		} else {
 			len = (size_t)n;
 		}
+		/* NC_DGRAM_MAX also keeps len within pbuf_alloc's u16_t. */
+		_Static_assert(NC_DGRAM_MAX <= 0xffff, "a datagram's length fits a u16_t");
 		if ((m.msg_flags & MSG_TRUNC) || len > NC_DGRAM_MAX)
 			continue;
 		p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
