@@ -40,18 +40,28 @@ track $RECV
 SEND=$!
 track $SEND
 
+for _ in $(seq 100); do [ -s "$W/received" ] && break; sleep 0.1; done
+[ -s "$W/received" ] && ok "the transfer is under way" || not_ok "the transfer is under way"
+
 # ---- one client, every kind of mistake ----
 tap < <(run_in "$H" "$TC" "$C" kinds $VIP $PORT)
 kill -0 "$DAEMON_PID" 2>/dev/null && ok "the daemon is alive after the wrong kinds" ||
 	not_ok "the daemon is alive after the wrong kinds"
 
 # ---- another client's sockets ----
+# The owner, and beside it in the same run a second process (as one that got the sockets by
+# SCM_RIGHTS would be), which may use them.
 mkfifo "$W/hold"
-run_in "$H" "$TC" "$C" own "$W/ids" $VIP $((PORT + 2)) <"$W/hold" >"$W/own.out" &
+# (sh gives a background command /dev/null for stdin unless told otherwise.)
+run_in "$H" sh -c '"$1" "$2" own "$3" "$4" "$5" >"$6" <"$8" &
+	i=0; while [ ! -s "$3" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; sleep 0.1
+	"$1" "$2" share "$3" </dev/null >"$7"; wait' sh "$TC" "$C" "$W/ids" $VIP $((PORT + 2)) \
+	"$W/own.out" "$W/share.out" "$W/hold" &
 OWNER=$!
 track $OWNER
 exec 7>"$W/hold"
 for _ in $(seq 100); do [ -s "$W/ids" ] && break; sleep 0.1; done
+sleep 0.1
 [ -s "$W/ids" ] && ok "the owner made its sockets ($(tr '\n' ' ' <"$W/ids"))" ||
 	not_ok "the owner made its sockets"
 chmod 644 "$W/ids" 2>/dev/null
@@ -68,6 +78,7 @@ else
 fi
 exec 7>&-
 wait $OWNER
+tap <"$W/share.out"
 tap <"$W/own.out"
 
 # ---- the daemon serves on, the transfer carried on byte for byte ----

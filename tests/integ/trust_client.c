@@ -6,6 +6,8 @@
  *   own FILE VIP PORT   make one socket of each kind, write "NAME ID" lines to FILE, wait for
  *                       stdin to close, then check that every one is as it was
  *   attack FILE VIP PORT  every request on every id of FILE: each must be refused with EBADF
+ *   share FILE          as a process of the owner's own run: GETERR and SETOPT on each id of FILE
+ *                       are carried out (EBADF only for the closed one)
  *   flood N             bind sockets until refused (prints "sockets N errno E"), then send
  *                       requests without reading the answers for N seconds (prints what came back)
  *   ping N              N round trips (NC_HELLO), printing the median and the worst in µs
@@ -536,6 +538,30 @@ static int mode_attack(const char *file, const char *vip, int port)
 	return 0;
 }
 
+static int mode_share(const char *file)
+{
+	char name[64], what[128];
+	unsigned long long id;
+	FILE *f = fopen(file, "r");
+
+	if (!f) {
+		fail("the owner's ids read", strerror(errno));
+		return 0;
+	}
+	while (fscanf(f, "%63s %llu", name, &id) == 2) {
+		int want = strcmp(name, "closed") ? 0 : -EBADF;
+
+		snprintf(what, sizeof(what), "same run, another process: GETERR on its %s socket",
+			 name);
+		expect(what, sock_call(NC_GETERR, 0, id, NULL, 0, NULL, NULL), want);
+		snprintf(what, sizeof(what), "same run, another process: SETOPT on its %s socket",
+			 name);
+		expect(what, setopt_call(id, 0, 0), want);
+	}
+	fclose(f);
+	return 0;
+}
+
 static long long now_us(void)
 {
 	struct timespec ts;
@@ -670,6 +696,8 @@ int main(int argc, char **argv)
 		return mode_own(argv[3], argv[4], atoi(argv[5]));
 	if (!strcmp(argv[2], "attack") && argc == 6)
 		return mode_attack(argv[3], argv[4], atoi(argv[5]));
+	if (!strcmp(argv[2], "share") && argc == 4)
+		return mode_share(argv[3]);
 	if (!strcmp(argv[2], "flood") && argc == 4)
 		return mode_flood(argv[1], atoi(argv[3]));
 	if (!strcmp(argv[2], "ping") && argc == 4)
