@@ -77,4 +77,13 @@ s=$("$NETCON" status --home "$H" --json 2>/dev/null | grep -o '"sockets": *[0-9]
 diag "daemon RSS: before $r0 kB, with $MAXS sockets $r1 kB, after $r2 kB; sockets now ${s:-?}"
 [ $((r2 - r0)) -lt 32768 ] && ok "daemon RSS after the flood within 32 MB of before ($r0 -> $r2 kB)" ||
 	not_ok "daemon RSS after the flood within 32 MB of before ($r0 -> $r2 kB)"
+# Stopped, it reports what a sanitizer build saw (errors, leaks) in its log.
+kill "$DAEMON_PID" 2>/dev/null
+for _ in $(seq 100); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.1; done
+if grep -q "AddressSanitizer\|LeakSanitizer\|runtime error\|SEGV" "$W/daemon.log"; then
+	not_ok "the daemon's log is clean of sanitizer reports"
+	grep -A12 "AddressSanitizer\|LeakSanitizer\|runtime error\|SEGV" "$W/daemon.log" | head -40 | sed 's/^/# /'
+else
+	ok "the daemon's log is clean of sanitizer reports"
+fi
 done_testing
