@@ -29,7 +29,7 @@
 #define RPC_MAX_RUNS 256
 #define RPC_STATUS_PAGE 8
 #define RPC_MAX_REFUSED 64
-/* Per-client bounds, their defaults (README, "Limits"). A client of the intercept has one
+/* Per-client bounds, their defaults (README: "Limits per client"). A client of the intercept has one
  * request in flight at a time; a `netcon run` tree as big as a busy nginx stays well within. */
 #define RPC_MAX_SOCKETS_DEFAULT 65536
 #define RPC_MAX_CHANNELS_DEFAULT 16384
@@ -151,7 +151,7 @@ static struct client *rpc_client_new(int fd, uid_t uid, pid_t pid, uint64_t tree
 	if (!acct)
 		return NULL;
 	if (max_channels && acct->nchannels >= max_channels) {
-		log_warn("client pid %d: its run has %u channels open already; refused", (int)pid,
+		log_info("client pid %d: its run has %u channels open already; refused", (int)pid,
 			 acct->nchannels);
 		vsock_acct_put(acct);
 		return NULL;
