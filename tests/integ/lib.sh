@@ -56,6 +56,23 @@ start_daemon() {
 	track "$DAEMON_PID"
 }
 
+# virtual_only HOME PROTO IP PORT PID: the local proof that a server is not on the host's kernel
+# (tests/hostcheck.sh). tests/apps/lib.sh sources it itself: for an application test $TOP above
+# is tests/, not the tree.
+[ -f "$TOP/tests/hostcheck.sh" ] && . "$TOP/tests/hostcheck.sh"
+
+# check_virtual_only WHAT HOME PROTO IP PORT PID: a TAP line, WHAT (the server PID on IP:PORT) has
+# no socket in the host's kernel, with what virtual_only saw
+check_virtual_only() {
+	cv_what=$1
+	shift
+	if cv_why=$(virtual_only "$@"); then
+		ok "$cv_what has no socket in the host's kernel: $cv_why"
+	else
+		not_ok "$cv_what has no socket in the host's kernel: $cv_why"
+	fi
+}
+
 # run_in HOME CMD...: run through the intercept
 run_in() { h=$1; shift; "$NETCON" run --home "$h" -- "$@"; }
 
