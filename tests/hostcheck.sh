@@ -56,17 +56,21 @@ virtual_only() {
 
 	# ss -Hxp: netid state recv-q send-q local inode peer peer-inode users; the daemon's end of
 	# its control socket has the socket's path as its local address, a socket's end has "*".
+	# (Every status is tested: the function runs under `set -e` in tests/demo.sh.)
 	vo_x=$(ss -Hxp)
-	echo "$vo_socks" | while read -r vo_fd i; do
+	vo_u=$(echo "$vo_socks" | while read -r vo_fd i; do
 		[ -n "$i" ] || continue
 		vo_peer=$(echo "$vo_x" | awk -v i="$i" '$6 == i { print $8; exit }')
 		[ -n "$vo_peer" ] && [ "$vo_peer" != 0 ] || continue
-		echo "$vo_x" | awk -v p="$vo_peer" -v d="pid=$vo_dpid," \
-			'$6 == p && $5 == "*" && index($0, d) { f = 1 } END { exit !f }' || continue
-		echo "no kernel $vo_proto socket listens on port $vo_port; pid $vo_pid's fd $vo_fd is socket:[$i], a unix socket whose peer socket:[$vo_peer] is in the netcon daemon (pid $vo_dpid), which holds $vo_proto $vo_at $vo_state for pid $vo_pid"
-		exit 3
-	done
-	[ $? = 3 ] && return 0
-	echo "pid $vo_pid holds no unix socket connected to the daemon (pid $vo_dpid) other than its control socket"
-	return 1
+		if echo "$vo_x" | awk -v p="$vo_peer" -v d="pid=$vo_dpid," \
+			'$6 == p && $5 == "*" && index($0, d) { f = 1 } END { exit !f }'; then
+			echo "$vo_fd is socket:[$i], a unix socket whose peer socket:[$vo_peer]"
+			break
+		fi
+	done)
+	if [ -z "$vo_u" ]; then
+		echo "pid $vo_pid holds no unix socket connected to the daemon (pid $vo_dpid) other than its control socket"
+		return 1
+	fi
+	echo "no kernel $vo_proto socket listens on port $vo_port; pid $vo_pid's fd $vo_u is in the netcon daemon (pid $vo_dpid), which holds $vo_proto $vo_at $vo_state for pid $vo_pid"
 }
