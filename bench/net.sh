@@ -167,7 +167,7 @@ PIDS="$PIDS $!"
 python3 "$D/rr.py" server 127.0.0.1 5212 0 &
 PIDS="$PIDS $!"
 sleep 1
-for _ in $(seq 50); do $N run --home "$N2" -- $B/tests/integ/tcp_probe "$IP1" 5211 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do $N run --home "$N2" --isolate -- $B/tests/integ/tcp_probe "$IP1" 5211 2>/dev/null && break; sleep 0.1; done
 NR="$N run --home $N2 --"
 if wg_up; then WR="ip netns exec $WA"; else WR=""; fi
 

@@ -52,8 +52,9 @@ $N run --home "$N1" -- python3 -m http.server "$WPORT" --bind "$IP1" --directory
 	>/dev/null 2>&1 &
 SRV=$!
 PIDS="$PIDS $SRV"
+# --isolate: nothing of this wait goes through the host, whatever the state of node 2's network
 for _ in $(seq 100); do
-	$N run --home "$N2" -- curl -s -o /dev/null "http://$IP1:$WPORT/" && break
+	$N run --home "$N2" --isolate -- curl -s -o /dev/null "http://$IP1:$WPORT/" && break
 	sleep 0.1
 done
 echo "=== node 2: curl in a container fetches http://$IP1:$WPORT/file.bin (8 MiB)"

@@ -76,10 +76,11 @@ check_virtual_only() {
 # run_in HOME CMD...: run through the intercept
 run_in() { h=$1; shift; "$NETCON" run --home "$h" -- "$@"; }
 
-# wait_port HOME IP PORT: until a connect through netcon succeeds (up to ~5 s)
+# wait_port HOME IP PORT: until a connect through netcon succeeds (up to ~5 s). --isolate: until
+# the daemon has the address's network, IP is not virtual and would go out through the host.
 wait_port() {
 	for _ in $(seq 50); do
-		if "$NETCON" run --home "$1" -- "$NETCON_BUILD/tests/integ/tcp_probe" "$2" "$3" 2>/dev/null; then
+		if "$NETCON" run --home "$1" --isolate -- "$NETCON_BUILD/tests/integ/tcp_probe" "$2" "$3" 2>/dev/null; then
 			return 0
 		fi
 		sleep 0.1
