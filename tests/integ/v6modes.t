@@ -161,7 +161,7 @@ PY
 "$NETCON" run --home "$A" -- python3 "$W/udp.py" serve 18094 >"$W/udp.log" 2>&1 &
 track $!
 sleep 1
-got=$($TO "$NETCON" run --home "$B" -- python3 "$W/udp.py" send "${PA%/*}" 18094 2>"$W/udpc.log")
+got=$($TO "$NETCON" run --home "$B" --isolate -- python3 "$W/udp.py" send "${PA%/*}" 18094 2>"$W/udpc.log")
 diag "UDP: $(cat "$W/udpc.log"), server: $(tr '\n' ' ' <"$W/udp.log")"
 [ "$got" = enalp6-nocten ] && ok "UDP from B to A's 6plane address and back (unconnected sendto)" ||
 	{ not_ok "UDP from B to A's 6plane address and back (got '$got')"; sed 's/^/# /' "$W/udp.log"; }
