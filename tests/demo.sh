@@ -52,13 +52,14 @@ $N run --home "$N1" -- python3 -m http.server "$WPORT" --bind "$IP1" --directory
 	>/dev/null 2>&1 &
 SRV=$!
 PIDS="$PIDS $SRV"
-# --isolate: nothing of this wait goes through the host, whatever the state of node 2's network
+# --isolate (here and for the fetch): nothing goes through the host, whatever the state of node
+# 2's network (without it, IP1 would not be virtual to node 2 and would leave by the default route)
 for _ in $(seq 100); do
 	$N run --home "$N2" --isolate -- curl -s -o /dev/null "http://$IP1:$WPORT/" && break
 	sleep 0.1
 done
 echo "=== node 2: curl in a container fetches http://$IP1:$WPORT/file.bin (8 MiB)"
-$N run --home "$N2" -- curl -sS -o "$D/got.bin" -w "%{size_download} bytes in %{time_total} s\n" \
+$N run --home "$N2" --isolate -- curl -sS -o "$D/got.bin" -w "%{size_download} bytes in %{time_total} s\n" \
 	"http://$IP1:$WPORT/file.bin"
 A=$(sha256sum <"$WWW/file.bin" | cut -d' ' -f1)
 B=$(sha256sum <"$D/got.bin" | cut -d' ' -f1)
