@@ -27,11 +27,11 @@ virtual_only() {
 
 	vo_k=$(ss -H${vo_f}ln "sport = :$vo_port")
 	if [ -n "$vo_k" ]; then
-		echo "a kernel $vo_proto socket listens on port $vo_port: $(echo $vo_k | head -c 200)"
+		echo "a kernel $vo_proto socket listens on port $vo_port: $(echo "$vo_k" | tr -s ' \n' ' ' | head -c 200)"
 		return 1
 	fi
 
-	# fd number and inode of each of PID's sockets
+	# fd number and inode of each of PID's sockets (variables set in $(...) stay in its subshell)
 	vo_socks=$(for f in /proc/"$vo_pid"/fd/*; do
 		l=$(readlink "$f" 2>/dev/null) || continue
 		case $l in socket:\[*\]) i=${l#socket:[} && echo "${f##*/} ${i%]}" ;; esac
@@ -39,10 +39,10 @@ virtual_only() {
 	vo_hex=$(printf '%04X' "$vo_port")
 	vo_kino=$(awk -v p="$vo_hex" 'FNR > 1 { n = split($2, a, ":"); if (a[n] == p) print $10 }' \
 		/proc/net/"$vo_proto" /proc/net/"$vo_proto"6 2>/dev/null)
-	for i in $vo_kino; do
-		vo_fd=$(echo "$vo_socks" | awk -v i="$i" '$2 == i { print $1; exit }')
+	for vo_i in $vo_kino; do
+		vo_fd=$(echo "$vo_socks" | awk -v i="$vo_i" '$2 == i { print $1; exit }')
 		if [ -n "$vo_fd" ]; then
-			echo "pid $vo_pid's fd $vo_fd is a kernel $vo_proto socket on port $vo_port (socket:[$i])"
+			echo "pid $vo_pid's fd $vo_fd is a kernel $vo_proto socket on port $vo_port (socket:[$vo_i])"
 			return 1
 		fi
 	done
