@@ -47,6 +47,9 @@ $N daemon --home "$N2" --port 0 --planet "$N1/planet" -d >/dev/null || exit 1
 $N join --home "$N2" "$NWID" >/dev/null
 $N controller member authorize --home "$N1" "$NWID" "$(cut -c1-10 "$N2/identity.public")" >/dev/null
 for _ in $(seq 150); do $N networks --home "$N2" | grep -q " OK .*10\." && break; sleep 0.1; done
+# Node 2's programs run under --isolate: were its network not up, IP1 would not be virtual to it
+# and split routing would send the load through the host, out of its default route.
+$N networks --home "$N2" | grep -q " OK .*10\." || { echo "$0: node 2 did not join $NWID"; exit 1; }
 
 cat >"$D/rr.py" <<'EOF'
 import socket, sys, time
@@ -167,8 +170,8 @@ PIDS="$PIDS $!"
 python3 "$D/rr.py" server 127.0.0.1 5212 0 &
 PIDS="$PIDS $!"
 sleep 1
-for _ in $(seq 50); do $N run --home "$N2" -- $B/tests/integ/tcp_probe "$IP1" 5211 2>/dev/null && break; sleep 0.1; done
-NR="$N run --home $N2 --"
+for _ in $(seq 50); do $N run --home "$N2" --isolate -- $B/tests/integ/tcp_probe "$IP1" 5211 2>/dev/null && break; sleep 0.1; done
+NR="$N run --home $N2 --isolate --"
 if wg_up; then WR="ip netns exec $WA"; else WR=""; fi
 
 echo "netcon network benchmark ($(date -u +%F), $(nproc) cores): node 2 -> node 1 over ZeroTier on loopback, MTU 2800"

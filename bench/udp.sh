@@ -30,16 +30,19 @@ $N daemon --home "$N2" --port 0 --planet "$N1/planet" -d >/dev/null || exit 1
 $N join --home "$N2" "$NWID" >/dev/null
 $N controller member authorize --home "$N1" "$NWID" "$(cut -c1-10 "$N2/identity.public")" >/dev/null
 for _ in $(seq 150); do $N networks --home "$N2" | grep -q " OK .*10\." && break; sleep 0.1; done
+# Node 2's programs run under --isolate: were its network not up, IP1 would not be virtual to it
+# and split routing would send the load through the host, out of its default route.
+$N networks --home "$N2" | grep -q " OK .*10\." || { echo "$0: node 2 did not join $NWID"; exit 1; }
 # The first datagrams wait for ARP and the peers' certificates: warm the path up once.
 $N run --home "$N1" -- $UB recv "$IP1" 5301 64 >/dev/null 2>&1 &
 w=$!
 sleep 0.5
-$N run --home "$N2" -- $UB send "$IP1" 5301 64 1 >/dev/null 2>&1
+$N run --home "$N2" --isolate -- $UB send "$IP1" 5301 64 1 >/dev/null 2>&1
 wait $w
 
 # one HOME-or-empty IP PORT SIZE: "sent received secs" of one run
 one() {
-	if [ -n "$1" ]; then r1="$N run --home $N1 --" r2="$N run --home $N2 --"; else r1="" r2=""; fi
+	if [ -n "$1" ]; then r1="$N run --home $N1 --" r2="$N run --home $N2 --isolate --"; else r1="" r2=""; fi
 	$r1 $UB recv "$2" "$3" "$4" >"$D/recv.out" 2>&1 &
 	rp=$!
 	for _ in $(seq 100); do grep -q ready "$D/recv.out" 2>/dev/null && break; sleep 0.05; done

@@ -8,6 +8,7 @@ APPS_TOP=$(cd "$APPS_DIR/../.." && pwd)
 export NETCON_BUILD
 . "$APPS_TOP/tests/integ/lib.sh"
 TOP=$APPS_TOP
+. "$APPS_TOP/tests/hostcheck.sh"
 RESULTS=$APPS_DIR/_results
 
 json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }

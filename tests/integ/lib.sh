@@ -56,13 +56,31 @@ start_daemon() {
 	track "$DAEMON_PID"
 }
 
+# virtual_only HOME PROTO IP PORT PID: the local proof that a server is not on the host's kernel
+# (tests/hostcheck.sh). tests/apps/lib.sh sources it itself: for an application test $TOP above
+# is tests/, not the tree.
+[ -f "$TOP/tests/hostcheck.sh" ] && . "$TOP/tests/hostcheck.sh"
+
+# check_virtual_only WHAT HOME PROTO IP PORT PID: a TAP line, WHAT (the server PID on IP:PORT) has
+# no socket in the host's kernel, with what virtual_only saw
+check_virtual_only() {
+	cv_what=$1
+	shift
+	if cv_why=$(virtual_only "$@"); then
+		ok "$cv_what has no socket in the host's kernel: $cv_why"
+	else
+		not_ok "$cv_what has no socket in the host's kernel: $cv_why"
+	fi
+}
+
 # run_in HOME CMD...: run through the intercept
 run_in() { h=$1; shift; "$NETCON" run --home "$h" -- "$@"; }
 
-# wait_port HOME IP PORT: until a connect through netcon succeeds (up to ~5 s)
+# wait_port HOME IP PORT: until a connect through netcon succeeds (up to ~5 s). --isolate: until
+# the daemon has the address's network, IP is not virtual and would go out through the host.
 wait_port() {
 	for _ in $(seq 50); do
-		if "$NETCON" run --home "$1" -- "$NETCON_BUILD/tests/integ/tcp_probe" "$2" "$3" 2>/dev/null; then
+		if "$NETCON" run --home "$1" --isolate -- "$NETCON_BUILD/tests/integ/tcp_probe" "$2" "$3" 2>/dev/null; then
 			return 0
 		fi
 		sleep 0.1

@@ -164,7 +164,8 @@ check "B leaves the network" "$NETCON" leave --home "$B" "$NWID"
 ! grep -q "nameserver\|search" "$B/resolv.conf" 2>/dev/null && ok "leaving takes the DNS settings out of B's resolv.conf" ||
 	{ not_ok "B's resolv.conf after leaving"; sed 's/^/# /' "$B/resolv.conf"; }
 : >"$W/dnsq.log"
-got=$(timeout 30 "$NETCON" run --home "$B" -- getent hosts www.zt.test | awk '{ print $1 }')
+# --isolate: the name is asked of the virtual network only, never of the host's resolver
+got=$(timeout 30 "$NETCON" run --home "$B" --isolate -- getent hosts www.zt.test | awk '{ print $1 }')
 [ "$got" != "$IA" ] && [ ! -s "$W/dnsq.log" ] && ok "and www.zt.test no longer resolves there (no query sent)" ||
 	not_ok "www.zt.test after leaving (got '$got')"
 check "B joins again" "$NETCON" join --home "$B" "$NWID"
@@ -199,9 +200,10 @@ check "node E starts" start e "$E"
 sleep 3
 [ "$(status "$E")" = ACCESS_DENIED ] && ok "unauthorized E: ACCESS_DENIED" || not_ok "unauthorized E: ACCESS_DENIED (got $(status "$E"))"
 [ "$(net "$E" "len(n['assignedAddresses'])")" = 0 ] && ok "E has no addresses" || not_ok "E has no addresses"
-# By content: a host-side transparent proxy may answer any TCP connect, so a connect proves nothing.
+# By content. --isolate: a node without the network has no route to IA, and without it split
+# routing would send the connect through the host, out of its default route.
 unreached() { # unreached HOME: curl through netcon there does not get A's file
-	timeout 10 "$NETCON" run --home "$1" -- curl -s -m 5 -o "$W/x.got" "http://$IA:$P_HTTP/big.bin" 2>/dev/null
+	timeout 10 "$NETCON" run --home "$1" --isolate -- curl -s -m 5 -o "$W/x.got" "http://$IA:$P_HTTP/big.bin" 2>/dev/null
 	[ "$(hsha "$W/x.got" 2>/dev/null)" != "$(hsha "$W/www/big.bin")" ]
 }
 check "E cannot fetch from A's server" unreached "$E"

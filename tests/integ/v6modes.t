@@ -102,10 +102,11 @@ mkdir "$W/www" && head -c 4194304 /dev/urandom >"$W/www/f.bin"
 "$NETCON" run --home "$A" -- python3 -m http.server $P_HTTP --bind :: --directory "$W/www" >"$W/http.log" 2>&1 &
 track $!
 # probe HOME IP PORT: a connect through netcon succeeds within ~30 s; each try is bounded, since a
-# SYN that lwIP cannot send is retried for minutes.
+# SYN that lwIP cannot send is retried for minutes. --isolate: an address B does not have a route
+# to yet is refused, not sent through the host.
 probe() {
 	for _ in $(seq 30); do
-		timeout 5 "$NETCON" run --home "$1" -- "$NETCON_BUILD/tests/integ/tcp_probe" "$2" "$3" \
+		timeout 5 "$NETCON" run --home "$1" --isolate -- "$NETCON_BUILD/tests/integ/tcp_probe" "$2" "$3" \
 			2>/dev/null && return 0
 		sleep 0.5
 	done
@@ -160,7 +161,7 @@ PY
 "$NETCON" run --home "$A" -- python3 "$W/udp.py" serve 18094 >"$W/udp.log" 2>&1 &
 track $!
 sleep 1
-got=$($TO "$NETCON" run --home "$B" -- python3 "$W/udp.py" send "${PA%/*}" 18094 2>"$W/udpc.log")
+got=$($TO "$NETCON" run --home "$B" --isolate -- python3 "$W/udp.py" send "${PA%/*}" 18094 2>"$W/udpc.log")
 diag "UDP: $(cat "$W/udpc.log"), server: $(tr '\n' ' ' <"$W/udp.log")"
 [ "$got" = enalp6-nocten ] && ok "UDP from B to A's 6plane address and back (unconnected sendto)" ||
 	{ not_ok "UDP from B to A's 6plane address and back (got '$got')"; sed 's/^/# /' "$W/udp.log"; }

@@ -25,8 +25,9 @@ until_s() {
 		sleep 0.2
 	done
 }
-# wait_port HOME IP PORT: until a connect through netcon succeeds (up to 60 s)
-wait_port() { until_s 60 "$NETCON" run --home "$1" -- "$NETCON_BUILD/tests/integ/tcp_probe" "$2" "$3" 2>/dev/null; }
+# wait_port HOME IP PORT: until a connect through netcon succeeds (up to 60 s); --isolate, so a
+# daemon not (yet, or no longer) on the network refuses it instead of the host sending it
+wait_port() { until_s 60 "$NETCON" run --home "$1" --isolate -- "$NETCON_BUILD/tests/integ/tcp_probe" "$2" "$3" 2>/dev/null; }
 
 # stress_init NAME DESCRIPTION: app_init with results under tests/stress/_results
 stress_init() {
