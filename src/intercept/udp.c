@@ -230,11 +230,10 @@ NC_EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags,
 	unsigned int i;
 	struct fdent *e = cfg.active && v ? fdtab_peek(fd) : NULL;
 
-	if (e && e->proto == NC_PROTO_UDP && e->state == FD_CONNECTED) {
-		e = fdtab_get(fd);
-		if (e && e->proto == NC_PROTO_UDP && e->state == FD_CONNECTED)
-			return udp_recvmmsg_conn(fd, e, v, n, flags, timeout);
-	}
+	/* From the table without a syscall, as write and send take a connected socket's entry:
+	 * a program may call this for one datagram at a time. */
+	if (e && e->proto == NC_PROTO_UDP && e->state == FD_CONNECTED)
+		return udp_recvmmsg_conn(fd, e, v, n, flags, timeout);
 	if (udp_hdr_mode(e))
 		e = fdtab_get(fd);
 	if (!udp_hdr_mode(e))
