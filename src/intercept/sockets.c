@@ -345,8 +345,9 @@ static int icpt_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 	if (!e) {
 		int r = REAL(accept4)(fd, sa, len, flags), saved = errno;
 
-		/* What a host listener accepts is the host's too. */
-		if (r >= 0 && fdtab_known_host(fd))
+		/* What a unix (or other non-IP) listener accepts is the host's too: known now, it
+		 * costs no question to the daemon later. A host TCP listener's pay nothing here. */
+		if (r >= 0 && fdtab_known_host(fd) && !fdtab_peek(fd)->proto)
 			fdtab_new(r, FD_HOST);
 		errno = saved;
 		return r;
