@@ -135,12 +135,35 @@ void fdtab_from_reply(struct fdent *e, const struct nc_sock_reply *r)
 	}
 }
 
+/* Is r, the result of a LOOKUP, the daemon's word on the socket? Not when the daemon could not
+ * be asked (stopped, restarting, a signal in the wait) or lacked the means to answer: a virtual
+ * fd taken for a host one would stay so for good. */
+static bool fdtab_answer_final(int r)
+{
+	switch (-r) {
+	case ENOTCONN: /* no channel: chan_call's transport failure */
+	case EINTR:
+	case EAGAIN:
+	case ETIMEDOUT:
+	case ECONNRESET:
+	case EPROTO:
+	case ENOBUFS:
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+		return false;
+	default:
+		return true;
+	}
+}
+
 struct fdent *fdtab_resolve(int fd)
 {
+	static __thread struct fdent scratch;
 	struct fdent *e = fdtab_get(fd);
 	struct nc_sock_req req;
 	struct nc_sock_reply rep;
-	int domain = 0;
+	int domain = 0, r;
 	socklen_t len = sizeof(domain);
 	uint64_t ino;
 
@@ -151,19 +174,26 @@ struct fdent *fdtab_resolve(int fd)
 	ino = fdtab_ino(fd);
 	if (!ino)
 		return NULL;
-	if (REAL(getsockopt)(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 || domain != AF_UNIX)
+	if (REAL(getsockopt)(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
 		return NULL;
+	if (domain != AF_UNIX) {
+		/* Only a unix socket can be a virtual one. */
+		fdtab_new(fd, FD_HOST);
+		return NULL;
+	}
 	/* A unix socket we have not seen: perhaps a virtual fd inherited across exec. */
 	memset(&req, 0, sizeof(req));
 	req.h.type = NC_LOOKUP;
 	req.ino = ino;
-	e = fdtab_new(fd, FD_NOTOURS);
-	if (chan_call(&req, sizeof(req), &rep, sizeof(rep), NULL) < 0)
+	r = chan_call(&req, sizeof(req), &rep, sizeof(rep), NULL);
+	if (r < 0) {
+		if (fdtab_answer_final(r))
+			fdtab_new(fd, FD_HOST);
 		return NULL;
+	}
+	e = fdtab_new(fd, FD_UNDECIDED);
 	if (!e) {
 		/* Beyond the table: answer from a scratch entry, not cached. */
-		static __thread struct fdent scratch;
-
 		e = &scratch;
 		memset(e, 0, sizeof(*e));
 	}

@@ -87,8 +87,8 @@ void chan_after_fork_parent(void);
 enum fd_state {
 	FD_NONE = 0,
 	FD_UNDECIDED, /* kernel socket, virtual or not not yet known */
-	FD_HOST, /* decided: stays on the host */
-	FD_NOTOURS, /* a unix socket the daemon does not know */
+	FD_HOST, /* not carried by netcon: every call goes to libc unchanged (an IP socket decided
+		  * for the host, a unix socket the daemon does not know, any other family) */
 	FD_BOUND,
 	FD_LISTEN,
 	FD_CONNECTING,
@@ -150,7 +150,8 @@ static inline bool fdtab_known_host(int fd)
 /* newfd now refers to oldfd's file (dup): it gets oldfd's entry, without the epoll records. */
 void fdtab_copy(int oldfd, int newfd);
 /* As fdtab_get, and for an unknown unix socket ask the daemon (a virtual fd inherited across
- * exec). Returns NULL if fd is not a virtual socket of ours. */
+ * exec). Returns NULL if fd is not a virtual socket of ours. Only the daemon's answer is
+ * recorded: when it cannot be asked just now the fd stays unknown, and the next call asks. */
 struct fdent *fdtab_resolve(int fd);
 /* A fresh entry for fd (its inode recorded). NULL if fd is out of the table's range. */
 struct fdent *fdtab_new(int fd, uint8_t state);

@@ -6,6 +6,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "common/addr.h"
 #include "intercept/intercept.h"
 
 /*
@@ -227,17 +228,28 @@ NC_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int fla
 	return r;
 }
 
-/* TCP reports no source address; the unix socket underneath would report an AF_UNIX one. */
+/* The source of what a virtual connection received, as Linux reports it: a connected UDP
+ * socket's peer (truncated to *len, *len the full size), nothing for TCP (*len 0). The peer is
+ * the entry's: a connected UDP socket hears only from it, so no datagram carries it. */
+static void recv_conn_source(const struct fdent *e, struct sockaddr *sa, socklen_t *len)
+{
+	if (e->proto == NC_PROTO_UDP && e->state == FD_CONNECTED)
+		addr_to_sockaddr(&e->peer, e->family == 4 ? AF_INET : AF_INET6, sa, len);
+	else
+		*len = 0;
+}
+
+/* The unix socket underneath would report an AF_UNIX source: the kernel gets no name buffer. */
 NC_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *sa,
 			   socklen_t *len)
 {
-	struct fdent *u = recv_udp_entry(fd);
+	struct fdent *u = recv_udp_entry(fd), *e;
 	ssize_t r;
 	int saved;
 
 	if (u)
 		return recv_udp(fd, u, buf, n, flags, sa, len);
-	if (!sa || !len || !cfg.active || fdtab_known_host(fd) || !fdtab_resolve(fd)) {
+	if (!sa || !len || !cfg.active || fdtab_known_host(fd) || !(e = fdtab_resolve(fd))) {
 		do
 			r = REAL(recvfrom)(fd, buf, n, flags, sa, len);
 		while (r == 0 && (r = recv_eof(fd, n)) == RECV_AGAIN);
@@ -248,7 +260,7 @@ NC_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockad
 	while (r == 0 && (r = recv_eof(fd, n)) == RECV_AGAIN);
 	saved = errno;
 	if (r >= 0)
-		*len = 0;
+		recv_conn_source(e, sa, len);
 	errno = saved;
 	return r;
 }
@@ -263,14 +275,17 @@ NC_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int
 
 NC_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
-	struct fdent *u = msg ? recv_udp_entry(fd) : NULL;
+	struct fdent *u = msg ? recv_udp_entry(fd) : NULL, *e = NULL;
+	socklen_t namelen = msg ? msg->msg_namelen : 0;
 	ssize_t r;
 	int saved;
 
 	if (u)
 		return udp_recvmsg(fd, u, msg, flags);
+	if (msg && msg->msg_name && cfg.active && !fdtab_known_host(fd))
+		e = fdtab_resolve(fd);
 again:
-	if (!msg || !msg->msg_name || !cfg.active || fdtab_known_host(fd) || !fdtab_resolve(fd)) {
+	if (!e) {
 		r = REAL(recvmsg)(fd, msg, flags);
 	} else {
 		void *name = msg->msg_name;
@@ -280,7 +295,9 @@ again:
 		r = REAL(recvmsg)(fd, msg, flags);
 		saved = errno;
 		msg->msg_name = name;
-		msg->msg_namelen = 0;
+		msg->msg_namelen = namelen;
+		if (r >= 0)
+			recv_conn_source(e, name, &msg->msg_namelen);
 		errno = saved;
 	}
 	if (r == 0 && msg) {

@@ -98,10 +98,12 @@ NC_EXPORT int socket(int domain, int type, int protocol)
 	int proto = icpt_proto(domain, type, protocol);
 	struct fdent *e;
 
-	if (fd < 0 || !cfg.active || !proto)
+	if (fd < 0 || !cfg.active)
 		return fd;
-	e = fdtab_new(fd, FD_UNDECIDED);
-	if (e) {
+	/* A family or protocol netcon does not carry is the host's from birth: its calls go to
+	 * libc without a question to the daemon. */
+	e = fdtab_new(fd, proto ? FD_UNDECIDED : FD_HOST);
+	if (e && proto) {
 		e->family = domain == AF_INET ? 4 : 6;
 		e->proto = (uint8_t)proto;
 	}
@@ -340,8 +342,16 @@ static int icpt_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 	int nfd = 1, cfd;
 	ssize_t n;
 
-	if (!e)
-		return REAL(accept4)(fd, sa, len, flags);
+	if (!e) {
+		int r = REAL(accept4)(fd, sa, len, flags), saved = errno;
+
+		/* What a unix (or other non-IP) listener accepts is the host's too: known now, it
+		 * costs no question to the daemon later. A host TCP listener's pay nothing here. */
+		if (r >= 0 && fdtab_known_host(fd) && !fdtab_peek(fd)->proto)
+			fdtab_new(r, FD_HOST);
+		errno = saved;
+		return r;
+	}
 	if (e->state != FD_LISTEN)
 		RET_ERR(EINVAL);
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))

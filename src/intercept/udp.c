@@ -11,6 +11,8 @@
 
 /* Room for the program's iovecs behind our header. */
 #define UDP_IOV_MAX 64
+/* Datagrams one recvmmsg takes from a connected virtual UDP socket (their names kept aside). */
+#define UDP_MMSG_MAX 64
 
 ssize_t udp_sendmsg(int fd, struct fdent *e, const struct msghdr *msg, int flags)
 {
@@ -187,12 +189,51 @@ NC_EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
 	return (int)i;
 }
 
+/* recvmmsg on a connected virtual UDP socket: still one call to the kernel, without the name
+ * buffers (the unix socket would fill them with an AF_UNIX name); then every datagram's source
+ * is the peer, as Linux reports it. At most UDP_MMSG_MAX datagrams a call, fewer than asked as
+ * Linux's own recvmmsg may return after a timeout or a signal. */
+static int udp_recvmmsg_conn(int fd, const struct fdent *e, struct mmsghdr *v, unsigned int n,
+			     int flags, struct timespec *timeout)
+{
+	struct {
+		void *name;
+		socklen_t len;
+	} keep[UDP_MMSG_MAX];
+	int r, saved;
+
+	if (n > UDP_MMSG_MAX)
+		n = UDP_MMSG_MAX;
+	for (unsigned int i = 0; i < n; i++) {
+		keep[i].name = v[i].msg_hdr.msg_name;
+		keep[i].len = v[i].msg_hdr.msg_namelen;
+		v[i].msg_hdr.msg_name = NULL;
+	}
+	r = REAL(recvmmsg)(fd, v, n, flags, timeout);
+	saved = errno;
+	for (unsigned int i = 0; i < n; i++) {
+		struct msghdr *m = &v[i].msg_hdr;
+
+		m->msg_name = keep[i].name;
+		m->msg_namelen = keep[i].len;
+		if ((int)i < r && m->msg_name)
+			addr_to_sockaddr(&e->peer, e->family == 4 ? AF_INET : AF_INET6, m->msg_name,
+					 &m->msg_namelen);
+	}
+	errno = saved;
+	return r;
+}
+
 NC_EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags,
 		       struct timespec *timeout)
 {
 	unsigned int i;
 	struct fdent *e = cfg.active && v ? fdtab_peek(fd) : NULL;
 
+	/* From the table without a syscall, as write and send take a connected socket's entry:
+	 * a program may call this for one datagram at a time. */
+	if (e && e->proto == NC_PROTO_UDP && e->state == FD_CONNECTED)
+		return udp_recvmmsg_conn(fd, e, v, n, flags, timeout);
 	if (udp_hdr_mode(e))
 		e = fdtab_get(fd);
 	if (!udp_hdr_mode(e))

@@ -3,7 +3,8 @@
 # 239.77.1.2 and ff05::7a (IP_ADD_MEMBERSHIP, IPV6_JOIN_GROUP), a sender on B sends to both and to
 # a group nobody joined; what the receiver gets, then nothing once it has left the groups. Then
 # link-local IPv6 between them: fe80:: addresses, scope ids (UDP and TCP). A sender on A reaches
-# A's own member unless IP_MULTICAST_LOOP is 0.
+# A's own member unless IP_MULTICAST_LOOP is 0. A connected UDP socket on B reports A's server
+# as the source of what it receives.
 . "$(dirname "$0")/lib.sh"
 [ -x "$NETCON" ] && [ -f "$NETCON_BUILD/libnetcon.so" ] || skip_all "build netcon first (make)"
 command -v python3 >/dev/null || skip_all "needs python3"
@@ -103,6 +104,22 @@ grep -q '^after-leave: 0$' "$W/recv.out" && ok "after IP_DROP_MEMBERSHIP / IPV6_
 	{ not_ok "after leaving, nothing arrives"; evidence "$W/recv.out"; }
 touch "$W/stop"
 wait "$RECV"
+# Across the two nodes, as on one (udp_peer.t): a connected UDP socket on B reports A's server
+# as the source of what it receives, IPv4 and v4-mapped, truncated as Linux does.
+PP=$((31000 + $$ % 5000))
+"$NETCON" run --home "$A" -- "$NETCON_BUILD/tests/integ/udp_peer" serve "$IA" "$PP" >"$W/peer-srv.out" 2>&1 &
+track $!
+until_ok 100 grep -q '^ready' "$W/peer-srv.out" || evidence "$W/peer-srv.out"
+timeout 60 "$NETCON" run --home "$B" -- "$NETCON_BUILD/tests/integ/udp_peer" client "$IA" "$PP" >"$W/peer.out" 2>&1
+rc=$?
+while IFS= read -r line; do
+	case "$line" in
+	"ok "*) ok "${line#ok * - }" ;;
+	"not ok "*) not_ok "${line#not ok * - }" ;;
+	esac
+done <"$W/peer.out"
+[ "$rc" = 0 ] && [ "$(grep -c '^ok ' "$W/peer.out")" = 16 ] && ok "udp_peer across two nodes: 16 checks passed" ||
+	{ not_ok "udp_peer across two nodes (rc $rc)"; evidence "$W/peer.out"; evidence "$W/peer-srv.out"; }
 for n in a b; do
 	kill -0 "$(cat "$W/$n.pid")" && ok "daemon $n still runs" || not_ok "daemon $n still runs"
 done
