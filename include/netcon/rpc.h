@@ -45,7 +45,7 @@ enum nc_msg_type {
 	NC_LOOKUP, /* req: nc_sock_req (ino); reply: nc_sock_reply */
 	NC_STATUS, /* req: nc_sock_req (.sockid = cursor); replies: nc_info, nc_status_entry..., nc_hdr(STATUS_END) */
 	NC_STATUS_END, /* end of a status listing */
-	NC_INFO, /* the daemon's identity and addresses (first reply of NC_STATUS) */
+	NC_INFO, /* the daemon's identity and addresses (first reply of NC_STATUS); h.reserved: NC_INFO_LOG_FILE */
 	NC_STATUS_ENTRY, /* one socket */
 	NC_ACCEPT, /* daemon -> listening end: a new connection, its fd attached */
 	NC_ZT_INFO, /* req: nc_hdr; reply: nc_zt_info (the ZeroTier node) */
@@ -230,6 +230,9 @@ _Static_assert(sizeof(struct nc_mcast_req) == 80, "nc_mcast_req size");
 
 /* The largest UDP payload (IPv4: 65535 - 20 - 8). */
 #define NC_DGRAM_MAX 65507
+
+/* nc_info.h.reserved: the daemon logs to HOME/netcon.log (in the background), else to stderr. */
+#define NC_INFO_LOG_FILE 1u
 
 struct nc_info {
 	struct nc_hdr h;

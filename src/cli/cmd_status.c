@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "common/addr.h"
+#include "daemon/daemon.h"
 #include "netcon/rpc.h"
 
 static const char *status_state(int s)
@@ -35,7 +36,7 @@ int cmd_status(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *homeopt = NULL;
-	char a[80], b[80];
+	char a[80], b[80], home[PATH_MAX], log[PATH_MAX + 16];
 	bool json = false, info_done = false, more = true;
 	unsigned long long nent = 0;
 	uint64_t cursor = 0;
@@ -63,6 +64,7 @@ int cmd_status(int argc, char **argv)
 	fd = client_connect("status", homeopt);
 	if (fd < 0)
 		return 1;
+	cli_home(homeopt, home, sizeof(home));
 	while (more) {
 		struct nc_sock_req req;
 		union {
@@ -87,18 +89,27 @@ int cmd_status(int argc, char **argv)
 				if (info_done)
 					continue;
 				info_done = true;
+				if (m.h.reserved & NC_INFO_LOG_FILE)
+					snprintf(log, sizeof(log), "%s/" DAEMON_LOG_NAME, home);
+				else
+					snprintf(log, sizeof(log), "stderr");
 				if (json) {
 					printf("{\"pid\":%d,\"version\":\"%.15s\",\"sockets\":%llu,"
-					       "\"clients\":%llu,\"addresses\":[",
+					       "\"clients\":%llu,\"log\":",
 					       m.info.pid, m.info.version,
 					       (unsigned long long)m.info.sockets,
 					       (unsigned long long)m.info.clients);
+					client_json_str(log, strlen(log));
+					printf(",\"addresses\":[");
 				} else {
 					printf("netcon daemon pid %d, version %.15s, %llu sockets, "
-					       "%llu channels\naddresses:",
+					       "%llu channels\nlog: %s\naddresses:",
 					       m.info.pid, m.info.version,
 					       (unsigned long long)m.info.sockets,
-					       (unsigned long long)m.info.clients);
+					       (unsigned long long)m.info.clients,
+					       m.h.reserved & NC_INFO_LOG_FILE
+						   ? log
+						   : "stderr (the daemon runs in the foreground)");
 				}
 				for (unsigned i = 0; i < m.info.nroutes && i < NC_MAX_ROUTES; i++) {
 					addr_format(&m.info.routes[i].addr, false, a, sizeof(a));

@@ -39,7 +39,7 @@ out=$(as_nobody "$CTL" "$C")
 refused "$out" && ok "nobody, not under netcon run, is refused (hello: $out)" ||
 	not_ok "nobody, not under netcon run, is refused (hello: $out)"
 sleep 0.2
-grep -q "refused uid 65534 " "$W/root-daemon.log" && ok "the daemon logs the refusal" ||
+grep -q "refused uid 65534 " "$H/netcon.log" && ok "the daemon logs the refusal" ||
 	not_ok "the daemon logs the refusal"
 
 # `netcon run` itself run by nobody: refused, and told so (five times: the answer must not be
@@ -112,7 +112,7 @@ out=$(as_daemon "$CTL" "$NC")
 refused "$out" && ok "another unprivileged user (daemon) is refused (hello: $out)" ||
 	not_ok "another unprivileged user (daemon) is refused (hello: $out)"
 sleep 0.2
-grep -q "refused uid 1 " "$W/nobody-daemon.log" && ok "the nobody daemon logs the refusal" ||
+grep -q "refused uid 1 " "$NH/netcon.log" && ok "the nobody daemon logs the refusal" ||
 	not_ok "the nobody daemon logs the refusal"
 as_daemon "$NETCON" run --home "$NH" -- true 2>"$W/run-daemon.err" &&
 	not_ok "netcon run by another unprivileged user exits non-zero" ||

@@ -56,10 +56,10 @@ clonefile:clone.*dropping
 clonestream:clone.*dropping"
 held_ok=1
 while IFS=: read -r kind why; do
-	before=$(wc -l <"$W/daemon.log")
+	before=$(wc -l <"$H/netcon.log")
 	out=$("$CTL" "$H/control" "$kind")
 	sleep 0.05
-	logged=$(tail -n +$((before + 1)) "$W/daemon.log")
+	logged=$(tail -n +$((before + 1)) "$H/netcon.log")
 	if [ "$out" = closed ]; then
 		ok "$kind: the sender is dropped"
 	else

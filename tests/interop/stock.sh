@@ -214,7 +214,7 @@ check "netcon member to netcon member on the stock network: 4 MiB, sha256 equal"
 api POST "/controller/network/$NWID2/member/$NADDR" '{"authorized":false}' >/dev/null
 fetch_fails() { ! "$NETCON" run --home "$D/n2" -- curl -s -m 2 -o /dev/null "http://$IP3:8002/file.bin"; }
 check "the second member applies the stock controller's revocation of the first" \
-	waitfor 30 grep -q "$NADDR revoked" "$D/n3.log"
+	waitfor 30 grep -q "$NADDR revoked" "$D/n3/netcon.log"
 check "the deauthorized member's connections are refused by the other within seconds" \
 	waitfor 30 fetch_fails
 echo "1..$N"
