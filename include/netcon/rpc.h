@@ -56,6 +56,10 @@ enum nc_msg_type {
 	NC_NET_JOIN, /* req: nc_zt_req (.id = network id); reply: nc_hdr */
 	NC_NET_LEAVE, /* req: nc_zt_req (.id = network id); reply: nc_hdr, -ENOENT if not joined */
 	NC_NET_LIST, /* req: nc_zt_req (.id = index from 0); reply: nc_net_info, -ENOENT past the last */
+	/* The NC_CTL_* replies that name a network: -EREMOTE when this node is not its controller
+	 * (the id's first 10 digits), -ENOENT when there is no such network, -ESRCH when .address
+	 * is not a member of it (deauthorizing one is refused, not recorded); -ENOTCONN when the
+	 * controller role is not running, -EPERM for callers other than the daemon's user and root. */
 	NC_CTL_NET_CREATE, /* req: nc_ctl_net (.nwid 0: a new id); reply: nc_ctl_net */
 	NC_CTL_NET_GET, /* req: nc_ctl_req (.nwid, or .nwid 0 and .index); reply: nc_ctl_net, -ENOENT */
 	NC_CTL_NET_DELETE, /* req: nc_ctl_req (.nwid); reply: nc_hdr */

@@ -62,7 +62,7 @@ int cmd_daemon(int argc, char **argv)
 	if (cfg.planet && !*cfg.planet)
 		cfg.planet = NULL;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			home = optarg;
@@ -121,8 +121,7 @@ int cmd_daemon(int argc, char **argv)
 			daemon_usage(stdout);
 			return 0;
 		default:
-			daemon_usage(stderr);
-			return 2;
+			return cli_opt_error("daemon", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -40,10 +40,10 @@ int cmd_status(int argc, char **argv)
 	bool json = false, info_done = false, more = true;
 	unsigned long long nent = 0;
 	uint64_t cursor = 0;
-	int c, fd;
+	int c, fd, n = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			homeopt = optarg;
@@ -55,8 +55,7 @@ int cmd_status(int argc, char **argv)
 			status_usage(stdout);
 			return 0;
 		default:
-			status_usage(stderr);
-			return 2;
+			return cli_opt_error("status", c, argv);
 		}
 	}
 	if (optind < argc)
@@ -72,15 +71,16 @@ int cmd_status(int argc, char **argv)
 			struct nc_info info;
 			struct nc_status_entry e;
 		} m;
-		int n;
 
 		memset(&req, 0, sizeof(req));
 		req.h.type = NC_STATUS;
 		req.sockid = cursor;
 		req.h.magic = NC_RPC_MAGIC;
 		req.h.version = NC_RPC_VERSION;
-		if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) < 0)
+		if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) < 0) {
+			n = -errno;
 			goto broken;
+		}
 		for (;;) {
 			n = client_recv(fd, &m, sizeof(m));
 			if (n < 0)
@@ -159,7 +159,7 @@ int cmd_status(int argc, char **argv)
 	close(fd);
 	return 0;
 broken:
-	fprintf(stderr, "netcon status: lost the daemon: %s\n", strerror(errno));
+	fprintf(stderr, "netcon status: %s\n", client_strerror(n));
 	close(fd);
 	return 1;
 }

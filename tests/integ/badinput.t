@@ -134,10 +134,10 @@ cli "run with no program" "no program given" "$NETCON" run --home "$H"
 cli "run -- with no program" "no program given" "$NETCON" run --home "$H" --
 cli "run --bogus" "unrecognized option.*--bogus|unknown option.*bogus" \
 	"$NETCON" run --home "$H" --bogus -- true
-cli "run with no daemon" "no netcon daemon answers at $E/control" "$NETCON" run --home "$E" -- true
+cli "run with no daemon" "no daemon at $E \\(start it with" "$NETCON" run --home "$E" -- true
 cli "run of a program that does not exist" "no-such-program-here.*No such file" \
 	"$NETCON" run --home "$H" -- no-such-program-here
-cli "status with no daemon" "no netcon daemon answers at $E" "$NETCON" status --home "$E"
+cli "status with no daemon" "no daemon at $E \\(start it with" "$NETCON" status --home "$E"
 cli "status --bogus" "unrecognized option.*--bogus|unknown option.*bogus" \
 	"$NETCON" status --home "$H" --bogus
 cli "an unknown command" "unknown command 'frobnicate'" "$NETCON" frobnicate

@@ -42,7 +42,7 @@ dns_of() { python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)['d
 	ok "the record's dns: {domain, servers}, a port as IP/PORT" || not_ok "the record's dns ($(dns_of <"$R/controller.d/network/$NW.json"))"
 C network set --home "$R" "$NW" >/dev/null 2>&1; [ $? = 2 ] && ok "set with nothing to change: exit 2" || not_ok "set with nothing: exit 2"
 C network set --home "$R" "$NW" --no-dns --dns-domain x >/dev/null 2>&1; [ $? = 2 ] && ok "--no-dns with --dns-domain: exit 2" || not_ok "--no-dns with --dns-domain: exit 2"
-C network set --home "$R" "${RA}fffffe" --name x >/dev/null 2>"$W/set.err"; [ $? = 1 ] && grep -q "No such file" "$W/set.err" &&
+C network set --home "$R" "${RA}fffffe" --name x >/dev/null 2>"$W/set.err"; [ $? = 1 ] && grep -qx "netcon controller: no network ${RA}fffffe" "$W/set.err" &&
 	ok "set on a network that does not exist: exit 1, said" || not_ok "set on a missing network"
 
 "$NETCON" join --home "$M" "$NW" >/dev/null
