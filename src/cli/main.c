@@ -61,7 +61,9 @@ int cli_opt_error(const char *sub, int c, char **argv)
 	const char *arg = optind > 0 ? argv[optind - 1] : "";
 	char name[64];
 
-	if (!strncmp(arg, "--", 2)) {
+	/* An unknown short option in a cluster leaves optind on that cluster: argv[optind - 1] is
+	 * then the argument before, whatever it is; optopt tells it from a long option (0). */
+	if (!strncmp(arg, "--", 2) && (c == ':' || !optopt || strchr(arg, '='))) {
 		/* A long option, as given: up to its "=value". */
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
 		if (c == ':')

@@ -47,6 +47,8 @@ err "a home that is a file" 1 "$(printf "netcon status: no daemon at %s (start i
 # ---- bad command lines -------------------------------------------------------------------------
 err "unknown long option" 2 "$(usage status "unknown option '--bogus'")" "$NETCON" status --home "$E" --bogus
 err "unknown short option" 2 "$(usage ping "unknown option '-x'")" "$NETCON" ping -x 0123456789
+err "unknown short option in a cluster, after a long one" 2 "$(usage info "unknown option '-x'")" \
+	"$NETCON" info --json -xh
 err "a value given to a flag" 2 "$(usage info "option '--json' takes no value")" "$NETCON" info --json=yes
 err "a long option without its value" 2 "$(usage daemon "option '--addr' needs a value")" "$NETCON" daemon --addr
 err "a short option without its value" 2 "$(usage ping "option '-c' needs a value")" "$NETCON" ping 0123456789 -c
