@@ -62,7 +62,7 @@ enum nc_msg_type {
 	NC_LOOKUP, /* req: nc_sock_req (ino); reply: nc_sock_reply */
 	NC_STATUS, /* req: nc_sock_req (.sockid = cursor); replies: nc_info, nc_status_entry..., nc_hdr(STATUS_END) */
 	NC_STATUS_END, /* end of a status listing */
-	NC_INFO, /* the daemon's identity and addresses (first reply of NC_STATUS) */
+	NC_INFO, /* the daemon's identity and addresses (first reply of NC_STATUS); h.reserved: NC_INFO_LOG_FILE */
 	NC_STATUS_ENTRY, /* one socket */
 	NC_ACCEPT, /* daemon -> listening end: a new connection, its fd attached */
 	NC_ZT_INFO, /* req: nc_hdr; reply: nc_zt_info (the ZeroTier node) */
@@ -73,6 +73,10 @@ enum nc_msg_type {
 	NC_NET_JOIN, /* req: nc_zt_req (.id = network id); reply: nc_hdr */
 	NC_NET_LEAVE, /* req: nc_zt_req (.id = network id); reply: nc_hdr, -ENOENT if not joined */
 	NC_NET_LIST, /* req: nc_zt_req (.id = index from 0); reply: nc_net_info, -ENOENT past the last */
+	/* The NC_CTL_* replies that name a network: -EREMOTE when this node is not its controller
+	 * (the id's first 10 digits), -ENOENT when there is no such network, -ESRCH when .address
+	 * is not a member of it (deauthorizing one is refused, not recorded); -ENOTCONN when the
+	 * controller role is not running, -EPERM for callers other than the daemon's user and root. */
 	NC_CTL_NET_CREATE, /* req: nc_ctl_net (.nwid 0: a new id); reply: nc_ctl_net */
 	NC_CTL_NET_GET, /* req: nc_ctl_req (.nwid, or .nwid 0 and .index); reply: nc_ctl_net, -ENOENT */
 	NC_CTL_NET_DELETE, /* req: nc_ctl_req (.nwid); reply: nc_hdr */
@@ -247,6 +251,9 @@ _Static_assert(sizeof(struct nc_mcast_req) == 80, "nc_mcast_req size");
 
 /* The largest UDP payload (IPv4: 65535 - 20 - 8). */
 #define NC_DGRAM_MAX 65507
+
+/* nc_info.h.reserved: the daemon logs to HOME/netcon.log (in the background), else to stderr. */
+#define NC_INFO_LOG_FILE 1u
 
 struct nc_info {
 	struct nc_hdr h;

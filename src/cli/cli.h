@@ -26,4 +26,8 @@ int cli_home(const char *opt, char *buf, unsigned long size);
 /* Print "netcon SUB: message" on stderr; returns 2 (the usage-error exit status) for chaining. */
 int cli_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* getopt_long returned c ('?' or ':', with opterr 0 and ':' leading the optstring): say which
+ * option is unknown or lacks its value, as cli_usage_error does; returns 2. */
+int cli_opt_error(const char *sub, int c, char **argv);
+
 #endif

@@ -42,6 +42,22 @@ int client_open(const char *home)
 	return fd;
 }
 
+void client_open_error(const char *sub, const char *home, int r)
+{
+	if (r == -ENOENT || r == -ECONNREFUSED || r == -ENOTDIR)
+		fprintf(stderr,
+			"netcon %s: no daemon at %s (start it with 'netcon daemon --home %s -d')\n",
+			sub, home, home);
+	else if (r == -EACCES || r == -EPERM)
+		fprintf(stderr,
+			"netcon %s: the daemon at %s refused us: permission denied (only its user, "
+			"root and programs started by 'netcon run' may use it)\n",
+			sub, home);
+	else
+		fprintf(stderr, "netcon %s: cannot reach the daemon at %s: %s\n", sub, home,
+			client_strerror(r));
+}
+
 int client_connect(const char *sub, const char *homeopt)
 {
 	char home[PATH_MAX];
@@ -53,9 +69,25 @@ int client_connect(const char *sub, const char *homeopt)
 	}
 	fd = client_open(home);
 	if (fd < 0)
-		fprintf(stderr, "netcon %s: no netcon daemon answers at %s: %s\n", sub, home,
-			strerror(-fd));
+		client_open_error(sub, home, fd);
 	return fd < 0 ? -1 : fd;
+}
+
+const char *client_strerror(int r)
+{
+	switch (-r) {
+	case ECONNRESET:
+	case EPIPE:
+		return "the daemon closed the connection (see its log)";
+	case EAGAIN:
+		return "the daemon did not answer within 10 s";
+	case EPROTO:
+		return "the daemon's answer is not what this netcon expects (another version?)";
+	case ENOTCONN:
+		return "the daemon's ZeroTier node is not running (see its log)";
+	default:
+		return strerror(r < 0 ? -r : r);
+	}
 }
 
 void client_json_str(const void *s, size_t n)

@@ -9,6 +9,11 @@ int client_open(const char *home);
 /* netcon SUB's way in: the home from --home (or the default), then client_open; on failure says
  * why on stderr ("netcon SUB: ...") and returns -1. */
 int client_connect(const char *sub, const char *homeopt);
+/* Say on stderr why client_open(home) failed with r: no daemon there (with how to start one),
+ * refused, or else. */
+void client_open_error(const char *sub, const char *home, int r);
+/* What a -errno from client_call means for a user: the daemon hung up, did not answer, ... */
+const char *client_strerror(int r);
 /* Print n bytes of s as a JSON string: printable ASCII kept, the rest escaped. */
 void client_json_str(const void *s, size_t n);
 /* Send a request (its header filled here) and receive one reply of the given size range. */

@@ -173,7 +173,7 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		char *end, buf[128], *dash, *comma;
 		struct nc_addr f, l;
 		int bits;
@@ -260,7 +260,8 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 		case 'm':
 			o->mtu = strtol(optarg, &end, 10);
 			if (!*optarg || *end || o->mtu < 1280 || o->mtu > 10000)
-				return cli_usage_error(SUB, "--mtu must be 1280..10000");
+				return cli_usage_error(SUB, "--mtu '%s' is not 1280..10000",
+						       optarg);
 			break;
 		case 'i':
 			if (o->nips >= NC_CTL_MAX_IPS)
@@ -281,7 +282,7 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 			ctl_usage(stdout);
 			exit(0);
 		default:
-			return cli_usage_error(SUB, "bad option");
+			return cli_opt_error(SUB, c, argv);
 		}
 	}
 	if (o->set_private && o->set_public)
@@ -309,6 +310,21 @@ static int ctl_parse_node(const char *s, uint64_t *out)
 		return -EINVAL;
 	*out = strtoull(s, &end, 16);
 	return *end || *out == 0 || (*out >> 32) == 0xff ? -EINVAL : 0;
+}
+
+/* The arguments after the options of WHAT: exactly n, the first a network id. Returns 0 or the
+ * usage error's exit status, having said what is wrong. */
+static int ctl_nwid_arg(const char *what, int argc, char **argv, int n, uint64_t *nwid)
+{
+	if (optind + n > argc)
+		return cli_usage_error(SUB, "%s: missing %s", what,
+				       optind == argc ? "NWID" : "NODE");
+	if (optind + n < argc)
+		return cli_usage_error(SUB, "%s: unexpected argument '%s'", what, argv[optind + n]);
+	if (ctl_parse_nwid(argv[optind], nwid) < 0)
+		return cli_usage_error(SUB, "'%s' is not a network id (16 hex digits)",
+				       argv[optind]);
+	return 0;
 }
 
 static const char *ctl_ip(const struct nc_addr *a, char *buf, size_t size, bool bits)
@@ -456,13 +472,41 @@ static void ctl_print_member(const struct nc_ctl_member *m, bool json)
 	       m->last_request, m->vmajor, m->vminor, m->vrev, m->vproto);
 }
 
-static int ctl_fail(const char *what, int r)
+/* Why the daemon refused a request about network nwid (NULL for none) and member node (or NULL),
+ * on stderr; returns the exit status 1. */
+static int ctl_fail(const char *nwid, const char *node, int r)
 {
-	fprintf(stderr, "netcon controller: %s: %s\n", what,
-		r == -EPERM ? "only the daemon's user and root may administer the controller"
-		: r == -ENOTCONN
-		    ? "the daemon's controller role is not running (see its log)"
-		    : strerror(-r));
+	fprintf(stderr, "netcon controller: ");
+	switch (-r) {
+	case EPERM:
+		fprintf(stderr, "only the daemon's user and root may administer the controller\n");
+		break;
+	case ENOTCONN:
+		fprintf(stderr, "the daemon's controller role is not running (see its log)\n");
+		break;
+	case EREMOTE:
+		fprintf(stderr,
+			"this node is not the controller of %s (its controller is node %.10s)\n",
+			nwid, nwid);
+		break;
+	case ENOENT:
+		fprintf(stderr, "no network %s\n", nwid);
+		break;
+	case ESRCH:
+		fprintf(stderr, "%s is not a member of %s\n", node, nwid);
+		break;
+	case EADDRINUSE:
+		fprintf(stderr, "an --ip address is in use by another member of %s\n", nwid);
+		break;
+	case ENOSPC:
+		if (node)
+			fprintf(stderr, "network %s has as many members as it can hold\n", nwid);
+		else
+			fprintf(stderr, "the controller has as many networks as it can hold\n");
+		break;
+	default:
+		fprintf(stderr, "%s%s%s\n", nwid ? nwid : "", nwid ? ": " : "", client_strerror(r));
+	}
 	return 1;
 }
 
@@ -553,7 +597,7 @@ static int ctl_network(int argc, char **argv)
 			return 1;
 		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
 		if (r < 0)
-			return ctl_fail("create", r);
+			return ctl_fail(NULL, NULL, r);
 		if (o.json) {
 			ctl_print_net(&rep, true);
 			printf("\n");
@@ -566,8 +610,9 @@ static int ctl_network(int argc, char **argv)
 		struct nc_ctl_net req, rep;
 
 		memset(&req, 0, sizeof(req));
-		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &req.nwid) < 0)
-			return cli_usage_error(SUB, "network set wants one 16-digit network id");
+		r = ctl_nwid_arg("network set", argc, argv, 1, &req.nwid);
+		if (r)
+			return r;
 		if (o.npools || o.npools6 || o.nroutes || o.nips || o.set_private || o.set_public)
 			return cli_usage_error(SUB,
 					       "network set changes --name, --mtu, DNS and --v6 only");
@@ -593,7 +638,7 @@ static int ctl_network(int argc, char **argv)
 			return 1;
 		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
 		if (r < 0)
-			return ctl_fail(argv[optind], r);
+			return ctl_fail(argv[optind], NULL, r);
 		ctl_print_net(&rep, o.json);
 		if (o.json)
 			printf("\n");
@@ -614,7 +659,7 @@ static int ctl_network(int argc, char **argv)
 			if (r == -ENOENT)
 				break;
 			if (r < 0)
-				return ctl_fail("list", r);
+				return ctl_fail(NULL, NULL, r);
 			if (o.json && i)
 				printf(",");
 			ctl_print_net(&rep, o.json);
@@ -627,18 +672,20 @@ static int ctl_network(int argc, char **argv)
 		struct nc_ctl_req req = {0};
 		struct nc_ctl_net rep;
 
-		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &req.nwid) < 0)
-			return cli_usage_error(SUB, "network %s wants one 16-digit network id", verb);
+		r = ctl_nwid_arg(!strcmp(verb, "show") ? "network show" : "network delete", argc,
+				 argv, 1, &req.nwid);
+		if (r)
+			return r;
 		req.h.type = strcmp(verb, "delete") ? NC_CTL_NET_GET : NC_CTL_NET_DELETE;
 		if ((fd = client_connect("controller", o.home)) < 0)
 			return 1;
 		if (!strcmp(verb, "delete")) {
 			r = client_call(fd, &req, sizeof(req), &rep, sizeof(struct nc_hdr));
-			return r < 0 ? ctl_fail(argv[optind], r) : 0;
+			return r < 0 ? ctl_fail(argv[optind], NULL, r) : 0;
 		}
 		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
 		if (r < 0)
-			return ctl_fail(argv[optind], r);
+			return ctl_fail(argv[optind], NULL, r);
 		ctl_print_net(&rep, o.json);
 		if (o.json)
 			printf("\n");
@@ -660,8 +707,9 @@ static int ctl_member(int argc, char **argv)
 	if (r)
 		return r;
 	if (!strcmp(verb, "list")) {
-		if (optind + 1 != argc || ctl_parse_nwid(argv[optind], &nwid) < 0)
-			return cli_usage_error(SUB, "member list wants one 16-digit network id");
+		r = ctl_nwid_arg("member list", argc, argv, 1, &nwid);
+		if (r)
+			return r;
 		if ((fd = client_connect("controller", o.home)) < 0)
 			return 1;
 		if (o.json)
@@ -680,11 +728,11 @@ static int ctl_member(int argc, char **argv)
 
 				r = client_call(fd, &nq, sizeof(nq), &nrep, sizeof(nrep));
 				if (r < 0)
-					return ctl_fail(argv[optind], r);
+					return ctl_fail(argv[optind], NULL, r);
 				break;
 			}
 			if (r < 0)
-				return ctl_fail("member list", r);
+				return ctl_fail(argv[optind], NULL, r);
 			if (o.json && i)
 				printf(",");
 			ctl_print_member(&rep, o.json);
@@ -698,10 +746,13 @@ static int ctl_member(int argc, char **argv)
 		bool auth = !strcmp(verb, "authorize");
 
 		memset(&req, 0, sizeof(req));
-		if (optind + 2 != argc || ctl_parse_nwid(argv[optind], &req.nwid) < 0 ||
-		    ctl_parse_node(argv[optind + 1], &req.address) < 0)
-			return cli_usage_error(SUB, "member %s wants NWID (16 hex) and NODE (10 hex)",
-					       verb);
+		r = ctl_nwid_arg(auth ? "member authorize" : "member deauthorize", argc, argv, 2,
+				 &req.nwid);
+		if (r)
+			return r;
+		if (ctl_parse_node(argv[optind + 1], &req.address) < 0)
+			return cli_usage_error(SUB, "'%s' is not a node address (10 hex digits)",
+					       argv[optind + 1]);
 		if (!auth && o.nips)
 			return cli_usage_error(SUB, "--ip goes with authorize");
 		req.h.type = NC_CTL_MEMBER_SET;
@@ -712,7 +763,7 @@ static int ctl_member(int argc, char **argv)
 			return 1;
 		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
 		if (r < 0)
-			return ctl_fail(verb, r);
+			return ctl_fail(argv[optind], argv[optind + 1], r);
 		ctl_print_member(&rep, o.json);
 		if (o.json)
 			printf("\n");

@@ -32,7 +32,9 @@ static void daemon_usage(FILE *f)
 	       "                programs under 'netcon run' look up (IPv6: [IP]:PORT),\n"
 	       "                repeatable (3 at most); written to DIR/resolv.conf\n"
 	       "  --domain NAME the virtual network's search domain (DIR/resolv.conf)\n"
-	       "  -d            run in the background; print the daemon's pid once it is ready\n");
+	       "  -d            run in the background; print the daemon's pid once it is ready,\n"
+	       "                then log to DIR/netcon.log (moved to netcon.log.1 past 1 MiB,\n"
+	       "                or $NETCON_LOG_MAX bytes); in the foreground: stderr\n");
 }
 
 int cmd_daemon(int argc, char **argv)
@@ -60,7 +62,7 @@ int cmd_daemon(int argc, char **argv)
 	if (cfg.planet && !*cfg.planet)
 		cfg.planet = NULL;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			home = optarg;
@@ -119,8 +121,7 @@ int cmd_daemon(int argc, char **argv)
 			daemon_usage(stdout);
 			return 0;
 		default:
-			daemon_usage(stderr);
-			return 2;
+			return cli_opt_error("daemon", c, argv);
 		}
 	}
 	if (optind < argc)
@@ -128,5 +129,17 @@ int cmd_daemon(int argc, char **argv)
 	if (cli_home(home, homebuf, sizeof(homebuf)) < 0)
 		return cli_usage_error("daemon", "home path too long");
 	cfg.home = homebuf;
+	cfg.log_max = DAEMON_LOG_MAX;
+	if (getenv("NETCON_LOG_MAX") && *getenv("NETCON_LOG_MAX")) {
+		const char *s = getenv("NETCON_LOG_MAX");
+		char *end;
+		long v = strtol(s, &end, 10);
+
+		if (*end || v < DAEMON_LOG_MIN)
+			return cli_usage_error("daemon",
+					       "NETCON_LOG_MAX '%s' is not a number of bytes >= %d",
+					       s, DAEMON_LOG_MIN);
+		cfg.log_max = v;
+	}
 	return daemon_main(&cfg);
 }

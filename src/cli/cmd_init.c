@@ -1,4 +1,5 @@
 /* netcon init: the embedded default, a private planet and network on this node in one command. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -119,7 +120,7 @@ int cmd_init(int argc, char **argv)
 	FILE *f;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			homeopt = optarg;
@@ -140,15 +141,25 @@ int cmd_init(int argc, char **argv)
 			init_usage(stdout);
 			return 0;
 		default:
-			init_usage(stderr);
-			return 2;
+			return cli_opt_error("init", c, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
 	slash = strrchr(endpoint, '/');
-	if (!slash || !slash[1] || strlen(slash + 1) >= sizeof(port))
-		return cli_usage_error("init", "--endpoint must be IP/PORT");
+	{
+		char ip[64];
+		unsigned char bin[16];
+		char *end;
+		long v = slash ? strtol(slash + 1, &end, 10) : -1;
+
+		snprintf(ip, sizeof(ip), "%.*s", slash ? (int)(slash - endpoint) : 0, endpoint);
+		if (!slash || !slash[1] || *end || v < 1 || v > 65535 ||
+		    (inet_pton(AF_INET, ip, bin) != 1 && inet_pton(AF_INET6, ip, bin) != 1))
+			return cli_usage_error(
+			    "init", "--endpoint '%s' is not IP/PORT (e.g. 192.0.2.1/9993)",
+			    endpoint);
+	}
 	snprintf(port, sizeof(port), "%s", slash + 1);
 	if (cli_home(homeopt, home, sizeof(home)) < 0)
 		return cli_usage_error("init", "home path too long");

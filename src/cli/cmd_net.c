@@ -40,7 +40,7 @@ static int net_opts(const char *sub, int argc, char **argv, const char **home, b
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hj", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			*home = optarg;
@@ -54,8 +54,7 @@ static int net_opts(const char *sub, int argc, char **argv, const char **home, b
 			fputs(help, stdout);
 			exit(0);
 		default:
-			fputs(help, stderr);
-			return 2;
+			return cli_opt_error(sub, c, argv);
 		}
 	}
 	return 0;
@@ -71,10 +70,13 @@ static int net_call(const char *sub, int type, int argc, char **argv, const char
 
 	if (r)
 		return r;
-	if (optind != argc - 1)
-		return cli_usage_error(sub, "one network id expected");
+	if (optind == argc)
+		return cli_usage_error(sub, "missing NWID (16 hex digits)");
+	if (optind < argc - 1)
+		return cli_usage_error(sub, "unexpected argument '%s'", argv[optind + 1]);
 	if (net_parse_id(argv[optind], &nwid) < 0)
-		return cli_usage_error(sub, "'%s' is not a 16-digit hex network id", argv[optind]);
+		return cli_usage_error(sub, "'%s' is not a network id (16 hex digits)",
+				       argv[optind]);
 	fd = client_connect(sub, home);
 	if (fd < 0)
 		return 1;
@@ -83,11 +85,20 @@ static int net_call(const char *sub, int type, int argc, char **argv, const char
 	req.id = nwid;
 	r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
 	close(fd);
-	if (r < 0) {
-		fprintf(stderr, "netcon %s: %016" PRIx64 ": %s\n", sub, nwid,
-			r == -ENOENT ? "not a member" : strerror(-r));
+	if (r == -ENOENT)
+		fprintf(stderr, "netcon %s: this node is not a member of %016" PRIx64 "\n", sub,
+			nwid);
+	else if (r == -EINVAL)
+		fprintf(stderr,
+			"netcon %s: %016" PRIx64 " cannot be a network id: its controller address "
+			"%010" PRIx64 " is reserved\n",
+			sub, nwid, nwid >> 24);
+	else if (r == -ENOSPC)
+		fprintf(stderr, "netcon %s: the daemon is in as many networks as it can be\n", sub);
+	else if (r < 0)
+		fprintf(stderr, "netcon %s: %016" PRIx64 ": %s\n", sub, nwid, client_strerror(r));
+	if (r < 0)
 		return 1;
-	}
 	printf("200 %s OK\n", sub);
 	return 0;
 }
@@ -197,7 +208,8 @@ int cmd_networks(int argc, char **argv)
 		if (r == -ENOENT)
 			break;
 		if (r != (int)sizeof(n)) {
-			fprintf(stderr, "netcon networks: %s\n", strerror(r < 0 ? -r : EPROTO));
+			fprintf(stderr, "netcon networks: %s\n",
+				client_strerror(r < 0 ? r : -EPROTO));
 			close(fd);
 			return 1;
 		}

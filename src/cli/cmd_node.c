@@ -76,7 +76,7 @@ static int node_getopts(const char *sub, int argc, char **argv, struct node_opts
 	o->interval_ms = 1000;
 	o->timeout_ms = 5000;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hc:i:w:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hc:i:w:", opts, NULL)) != -1) {
 		char *end;
 		double v;
 
@@ -115,11 +115,25 @@ static int node_getopts(const char *sub, int argc, char **argv, struct node_opts
 			usage(stdout);
 			exit(0);
 		default:
-			usage(stderr);
-			return 2;
+			return cli_opt_error(sub, c, argv);
 		}
 	}
 	return 0;
+}
+
+/* Why the daemon would not send to dest. */
+static const char *node_send_error(uint64_t dest, int r)
+{
+	static char buf[96];
+
+	if (r == -EINVAL) {
+		snprintf(buf, sizeof(buf), "%010" PRIx64 " is this node or a reserved address",
+			 dest);
+		return buf;
+	}
+	if (r == -EAGAIN)
+		return "too many packets wait for nodes to be looked up; try again";
+	return client_strerror(r);
 }
 
 /* ---- info ---- */
@@ -154,7 +168,7 @@ int cmd_info(int argc, char **argv)
 	r = client_call(fd, &req, sizeof(req), &info, sizeof(info));
 	close(fd);
 	if (r != (int)sizeof(info)) {
-		fprintf(stderr, "netcon info: %s\n", strerror(r < 0 ? -r : EPROTO));
+		fprintf(stderr, "netcon info: %s\n", client_strerror(r < 0 ? r : -EPROTO));
 		return 1;
 	}
 	info.identity[sizeof(info.identity) - 1] = 0;
@@ -237,7 +251,7 @@ int cmd_peers(int argc, char **argv)
 		if (r == -ENOENT)
 			break;
 		if (r != (int)sizeof(p)) {
-			fprintf(stderr, "netcon peers: %s\n", strerror(r < 0 ? -r : EPROTO));
+			fprintf(stderr, "netcon peers: %s\n", client_strerror(r < 0 ? r : -EPROTO));
 			close(fd);
 			return 1;
 		}
@@ -313,8 +327,10 @@ int cmd_ping(int argc, char **argv)
 
 	if (r)
 		return r;
-	if (optind + 1 != argc)
-		return cli_usage_error("ping", "one ADDRESS expected");
+	if (optind == argc)
+		return cli_usage_error("ping", "missing ADDRESS (10 hex digits)");
+	if (optind + 1 < argc)
+		return cli_usage_error("ping", "unexpected argument '%s'", argv[optind + 1]);
 	if (node_parse_address(argv[optind], &dest) < 0)
 		return cli_usage_error("ping", "'%s' is not a ZeroTier address (10 hex digits)",
 				       argv[optind]);
@@ -339,7 +355,8 @@ int cmd_ping(int argc, char **argv)
 		}
 		r = client_call(fd, &sr, sizeof(sr), &rep, sizeof(rep));
 		if (r != (int)sizeof(rep)) {
-			fprintf(stderr, "netcon ping: %s\n", strerror(r < 0 ? -r : EPROTO));
+			fprintf(stderr, "netcon ping: %s\n",
+				node_send_error(dest, r < 0 ? r : -EPROTO));
 			close(fd);
 			return 1;
 		}
@@ -437,7 +454,7 @@ int cmd_message(int argc, char **argv)
 			}
 			if (r != -ENOENT) {
 				fprintf(stderr, "netcon message: %s\n",
-					strerror(r < 0 ? -r : EPROTO));
+					client_strerror(r < 0 ? r : -EPROTO));
 				close(fd);
 				return 1;
 			}
@@ -449,8 +466,12 @@ int cmd_message(int argc, char **argv)
 		close(fd);
 		return printed || !deadline ? 0 : 1;
 	}
-	if (optind + 2 != argc)
-		return cli_usage_error("message", "ADDRESS and TEXT expected");
+	if (optind + 2 > argc)
+		return cli_usage_error("message", "missing %s",
+				       optind == argc ? "ADDRESS and TEXT" : "TEXT");
+	if (optind + 2 < argc)
+		return cli_usage_error("message", "unexpected argument '%s' (quote TEXT)",
+				       argv[optind + 2]);
 	if (node_parse_address(argv[optind], &dest) < 0)
 		return cli_usage_error("message", "'%s' is not a ZeroTier address (10 hex digits)",
 				       argv[optind]);
@@ -474,7 +495,7 @@ int cmd_message(int argc, char **argv)
 	}
 	close(fd);
 	if (r < 0) {
-		fprintf(stderr, "netcon message: %s\n", strerror(-r));
+		fprintf(stderr, "netcon message: %s\n", node_send_error(dest, r));
 		return 1;
 	}
 	return 0;

@@ -77,7 +77,7 @@ int cmd_run(int argc, char **argv)
 	int c, fd, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			homeopt = optarg;
@@ -92,8 +92,7 @@ int cmd_run(int argc, char **argv)
 			run_usage(stdout);
 			return 0;
 		default:
-			run_usage(stderr);
-			return 2;
+			return cli_opt_error("run", c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -105,18 +104,8 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	fd = client_open(home);
-	if (fd == -EACCES) {
-		fprintf(stderr,
-			"netcon run: the netcon daemon at %s refused us: permission denied\n"
-			"(only its user, root and programs started by netcon run may use it)\n",
-			home);
-		return 1;
-	}
 	if (fd < 0) {
-		fprintf(stderr,
-			"netcon run: no netcon daemon answers at %s/%s: %s\n"
-			"(start one with 'netcon daemon --home %s --addr CIDR -d')\n",
-			home, NC_CONTROL_NAME, strerror(-fd), home);
+		client_open_error("run", home, fd);
 		return 1;
 	}
 	/* The daemon remembers us, so that our descendants are let in even after they change
@@ -126,7 +115,7 @@ int cmd_run(int argc, char **argv)
 	r = client_call(fd, &h, sizeof(h), &h, sizeof(h));
 	close(fd);
 	if (r < 0) {
-		fprintf(stderr, "netcon run: the daemon refused: %s\n", strerror(-r));
+		fprintf(stderr, "netcon run: the daemon refused: %s\n", client_strerror(r));
 		return 1;
 	}
 #ifdef NETCON_ASAN_BUILD

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "common/addr.h"
+#include "daemon/daemon.h"
 #include "netcon/rpc.h"
 
 static const char *status_state(int s)
@@ -35,14 +36,14 @@ int cmd_status(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *homeopt = NULL;
-	char a[80], b[80];
+	char a[80], b[80], home[PATH_MAX], log[PATH_MAX + 16];
 	bool json = false, info_done = false, more = true;
 	unsigned long long nent = 0;
 	uint64_t cursor = 0;
-	int c, fd;
+	int c, fd, n = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			homeopt = optarg;
@@ -54,8 +55,7 @@ int cmd_status(int argc, char **argv)
 			status_usage(stdout);
 			return 0;
 		default:
-			status_usage(stderr);
-			return 2;
+			return cli_opt_error("status", c, argv);
 		}
 	}
 	if (optind < argc)
@@ -63,6 +63,7 @@ int cmd_status(int argc, char **argv)
 	fd = client_connect("status", homeopt);
 	if (fd < 0)
 		return 1;
+	cli_home(homeopt, home, sizeof(home));
 	while (more) {
 		struct nc_sock_req req;
 		union {
@@ -70,15 +71,16 @@ int cmd_status(int argc, char **argv)
 			struct nc_info info;
 			struct nc_status_entry e;
 		} m;
-		int n;
 
 		memset(&req, 0, sizeof(req));
 		req.h.type = NC_STATUS;
 		req.sockid = cursor;
 		req.h.magic = NC_RPC_MAGIC;
 		req.h.version = NC_RPC_VERSION;
-		if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) < 0)
+		if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) < 0) {
+			n = -errno;
 			goto broken;
+		}
 		for (;;) {
 			n = client_recv(fd, &m, sizeof(m));
 			if (n < 0)
@@ -87,18 +89,27 @@ int cmd_status(int argc, char **argv)
 				if (info_done)
 					continue;
 				info_done = true;
+				if (m.h.reserved & NC_INFO_LOG_FILE)
+					snprintf(log, sizeof(log), "%s/" DAEMON_LOG_NAME, home);
+				else
+					snprintf(log, sizeof(log), "stderr");
 				if (json) {
 					printf("{\"pid\":%d,\"version\":\"%.15s\",\"sockets\":%llu,"
-					       "\"clients\":%llu,\"addresses\":[",
+					       "\"clients\":%llu,\"log\":",
 					       m.info.pid, m.info.version,
 					       (unsigned long long)m.info.sockets,
 					       (unsigned long long)m.info.clients);
+					client_json_str(log, strlen(log));
+					printf(",\"addresses\":[");
 				} else {
 					printf("netcon daemon pid %d, version %.15s, %llu sockets, "
-					       "%llu channels\naddresses:",
+					       "%llu channels\nlog: %s\naddresses:",
 					       m.info.pid, m.info.version,
 					       (unsigned long long)m.info.sockets,
-					       (unsigned long long)m.info.clients);
+					       (unsigned long long)m.info.clients,
+					       m.h.reserved & NC_INFO_LOG_FILE
+						   ? log
+						   : "stderr (the daemon runs in the foreground)");
 				}
 				for (unsigned i = 0; i < m.info.nroutes && i < NC_MAX_ROUTES; i++) {
 					addr_format(&m.info.routes[i].addr, false, a, sizeof(a));
@@ -148,7 +159,7 @@ int cmd_status(int argc, char **argv)
 	close(fd);
 	return 0;
 broken:
-	fprintf(stderr, "netcon status: lost the daemon: %s\n", strerror(errno));
+	fprintf(stderr, "netcon status: %s\n", client_strerror(n));
 	close(fd);
 	return 1;
 }

@@ -1,13 +1,24 @@
 /* Logging: formats into a stack buffer and writes one line with write(2), no stdio, no malloc. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 
 int log_threshold = LOG_LVL_WARN;
 static const char *log_prefix = "netcon";
+
+/* The daemon's log file (log_open_file): its path, descriptor, size and bound. Until
+ * log_detach, lines go to stderr as well. */
+static char log_path[4096];
+static int log_fd = -1;
+static long log_size, log_max;
+static int log_detached;
 
 int log_set_level(const char *name)
 {
@@ -33,29 +44,133 @@ void log_set_prefix(const char *prefix)
 	log_prefix = prefix;
 }
 
-void log_msg(int level, const char *fmt, ...)
+static int log_open(void)
+{
+	return open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+}
+
+int log_open_file(const char *path, long max)
+{
+	struct stat st;
+	int n = snprintf(log_path, sizeof(log_path), "%s", path);
+
+	if (n < 0 || n >= (int)sizeof(log_path) - 2)
+		return -ENAMETOOLONG;
+	log_fd = log_open();
+	if (log_fd < 0)
+		return -errno;
+	log_size = fstat(log_fd, &st) == 0 ? (long)st.st_size : 0;
+	log_max = max;
+	return 0;
+}
+
+const char *log_file(void)
+{
+	return log_fd >= 0 ? log_path : NULL;
+}
+
+/* The file is full: it becomes PATH.1 (replacing the one before) and a new one starts, so the
+ * two never hold more than twice the bound. The descriptor numbers stay the same. */
+static void log_rotate(void)
+{
+	char old[sizeof(log_path) + 2];
+	int fd;
+
+	snprintf(old, sizeof(old), "%s.1", log_path);
+	if (rename(log_path, old) < 0)
+		return;
+	fd = log_open();
+	if (fd < 0)
+		return;
+	dup3(fd, log_fd, O_CLOEXEC);
+	if (log_detached) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+	close(fd);
+	log_size = 0;
+}
+
+static void log_file_write(const char *line, int n)
+{
+	char ts[40];
+	struct timespec now;
+	struct tm tm;
+	struct iovec iov[2];
+	ssize_t w;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	iov[0].iov_base = ts;
+	iov[0].iov_len = strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	iov[1].iov_base = (void *)line;
+	iov[1].iov_len = (size_t)n;
+	if (log_size > 0 && log_size + (long)(iov[0].iov_len + iov[1].iov_len) > log_max)
+		log_rotate();
+	w = writev(log_fd, iov, 2);
+	if (w > 0)
+		log_size += (long)w;
+}
+
+int log_detach(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (log_fd < 0 || null < 0) {
+		if (null >= 0)
+			close(null);
+		return log_fd < 0 ? -EBADF : -errno;
+	}
+	dup2(null, STDIN_FILENO);
+	close(null);
+	if (dup2(log_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0)
+		return -errno;
+	log_detached = 1;
+	return 0;
+}
+
+static void log_vline(int level, bool always, const char *fmt, va_list ap)
 {
 	static const char *const tags[] = {"error", "warning", "info", "debug"};
 	char buf[1024];
 	int saved = errno, n, m;
-	va_list ap;
 
-	if (level > log_threshold)
-		return;
-	n = snprintf(buf, sizeof(buf), "%s: %s: ", log_prefix, tags[level]);
+	n = snprintf(buf, sizeof(buf), "%s: %s: ", log_prefix, always ? "note" : tags[level]);
 	if (n < 0 || n >= (int)sizeof(buf))
 		n = 0;
-	va_start(ap, fmt);
 	m = vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
 	if (m < 0)
 		m = 0;
 	n += m;
 	if (n > (int)sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
-	if (write(STDERR_FILENO, buf, n) < 0) {
+	if (log_fd >= 0)
+		log_file_write(buf, n);
+	if ((log_fd < 0 || !log_detached) && !always && write(STDERR_FILENO, buf, n) < 0) {
 		/* nothing else to tell it to */
 	}
 	errno = saved;
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > log_threshold)
+		return;
+	va_start(ap, fmt);
+	log_vline(level, false, fmt, ap);
+	va_end(ap);
+}
+
+void log_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_fd < 0)
+		return;
+	va_start(ap, fmt);
+	log_vline(LOG_LVL_INFO, true, fmt, ap);
+	va_end(ap);
 }

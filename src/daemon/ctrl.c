@@ -303,6 +303,16 @@ static uint64_t ctrl_random(void)
 	return v;
 }
 
+/* The network nwid of this controller: -EREMOTE when another node is its controller (the id's
+ * first 10 digits), -ENOENT when there is no such network, so the CLI can say which. */
+static int ctrl_find(uint64_t nwid, struct zt_controller_network **out)
+{
+	if ((nwid >> 24) != ct.c.id.address)
+		return -EREMOTE;
+	*out = zt_controller_network_find(&ct.c, nwid);
+	return *out ? 0 : -ENOENT;
+}
+
 /* Send the answer's config to its member: OK chunks in re the request, or NETWORK_CONFIG
  * pushes (in_re_id 0). */
 static void ctrl_send_config(uint64_t to, uint64_t in_re_id)
@@ -660,15 +670,15 @@ int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 {
 	struct zt_controller_network *n, t;
+	int r;
 
 	if (!ct.up)
 		return -ENOTCONN;
-	n = zt_controller_network_find(&ct.c, req->nwid);
-	if (!n)
-		return -ENOENT;
-	if (!req->change ||
-	    (req->change &
-	     ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU | NC_CTL_CHANGE_DNS | NC_CTL_CHANGE_V6)))
+	r = ctrl_find(req->nwid, &n);
+	if (r < 0)
+		return r;
+	if (!req->change || (req->change & ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU |
+					     NC_CTL_CHANGE_DNS | NC_CTL_CHANGE_V6)))
 		return -EINVAL;
 	t = *n;
 	if (req->change & NC_CTL_CHANGE_NAME) {
@@ -703,16 +713,20 @@ int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 
 int ctrl_net_get(const struct nc_ctl_req *req, struct nc_ctl_net *out)
 {
-	const struct zt_controller_network *n;
+	struct zt_controller_network *n;
+	int r;
 
 	if (!ct.up)
 		return -ENOTCONN;
-	if (req->nwid)
-		n = zt_controller_network_find(&ct.c, req->nwid);
-	else
+	if (req->nwid) {
+		r = ctrl_find(req->nwid, &n);
+		if (r < 0)
+			return r;
+	} else {
 		n = req->index < ct.c.n_networks ? ct.c.networks[req->index] : NULL;
-	if (!n)
-		return -ENOENT;
+		if (!n)
+			return -ENOENT;
+	}
 	ctrl_net_out(n, out);
 	return 0;
 }
@@ -721,12 +735,13 @@ int ctrl_net_delete(const struct nc_ctl_req *req)
 {
 	struct zt_controller_network *n;
 	char p[4200];
+	int r;
 
 	if (!ct.up)
 		return -ENOTCONN;
-	n = zt_controller_network_find(&ct.c, req->nwid);
-	if (!n)
-		return -ENOENT;
+	r = ctrl_find(req->nwid, &n);
+	if (r < 0)
+		return r;
 	for (unsigned k = 0; k < n->n_members; k++)
 		if (ctrl_path(p, sizeof(p), n->nwid, n->members[k].address) == 0)
 			unlink(p);
@@ -742,20 +757,22 @@ int ctrl_net_delete(const struct nc_ctl_req *req)
 
 int ctrl_member_get(const struct nc_ctl_req *req, struct nc_ctl_member *out)
 {
-	const struct zt_controller_network *n;
+	struct zt_controller_network *n;
 	const struct zt_controller_member *m;
+	int r;
 
 	if (!ct.up)
 		return -ENOTCONN;
-	n = zt_controller_network_find(&ct.c, req->nwid);
-	if (!n)
-		return -ENOENT;
+	r = ctrl_find(req->nwid, &n);
+	if (r < 0)
+		return r;
+	/* -ESRCH: no such member; -ENOENT: past the last one. */
 	if (req->address)
 		m = zt_controller_member_find(n, req->address);
 	else
 		m = req->index < n->n_members ? &n->members[req->index] : NULL;
 	if (!m)
-		return -ENOENT;
+		return req->address ? -ESRCH : -ENOENT;
 	ctrl_member_out(n, m, out);
 	return 0;
 }
@@ -773,9 +790,9 @@ int ctrl_member_set(const struct nc_ctl_member *req, struct nc_ctl_member *out)
 		return -ENOTCONN;
 	if (zt_identity_address_reserved(req->address) || req->address >> 40)
 		return -EINVAL;
-	n = zt_controller_network_find(&ct.c, req->nwid);
-	if (!n)
-		return -ENOENT;
+	r = ctrl_find(req->nwid, &n);
+	if (r < 0)
+		return r;
 	if (req->flags & NC_CTL_SET_IPS) {
 		if (req->nips == 0 || req->nips > NC_CTL_MAX_IPS)
 			return -EINVAL;
@@ -785,6 +802,9 @@ int ctrl_member_set(const struct nc_ctl_member *req, struct nc_ctl_member *out)
 	}
 	m = zt_controller_member_find(n, req->address);
 	existed = m != NULL;
+	/* Deauthorizing a node that never was a member would only leave a record behind. */
+	if (!existed && !(req->flags & NC_CTL_AUTHORIZED))
+		return -ESRCH;
 	was_authorized = m && m->authorized;
 	m = zt_controller_member_get(n, req->address, ztnode_time());
 	if (!m)

@@ -21,6 +21,7 @@
 #include "daemon/transport.h"
 #include "daemon/vsock.h"
 #include "daemon/ztnode.h"
+#include "netcon/version.h"
 
 #define DAEMON_NOFILE_WANT (1 << 20)
 
@@ -71,7 +72,7 @@ static void daemon_raise_nofile(void)
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
 	if (rl.rlim_max < DAEMON_NOFILE_WANT) {
-		struct rlimit want = { DAEMON_NOFILE_WANT, DAEMON_NOFILE_WANT };
+		struct rlimit want = {DAEMON_NOFILE_WANT, DAEMON_NOFILE_WANT};
 
 		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
 			return;
@@ -122,6 +123,13 @@ int daemon_main(const struct daemon_config *cfg)
 	if (cfg->background) {
 		pid_t pid;
 
+		/* Opened here, so that the caller hears of a log we cannot write. */
+		snprintf(path, sizeof(path), "%s/" DAEMON_LOG_NAME, cfg->home);
+		r = log_open_file(path, cfg->log_max);
+		if (r < 0) {
+			log_err("log file %s: %s", path, strerror(-r));
+			return 1;
+		}
 		if (pipe2(ready, O_CLOEXEC) < 0) {
 			log_err("pipe: %m");
 			return 1;
@@ -143,6 +151,8 @@ int daemon_main(const struct daemon_config *cfg)
 		}
 		close(ready[0]);
 		setsid();
+		log_note("netcon %s starting: pid %d, home %s", NETCON_VERSION, (int)getpid(),
+			 cfg->home);
 	}
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
@@ -199,18 +209,17 @@ int daemon_main(const struct daemon_config *cfg)
 	log_info("ready: home %s, pid %d", cfg->home, (int)getpid());
 	if (cfg->background) {
 		char c = 0;
-		int devnull = open("/dev/null", O_RDWR);
 
+		/* Off the caller's terminal and pipes before it returns: `netcon daemon -d | cat`
+		 * ends, and nothing we print later can block on a reader that went away. */
+		r = log_detach();
+		if (r < 0)
+			log_warn("detaching from the caller: %s", strerror(-r));
+		log_note("ready: pid %d; this log is bounded at %ld bytes, then moved to %s.1",
+			 (int)getpid(), cfg->log_max, log_file());
 		if (write(ready[1], &c, 1) != 1)
 			log_warn("telling the parent we are ready failed");
 		close(ready[1]);
-		if (devnull >= 0) {
-			/* stdout (the pid went there) must not keep the caller's pipe open; lwIP
-			 * prints its assertion messages on stdout, so send them where logs go. */
-			dup2(devnull, 0);
-			dup2(STDERR_FILENO, 1);
-			close(devnull);
-		}
 	}
 	loop_run(daemon_dispatch, daemon_idle);
 	vsock_shutdown_all();
@@ -219,7 +228,10 @@ int daemon_main(const struct daemon_config *cfg)
 	resolv_remove(cfg->home);
 	snprintf(path, sizeof(path), "%s/netcon.pid", cfg->home);
 	unlink(path);
-	log_info("stopped");
+	if (log_file())
+		log_note("stopped");
+	else
+		log_info("stopped");
 	return 0;
 fail:
 	if (ready[1] >= 0) {

@@ -248,6 +248,7 @@ static int rpc_status(struct client *c, const struct nc_sock_req *req)
 
 	memset(&info, 0, sizeof(info));
 	rpc_hdr(&info.h, NC_INFO, req->h.seq, 0);
+	info.h.reserved = log_file() ? NC_INFO_LOG_FILE : 0;
 	info.pid = getpid();
 	info.nroutes = (uint32_t)stack_routes(info.routes, NC_MAX_ROUTES);
 	info.sockets = vsock_count();

@@ -28,7 +28,8 @@ serve() {
 	SRV_PID=$!
 	track $SRV_PID
 }
-# start NAME HOME: a member daemon on the private planet
+# start NAME HOME: a member daemon on the private planet; start-up errors in $W/NAME.log, the
+# rest in HOME/netcon.log
 start() {
 	pid=$("$NETCON" daemon --home "$2" --port 0 --planet "$C/planet" -d 2>>"$W/$1.log") || return 1
 	track "$pid"
@@ -95,7 +96,7 @@ net_up() {
 		"$NETCON" controller member authorize --home "$C" "$NWID" "$(addr "$A")" >/dev/null &&
 		"$NETCON" controller member authorize --home "$C" "$NWID" "$(addr "$B")" >/dev/null &&
 		until_ok 150 is_ok "$A" && until_ok 150 is_ok "$B" ||
-		{ not_ok "network $NWID: A and B joined, authorized, addressed"; evidence "$W/a.log"; return 1; }
+		{ not_ok "network $NWID: A and B joined, authorized, addressed"; evidence "$W/a/netcon.log"; return 1; }
 	IA=$(ip4 "$A") IB=$(ip4 "$B")
 	ok "network $NWID: A $(addr "$A") $IA, B $(addr "$B") $IB"
 }

@@ -39,7 +39,7 @@ out=$(as_nobody "$CTL" "$C")
 refused "$out" && ok "nobody, not under netcon run, is refused (hello: $out)" ||
 	not_ok "nobody, not under netcon run, is refused (hello: $out)"
 sleep 0.2
-grep -q "refused uid 65534 " "$W/root-daemon.log" && ok "the daemon logs the refusal" ||
+grep -q "refused uid 65534 " "$H/netcon.log" && ok "the daemon logs the refusal" ||
 	not_ok "the daemon logs the refusal"
 
 # `netcon run` itself run by nobody: refused, and told so (five times: the answer must not be
@@ -52,7 +52,7 @@ for i in 1 2 3 4 5; do
 done
 if [ $st = 0 ]; then ok "netcon run by nobody exits non-zero"; else not_ok "netcon run by nobody exits non-zero"; fi
 if ! printf '%s' "$msgs" | grep -qv 'Permission denied\|refused' &&
-	! printf '%s' "$msgs" | grep -q 'no netcon daemon answers'; then
+	! printf '%s' "$msgs" | grep -q 'no daemon at'; then
 	ok "netcon run by nobody says it was refused"
 else
 	not_ok "netcon run by nobody says it was refused, every time"
@@ -112,7 +112,7 @@ out=$(as_daemon "$CTL" "$NC")
 refused "$out" && ok "another unprivileged user (daemon) is refused (hello: $out)" ||
 	not_ok "another unprivileged user (daemon) is refused (hello: $out)"
 sleep 0.2
-grep -q "refused uid 1 " "$W/nobody-daemon.log" && ok "the nobody daemon logs the refusal" ||
+grep -q "refused uid 1 " "$NH/netcon.log" && ok "the nobody daemon logs the refusal" ||
 	not_ok "the nobody daemon logs the refusal"
 as_daemon "$NETCON" run --home "$NH" -- true 2>"$W/run-daemon.err" &&
 	not_ok "netcon run by another unprivileged user exits non-zero" ||

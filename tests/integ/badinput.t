@@ -56,10 +56,10 @@ clonefile:clone.*dropping
 clonestream:clone.*dropping"
 held_ok=1
 while IFS=: read -r kind why; do
-	before=$(wc -l <"$W/daemon.log")
+	before=$(wc -l <"$H/netcon.log")
 	out=$("$CTL" "$H/control" "$kind")
 	sleep 0.05
-	logged=$(tail -n +$((before + 1)) "$W/daemon.log")
+	logged=$(tail -n +$((before + 1)) "$H/netcon.log")
 	if [ "$out" = closed ]; then
 		ok "$kind: the sender is dropped"
 	else
@@ -134,10 +134,10 @@ cli "run with no program" "no program given" "$NETCON" run --home "$H"
 cli "run -- with no program" "no program given" "$NETCON" run --home "$H" --
 cli "run --bogus" "unrecognized option.*--bogus|unknown option.*bogus" \
 	"$NETCON" run --home "$H" --bogus -- true
-cli "run with no daemon" "no netcon daemon answers at $E/control" "$NETCON" run --home "$E" -- true
+cli "run with no daemon" "no daemon at $E \\(start it with" "$NETCON" run --home "$E" -- true
 cli "run of a program that does not exist" "no-such-program-here.*No such file" \
 	"$NETCON" run --home "$H" -- no-such-program-here
-cli "status with no daemon" "no netcon daemon answers at $E" "$NETCON" status --home "$E"
+cli "status with no daemon" "no daemon at $E \\(start it with" "$NETCON" status --home "$E"
 cli "status --bogus" "unrecognized option.*--bogus|unknown option.*bogus" \
 	"$NETCON" status --home "$H" --bogus
 cli "an unknown command" "unknown command 'frobnicate'" "$NETCON" frobnicate

@@ -42,14 +42,14 @@ dns_of() { python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)['d
 	ok "the record's dns: {domain, servers}, a port as IP/PORT" || not_ok "the record's dns ($(dns_of <"$R/controller.d/network/$NW.json"))"
 C network set --home "$R" "$NW" >/dev/null 2>&1; [ $? = 2 ] && ok "set with nothing to change: exit 2" || not_ok "set with nothing: exit 2"
 C network set --home "$R" "$NW" --no-dns --dns-domain x >/dev/null 2>&1; [ $? = 2 ] && ok "--no-dns with --dns-domain: exit 2" || not_ok "--no-dns with --dns-domain: exit 2"
-C network set --home "$R" "${RA}fffffe" --name x >/dev/null 2>"$W/set.err"; [ $? = 1 ] && grep -q "No such file" "$W/set.err" &&
+C network set --home "$R" "${RA}fffffe" --name x >/dev/null 2>"$W/set.err"; [ $? = 1 ] && grep -qx "netcon controller: no network ${RA}fffffe" "$W/set.err" &&
 	ok "set on a network that does not exist: exit 1, said" || not_ok "set on a missing network"
 
 "$NETCON" join --home "$M" "$NW" >/dev/null
 listed() { C member list --home "$R" "$NW" | grep -q "^$MA $1"; }
 check "the member's request is denied and it is listed unauthorized" until_ok 50 listed unauthorized
 check "its record is on disk" test -s "$R/controller.d/network/$NW/member/$MA.json"
-check "the controller logged the denial" grep -q "$MA asked for $NW: access denied" "$W/root.log"
+check "the controller logged the denial" grep -q "$MA asked for $NW: access denied" "$R/netcon.log"
 check "authorize it" sh -c "'$NETCON' controller member authorize --home '$R' '$NW' '$MA' >/dev/null"
 assigned() { "$NETCON" networks --home "$M" --json 2>/dev/null | python3 -c "import json,sys; j=json.load(sys.stdin); n=[x for x in j if x['id']=='$NW']; sys.exit(0 if n and n[0]['status']=='OK' and any(a.startswith('10.9.0.') for a in n[0]['assignedAddresses']) else 1)"; }
 check "the member gets its config: status OK, a 10.9.0.x address" until_ok 100 assigned
@@ -69,8 +69,8 @@ check "controller restarted" start root2 "$R" "$P"
 check "it keeps the network" sh -c "'$NETCON' controller network list --home '$R' | grep -q '^$NW lab'"
 [ "$(C member list --home "$R" --json "$NW" | json '[(m["id"], m["authorized"], m["ipAssignments"]) for m in j]')" = "[('$MA', True, ['$IP'])]" ] &&
 	ok "and its member, authorized, with $IP" || not_ok "member kept across restart"
-check "the truncated network record is reported" grep -q "${RA}ffffff.json is not a valid record" "$W/root2.log"
-check "the truncated member record is reported" grep -q "aaaaaaaaaa.json is not a valid record" "$W/root2.log"
+check "the truncated network record is reported" grep -q "${RA}ffffff.json is not a valid record" "$R/netcon.log"
+check "the truncated member record is reported" grep -q "aaaaaaaaaa.json is not a valid record" "$R/netcon.log"
 check "the daemon keeps running" kill -0 "$(cat "$W/root2.pid")"
 [ "$(C network show --home "$R" --json "$NW" | dns_of)" = '{"domain": "lab.test", "servers": ["10.9.0.10/5353"]}' ] &&
 	ok "the DNS settings survive the restart" || not_ok "DNS settings after the restart"
@@ -79,7 +79,8 @@ check "deauthorize" sh -c "'$NETCON' controller member deauthorize --home '$R' '
 check "delete the network" C network delete --home "$R" "$NW"
 check "its records are gone (the bad file it skipped stays)" sh -c "! test -e '$R/controller.d/network/$NW.json' && ! test -e '$R/controller.d/network/$NW/member/$MA.json'"
 C network show --home "$R" "$NW" >/dev/null 2>&1; [ $? = 1 ] && ok "show of a deleted network fails" || not_ok "show of a deleted network fails"
-for n in root root2 m; do
-	if grep -qi "sanitizer\|runtime error" "$W/$n.log" 2>/dev/null; then not_ok "$n: sanitizer report"; fi
+# Start-up errors go to $W/NAME.log, the rest (sanitizer reports at exit too) to HOME/netcon.log.
+for f in "$W/root.log" "$W/root2.log" "$W/m.log" "$R/netcon.log" "$M/netcon.log"; do
+	if grep -qi "sanitizer\|runtime error" "$f" 2>/dev/null; then not_ok "$f: sanitizer report"; fi
 done
 done_testing

@@ -37,7 +37,7 @@ start a "$A" && start b "$B" || { not_ok "members start"; done_testing; exit 1; 
 	"$NETCON" controller member authorize --home "$C" "$NWID" "$(addr "$A")" >/dev/null &&
 	"$NETCON" controller member authorize --home "$C" "$NWID" "$(addr "$B")" >/dev/null &&
 	until_ok 300 is_ok "$A" && until_ok 300 is_ok "$B" ||
-	{ not_ok "network $NWID: A and B joined, authorized, addressed"; evidence "$W/a.log"; done_testing; exit 1; }
+	{ not_ok "network $NWID: A and B joined, authorized, addressed"; evidence "$W/a/netcon.log"; done_testing; exit 1; }
 IA=$(ip4 "$A") IB=$(ip4 "$B")
 ok "network $NWID: A $IA, B $IB"
 
@@ -71,7 +71,7 @@ grep -q '^loop sender done 0$' "$W/loop.out" || { diag "loop sender:"; evidence 
 track $!
 until_ok 600 grep -q '^left' "$W/recv.out"
 grep -q "^got v4 from $IB port" "$W/recv.out" && ok "a datagram to 239.77.1.2 from B arrives at A, source $IB" ||
-	{ not_ok "a datagram to 239.77.1.2 from B arrives at A"; evidence "$W/recv.out"; evidence "$W/send.out"; evidence "$W/b.log"; }
+	{ not_ok "a datagram to 239.77.1.2 from B arrives at A"; evidence "$W/recv.out"; evidence "$W/send.out"; evidence "$W/b/netcon.log"; }
 grep -q "^got v6 from fe80:" "$W/recv.out" && ok "a datagram to ff05::7a from B arrives at A, from B's fe80:: address" ||
 	{ not_ok "a datagram to ff05::7a from B arrives at A"; evidence "$W/recv.out"; evidence "$W/send.out"; }
 grep -q "^got loop4 from $IA" "$W/recv.out" && ok "a sender on A reaches A's member (IP_MULTICAST_LOOP on by default)" ||

@@ -106,14 +106,14 @@ n=$(arrived inj-saved)
 # ---- deauthorized: the revocation shuts the gate at once ------------------------------------------
 t0=$(now)
 "$NETCON" controller member deauthorize --home "$C" "$NWID" "$IJ" >/dev/null
-revoked() { grep -q "$IJ revoked" "$W/a.log"; }
+revoked() { grep -q "$IJ revoked" "$W/a/netcon.log"; }
 if until_ok 100 revoked; then
 	ok "A applies the controller's revocation of $IJ within $(secs "$t0" "$(now)") s"
 else
 	not_ok "A applies the controller's revocation of $IJ"
-	evidence "$W/a.log"
+	evidence "$W/a/netcon.log"
 fi
-check "B learns of it too (fast propagation or from the controller)" until_ok 50 grep -q "$IJ revoked" "$W/b.log"
+check "B learns of it too (fast propagation or from the controller)" until_ok 50 grep -q "$IJ revoked" "$W/b/netcon.log"
 d0=$(counter dropNotMember)
 inject inj-revoked file --com-in "$W/inj.com"
 sleep 1
@@ -131,12 +131,12 @@ if start d "$D" && "$NETCON" join --home "$D" "$NWID" >/dev/null &&
 	"$NETCON" controller member authorize --home "$C" "$NWID" "$(addr "$D")" >/dev/null &&
 	until_ok 150 is_ok "$D"; then
 	check "D, joining after the deauthorization, gets the revocation with its config" \
-		until_ok 50 grep -q "$IJ revoked .*from $(addr "$C")" "$W/d.log"
+		until_ok 50 grep -q "$IJ revoked .*from $(addr "$C")" "$W/d/netcon.log"
 else
 	not_ok "member D joins"
-	evidence "$W/d.log"
+	evidence "$W/d/netcon.log"
 fi
 for n in c a b d; do
-	if grep -qi "sanitizer\|runtime error" "$W/$n.log" 2>/dev/null; then not_ok "$n: sanitizer report"; fi
+	if grep -qi "sanitizer\|runtime error" "$W/$n.log" "$W/$n/netcon.log" 2>/dev/null; then not_ok "$n: sanitizer report"; fi
 done
 done_testing

@@ -232,6 +232,6 @@ check "A is OK again, same address, from networks.d" until_ok 100 sh -c "[ \"\$(
 serve "$A" http2 /usr/bin/python3 -m http.server $P_HTTP --bind "$IA" --directory "$W/www"
 check "B reaches A again after both restarts" wait_port "$B" "$IA" $P_HTTP
 for n in c a b d e; do
-	if grep -qi "sanitizer\|runtime error" "$W/$n.log" 2>/dev/null; then not_ok "$n: sanitizer report"; fi
+	if grep -qi "sanitizer\|runtime error" "$W/$n.log" "$W/$n/netcon.log" 2>/dev/null; then not_ok "$n: sanitizer report"; fi
 done
 done_testing

@@ -119,6 +119,8 @@ tot=$(python3 -c "import json; a=json.load(open('$W/b0'))['counters']; b=json.lo
 check "B still answers after the garbage" sh -c "'$NETCON' ping --home '$A' -w 3 '$BA' >/dev/null"
 check "B's daemon still runs" kill -0 "$(cat "$W/b.pid")"
 for n in root a b; do
-	if grep -qi "sanitizer\|runtime error" "$W/$n.log"; then not_ok "$n: sanitizer report"; sed 's/^/# /' "$W/$n.log" | head -40; fi
+	if grep -qi "sanitizer\|runtime error" "$W/$n.log" "$W/$n/netcon.log" 2>/dev/null; then
+		not_ok "$n: sanitizer report"; sed 's/^/# /' "$W/$n.log" "$W/$n/netcon.log" | head -40
+	fi
 done
 done_testing

@@ -223,6 +223,6 @@ n1=$(net "$B" "$NZ" "n['counters']['ndpEmulated']")
 	not_ok "pool addresses use real NDP (ndpEmulated $n0 -> $n1)"
 
 for n in c a b; do
-	if grep -qi "sanitizer\|runtime error" "$W/$n.log" 2>/dev/null; then not_ok "$n: sanitizer report"; fi
+	if grep -qi "sanitizer\|runtime error" "$W/$n.log" "$W/$n/netcon.log" 2>/dev/null; then not_ok "$n: sanitizer report"; fi
 done
 done_testing

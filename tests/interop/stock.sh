@@ -216,7 +216,7 @@ api POST "/controller/network/$NWID2/member/$NADDR" '{"authorized":false}' >/dev
 # not sent through the host (it is not on this host: the default route would take it away).
 fetch_fails() { ! "$NETCON" run --home "$D/n2" --isolate -- curl -s -m 2 -o /dev/null "http://$IP3:8002/file.bin"; }
 check "the second member applies the stock controller's revocation of the first" \
-	waitfor 30 grep -q "$NADDR revoked" "$D/n3.log"
+	waitfor 30 grep -q "$NADDR revoked" "$D/n3/netcon.log"
 check "the deauthorized member's connections are refused by the other within seconds" \
 	waitfor 30 fetch_fails
 echo "1..$N"

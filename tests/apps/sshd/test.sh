@@ -59,6 +59,6 @@ printf 'put %s %s\nget %s %s\nls -l %s\n' "$W/sftp.src" "$W/sftp.up" "$W/sftp.up
 	on "$B" sftp $O -P $PORT -b - root@"$IA" >"$W/sftp.out" 2>&1
 cmp -s "$W/sftp.src" "$W/sftp.up" && cmp -s "$W/sftp.src" "$W/sftp.down" &&
 	ok "sftp B -> A: 10 MB put and get, cmp equal" || { not_ok "sftp B -> A: 10 MB put and get"; evidence "$W/sftp.out"; }
-grep -q 'sanitizer\|runtime error' "$W"/*.log && not_ok "no sanitizer report"
+grep -qs 'sanitizer\|runtime error' "$W"/*.log "$W"/*/netcon.log && not_ok "no sanitizer report"
 evidence "$W/sshd.log" 5
 app_done
