@@ -11,6 +11,7 @@ struct daemon_config {
 	struct nc_route addrs[NC_MAX_ROUTES];
 	int naddrs;
 	bool background;
+	bool no_sandbox; /* --no-sandbox: no user change, no system call filter */
 	const char *planet; /* --planet FILE, or NULL */
 	int port; /* --port N, or -1 for 9993 (another if taken) */
 	struct nc_addr dns[3]; /* --dns IP[:PORT] (RESOLV_MAX_SERVERS), for HOME/resolv.conf */
