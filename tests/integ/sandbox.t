@@ -149,13 +149,16 @@ fi
 # ---- homes root will not give away ---------------------------------------------------------------
 if [ "$ME" = 0 ] && getent passwd daemon >/dev/null; then
 	mkdir -m 700 "$W/users" && chown daemon "$W/users"
-	out=$("$NETCON" daemon --home "$W/users" --addr 10.83.3.1/24 -d 2>&1) && track "$out"
+	# (stderr to a file: a daemon that wrongly starts must not hold the test's pipe)
+	pid=$("$NETCON" daemon --home "$W/users" --addr 10.83.3.1/24 -d 2>"$W/users.log") && track "$pid"
+	out=$(cat "$W/users.log")
 	printf '%s' "$out" | grep -q "belongs to uid $(id -u daemon)" && [ "$(stat -c %U "$W/users")" = daemon ] &&
 		[ -z "$(ls -A "$W/users")" ] &&
 		ok "a home of another user's is refused and left as it was" ||
 		not_ok "a home of another user's is refused and left as it was (got '$out')"
 	mkdir -m 1777 "$W/shared"
-	out=$("$NETCON" daemon --home "$W/shared" --addr 10.83.4.1/24 -d 2>&1) && track "$out"
+	pid=$("$NETCON" daemon --home "$W/shared" --addr 10.83.4.1/24 -d 2>"$W/shared.log") && track "$pid"
+	out=$(cat "$W/shared.log")
 	printf '%s' "$out" | grep -q "writable by others" && [ "$(stat -c %U "$W/shared")" = root ] &&
 		[ -z "$(ls -A "$W/shared")" ] &&
 		ok "a home writable by others (like /tmp) is refused and left as it was" ||
