@@ -26,8 +26,6 @@
 #define SANDBOX_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
 #define SANDBOX_ARCH AUDIT_ARCH_AARCH64
-#elif defined(__i386__)
-#define SANDBOX_ARCH AUDIT_ARCH_I386
 #endif
 
 /* The low 32 bits of a call's argument (the filter reads 32-bit words). */
@@ -46,8 +44,11 @@
  * here ends the daemon with a log line that names it. */
 #define SC(name) __NR_##name
 static const int sandbox_allowed[] = {
-    /* the loop, the relays, the ZeroTier socket */
+/* the loop, the relays, the ZeroTier socket */
+#ifdef __NR_epoll_wait
     SC(epoll_wait),
+#endif
+    SC(epoll_pwait),
     SC(recvmsg),
     SC(sendmsg),
     SC(recvmmsg),
@@ -382,9 +383,8 @@ static int sandbox_filter(void)
 	log_info("sandbox: %u system calls allowed", (unsigned)N);
 	return 0;
 #else
-	log_err("sandbox: no system call filter for this architecture (--no-sandbox to run "
-		"without)");
-	return -ENOSYS;
+	log_warn("sandbox: no system call filter for this architecture: the daemon runs without");
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
 #endif
 }
 
