@@ -1,6 +1,7 @@
 /* The daemon's confinement: a dedicated user, no new privileges, and a seccomp allowlist. */
 #include <errno.h>
-#include <ftw.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <linux/audit.h>
@@ -231,6 +232,9 @@ static void sandbox_arm_probe(void)
 	log_warn("sandbox: NETCON_TEST_SANDBOX_PROBE=1: calling mount(2) in a second");
 }
 
+/* How deep a home's directories may go (controller.d/NWID/member is the deepest). */
+#define SANDBOX_MAX_DEPTH 8
+
 /* The user a daemon started as root becomes, found by sandbox_prepare. */
 static struct {
 	bool drop;
@@ -240,16 +244,68 @@ static struct {
 	char home[PATH_MAX]; /* the home with its symbolic links resolved */
 } sb_user;
 
-static int sandbox_chown_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Give directory DFD and all below it to the daemon's user. Root does this in a directory the
+ * user could write before (a daemon of an earlier run), so every step holds a descriptor:
+ * nothing is looked up by a path that could be swapped for a symbolic link, a directory
+ * replaced by a link fails (O_NOFOLLOW), and a file with other hard links is not given. */
+static int sandbox_give_dir(int dfd, dev_t dev, int depth)
 {
-	if (lchown(path, sb_user.uid, sb_user.gid) < 0)
-		return -errno;
+	struct dirent *de;
+	DIR *d;
+	int r = 0, fd;
+
 	/* The home stays searchable (clients of other users reach the control socket, programs
 	 * read hosts and resolv.conf by name); what is below it is the daemon's alone. */
-	if (flag == FTW_D || flag == FTW_DP)
-		if (chmod(path, ftw->level == 0 ? 0711 : 0700) < 0)
-			return -errno;
-	return 0;
+	if (fchown(dfd, sb_user.uid, sb_user.gid) < 0 || fchmod(dfd, depth ? 0700 : 0711) < 0)
+		return -errno;
+	if (depth >= SANDBOX_MAX_DEPTH)
+		return -ELOOP;
+	fd = dup(dfd);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	while (r == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		fd = openat(dfd, de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			r = -errno;
+		} else if (st.st_dev != dev) {
+			/* another file system mounted here: not ours to give */
+		} else if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dfd, de->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub < 0) {
+				r = -errno;
+			} else {
+				struct stat sst;
+
+				/* the same directory as the one looked at, not one swapped in */
+				r = fstat(sub, &sst) < 0 ? -errno
+				    : sst.st_ino != st.st_ino
+					? -ESTALE
+					: sandbox_give_dir(sub, dev, depth + 1);
+				close(sub);
+			}
+		} else if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+			log_warn("sandbox: %s has other hard links: left to its owner", de->d_name);
+		} else if (fchownat(fd, "", sb_user.uid, sb_user.gid, AT_EMPTY_PATH) < 0) {
+			r = -errno;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (r == 0 && errno)
+		r = -errno;
+	closedir(d);
+	return r;
 }
 
 int sandbox_prepare(const char *home, bool confine)
@@ -303,10 +359,13 @@ int sandbox_prepare(const char *home, bool confine)
 static int sandbox_drop_root(const char *home)
 {
 	const char *user = sb_user.name;
-	int r = nftw(sb_user.home, sandbox_chown_one, 16, FTW_PHYS | FTW_MOUNT);
+	int fd = open(sb_user.home, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), r;
+	struct stat st;
 
-	if (r != 0) {
-		r = r < 0 ? r : -EIO;
+	r = fd < 0 || fstat(fd, &st) < 0 ? -errno : sandbox_give_dir(fd, st.st_dev, 0);
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
 		log_err("sandbox: giving %s to '%s': %s", home, user, strerror(-r));
 		return r;
 	}

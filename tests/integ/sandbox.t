@@ -90,10 +90,24 @@ for _ in $(seq 50); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.1; do
 	ok "SIGTERM: it stops and removes its control socket and pid file" ||
 	not_ok "SIGTERM: it stops and removes its control socket and pid file"
 
-# The same home again: a second start takes it as it left it.
+# The same home again: a second start takes it as it left it. Root gives it away again, so
+# what the daemon's user could have left there must not make root give away anything else: a
+# symbolic link and a hard link to root's files, a directory swapped for a link.
+if [ "$ME" = 0 ]; then
+	echo root-a >"$W/root-a" && echo root-b >"$W/root-b" && mkdir "$W/root-dir"
+	ln -s "$W/root-a" "$H/sym" && ln "$W/root-b" "$H/hard" && ln -s "$W/root-dir" "$H/peers.d/dirlink"
+fi
 if P2=$("$NETCON" daemon --home "$H" --addr $VIP/24 -d 2>"$W/on2.log"); then
 	track "$P2"
 	ok "a second start on the same home"
+	if [ "$ME" = 0 ]; then
+		v=$(stat -c %U "$W/root-a" "$W/root-b" "$W/root-dir" | tr '\n' ' ')
+		[ "$v" = "root root root " ] &&
+			ok "links planted in the home give nothing of root's away (owners: $v)" ||
+			not_ok "links planted in the home give nothing of root's away (owners: $v)"
+	else
+		skip "links planted in the home: needs root"
+	fi
 	kill "$P2"
 else
 	not_ok "a second start on the same home"
