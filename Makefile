@@ -43,6 +43,8 @@ ifneq ($(ICPT_SAN),)
 CFLAGS_ICPT += -fsanitize=undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDSAN_ICPT := -fsanitize=undefined
 endif
+# The daemon's seccomp filter lets the sanitizer runtimes make their own calls.
+CFLAGS_ALL += -DNETCON_SANITIZER
 ifneq ($(findstring address,$(SAN)),)
 # Our own ASan-built test programs run with the intercept preloaded ahead of the ASan runtime.
 CFLAGS_ALL += -DNETCON_ASAN_BUILD
@@ -93,6 +95,14 @@ $(B)/pic/%.o: %.c
 
 $(B)/netcon: $(NETCON_OBJ)
 	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
+
+# The sandbox names a refused system call: every name, from the C library's <sys/syscall.h>.
+$(B)/gen/sysnames.h:
+	@mkdir -p $(dir $@)
+	echo '#include <sys/syscall.h>' | $(CC) -E -dM -x c - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/SANDBOX_NAME(\1)/p' | sort >$@.tmp && mv $@.tmp $@
+$(B)/obj/src/daemon/sandbox.o: $(B)/gen/sysnames.h
+$(B)/obj/src/daemon/sandbox.o: CFLAGS_ALL += -I$(B)/gen
 
 $(B)/libnetcon.so: $(ICPT_OBJ)
 	$(CC) $(LDSAN_ICPT) -shared -Wl,-z,defs -o $@ $^ -ldl -lpthread

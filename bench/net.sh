@@ -18,6 +18,8 @@ RTS=${BENCH_RTS:-5000}
 CONNS=${BENCH_CONNS:-1000}
 command -v iperf3 >/dev/null || { echo "bench/net.sh: needs iperf3"; exit 0; }
 D=$(mktemp -d /tmp/netcon-bench.XXXXXX)
+# Searchable: a daemon started as root runs as its own user and must reach its home in here.
+chmod 755 "$D"
 N1=$D/n1 N2=$D/n2
 # wireguard-go: namespaces and interface names carry our PID, as its UAPI sockets share one
 # directory across namespaces.

@@ -13,6 +13,8 @@ RUNS=${BENCH_RUNS:-3}
 SIZES=${BENCH_SIZES:-64 1200}
 [ -x "$UB" ] || make -s "$UB" || exit 1
 D=$(mktemp -d /tmp/netcon-bench.XXXXXX)
+# Searchable: a daemon started as root runs as its own user and must reach its home in here.
+chmod 755 "$D"
 N1=$D/n1 N2=$D/n2
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done

@@ -12,6 +12,8 @@ N=build/netcon
 NETCON=$N
 . tests/hostcheck.sh
 D=$(mktemp -d /tmp/netcon-demo.XXXXXX)
+# Searchable: a daemon started as root runs as its own user and must reach its home in here.
+chmod 755 "$D"
 N1=$D/node1 N2=$D/node2 WWW=$D/www
 PIDS=""
 cleanup() {

@@ -11,6 +11,11 @@ missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
+# The dedicated user a daemon started as root becomes (src/daemon/sandbox.c): without it, it runs
+# as nobody, which other programs may share.
+if [ "$(id -u)" = 0 ] && ! getent passwd netcon >/dev/null; then
+	useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin netcon
+fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "deps: missing packages:$missing (run 'make deps' as root)" >&2

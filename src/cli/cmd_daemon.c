@@ -9,12 +9,13 @@
 #include "common/addr.h"
 #include "daemon/daemon.h"
 #include "daemon/resolv.h"
+#include "daemon/sandbox.h"
 
 static void daemon_usage(FILE *f)
 {
 	fprintf(
 	    f, "Usage: netcon daemon [--home DIR] [--addr CIDR]... [--port N] [--planet FILE]\n"
-	       "                     [--dns IP[:PORT]]... [--domain NAME] [-d]\n\n"
+	       "                     [--dns IP[:PORT]]... [--domain NAME] [--no-sandbox] [-d]\n\n"
 	       "Runs the netcon daemon: the lwIP stack that programs started with 'netcon run'\n"
 	       "use for their sockets, its control socket DIR/control, and a ZeroTier node\n"
 	       "(identity.secret/identity.public made in DIR on first start, planet, peers.d/).\n\n"
@@ -32,6 +33,13 @@ static void daemon_usage(FILE *f)
 	       "                programs under 'netcon run' look up (IPv6: [IP]:PORT),\n"
 	       "                repeatable (3 at most); written to DIR/resolv.conf\n"
 	       "  --domain NAME the virtual network's search domain (DIR/resolv.conf)\n"
+	       "  --no-sandbox  for debugging: stay the user it was started as (root too)\n"
+	       "                and make any system call. By default, once started, the\n"
+	       "                daemon sets no-new-privileges and a seccomp filter that ends\n"
+	       "                it, naming the call, on a system call it does not make; as\n"
+	       "                root it first gives DIR to user '" SANDBOX_USER
+	       "' (else '" SANDBOX_USER_FALLBACK "')\n"
+	       "                and runs as that user\n"
 	       "  -d            run in the background; print the daemon's pid once it is ready,\n"
 	       "                then log to DIR/netcon.log (moved to netcon.log.1 past 1 MiB,\n"
 	       "                or $NETCON_LOG_MAX bytes); in the foreground: stderr\n");
@@ -47,6 +55,7 @@ int cmd_daemon(int argc, char **argv)
 	    {"planet", required_argument, NULL, 'P'},
 	    {"dns", required_argument, NULL, 'D'},
 	    {"domain", required_argument, NULL, 'N'},
+	    {"no-sandbox", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -113,6 +122,9 @@ int cmd_daemon(int argc, char **argv)
 				return cli_usage_error(
 				    "daemon", "--domain '%s' is not a domain name", optarg);
 			cfg.domain = optarg;
+			break;
+		case 'S':
+			cfg.no_sandbox = true;
 			break;
 		case 'd':
 			cfg.background = true;

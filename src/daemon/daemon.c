@@ -17,6 +17,7 @@
 #include "daemon/loop.h"
 #include "daemon/resolv.h"
 #include "daemon/rpc_srv.h"
+#include "daemon/sandbox.h"
 #include "daemon/stack.h"
 #include "daemon/transport.h"
 #include "daemon/vsock.h"
@@ -120,6 +121,8 @@ int daemon_main(const struct daemon_config *cfg)
 		log_err("home %s: %s", cfg->home, strerror(-r));
 		return 1;
 	}
+	if (sandbox_prepare(cfg->home, !cfg->no_sandbox) < 0)
+		return 1;
 	if (cfg->background) {
 		pid_t pid;
 
@@ -206,6 +209,16 @@ int daemon_main(const struct daemon_config *cfg)
 	if (r < 0)
 		log_warn("writing %s/" RESOLV_FILE ": %s", cfg->home, strerror(-r));
 	daemon_write_pid(cfg->home);
+	/* Confined before anyone is told we are ready: nothing a client sends meets it unconfined. */
+	if (sandbox_enter(cfg->home, !cfg->no_sandbox) < 0) {
+		vsock_shutdown_all();
+		rpc_srv_close();
+		ztnode_stop();
+		resolv_remove(cfg->home);
+		snprintf(path, sizeof(path), "%s/netcon.pid", cfg->home);
+		unlink(path);
+		goto fail;
+	}
 	log_info("ready: home %s, pid %d", cfg->home, (int)getpid());
 	if (cfg->background) {
 		char c = 0;

@@ -18,6 +18,7 @@ struct daemon_config {
 	int naddrs;
 	bool background;
 	long log_max; /* the log file's bound in bytes (background only) */
+	bool no_sandbox; /* --no-sandbox: no user change, no system call filter */
 	const char *planet; /* --planet FILE, or NULL */
 	int port; /* --port N, or -1 for 9993 (another if taken) */
 	struct nc_addr dns[3]; /* --dns IP[:PORT] (RESOLV_MAX_SERVERS), for HOME/resolv.conf */

@@ -26,6 +26,8 @@ if [ "$(id -u)" != 0 ]; then
 	exit 77
 fi
 D=$(mktemp -d /tmp/netcon-interop.XXXXXX)
+# Searchable: a daemon started as root runs as its own user and must reach its home in here.
+chmod 755 "$D"
 NS=ncio$$
 HV=ncio$$a NV=ncio$$b
 SUB=10.250.$(($$ % 200 + 20))
