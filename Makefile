@@ -119,7 +119,21 @@ $(B)/bench/%: bench/%.c $(B)/libnc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(LDSAN) -lsodium -llz4 -lpthread
 
-tests: all $(UNIT_BIN) $(INTEG_BIN)
+# Programs the intercept cannot reach, for the --isolate and seccomp tests: a static musl build
+# and a Go build (stdlib only, offline), made when musl-gcc and go are installed.
+MUSL_CC := $(shell command -v musl-gcc 2>/dev/null)
+GO := $(shell command -v go 2>/dev/null)
+FOREIGN_BIN := $(if $(MUSL_CC),$(B)/tests/integ/rawnet.musl) $(if $(GO),$(B)/tests/integ/gonet)
+
+$(B)/tests/integ/rawnet.musl: tests/integ/rawnet.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -std=gnu11 -D_GNU_SOURCE -O2 -Wall -o $@ $<
+
+$(B)/tests/integ/gonet: tests/integ/gonet.go
+	@mkdir -p $(dir $@) $(abspath $(B))/gocache
+	GOCACHE=$(abspath $(B))/gocache GOFLAGS= GO111MODULE=off CGO_ENABLED=0 $(GO) build -o $@ $<
+
+tests: all $(UNIT_BIN) $(INTEG_BIN) $(FOREIGN_BIN)
 
 # `make check`: what CI runs. Installs what is missing when root, then runs every test with prove.
 check: deps tests fuzz-replay-build

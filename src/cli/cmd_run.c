@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/netns.h"
 #include "netcon/rpc.h"
 
 static void run_usage(FILE *f)
@@ -20,7 +21,8 @@ static void run_usage(FILE *f)
 	       "through the daemon; loopback and host addresses stay on the host.\n\n"
 	       "  --home DIR      the daemon's home (default $NETCON_HOME, ~/.netcon, or\n"
 	       "                  /var/lib/netcon for root)\n"
-	       "  --isolate       refuse everything that is not on the virtual network\n"
+	       "  --isolate       refuse everything that is not on the virtual network; the\n"
+	       "                  program runs in a network namespace with only a loopback\n"
 	       "  --listen-host   wildcard binds listen on the host, not the virtual network\n\n"
 	       "The exit status is the program's; 127 if it cannot be found, 126 if it cannot\n"
 	       "be run, 1 if no daemon answers.\n");
@@ -156,6 +158,18 @@ int cmd_run(int argc, char **argv)
 		setenv("NETCON_LISTEN_HOST", "1", 1);
 	else
 		unsetenv("NETCON_LISTEN_HOST");
+	/* The kernel enforces --isolate for what the intercept never sees (static and Go binaries,
+	 * inline system calls, io_uring): the program gets a network namespace with only a
+	 * loopback. The daemon's control socket is a pathname socket, reached from any namespace. */
+	if (isolate) {
+		r = netns_isolate();
+		if (r < 0) {
+			fprintf(stderr,
+				"netcon run: --isolate: cannot make a network namespace: %s\n",
+				strerror(-r));
+			return 1;
+		}
+	}
 	execvp(argv[optind], argv + optind);
 	r = errno;
 	fprintf(stderr, "netcon run: %s: %s\n", argv[optind], strerror(r));
