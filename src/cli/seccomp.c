@@ -633,6 +633,48 @@ static int sc_route(const struct nc_addr *a, enum route_op op)
 	return route_virtual(a, op, sup.listen_host, sup.routes, sup.nroutes);
 }
 
+/* Connects we made, by the inode of the program's end: a failed one is no longer known by its
+ * inode to the daemon, and SO_ERROR must still ask it for the error (by the socket's id). */
+#define SC_CONN_SLOTS 1024
+static struct sc_conn {
+	uint64_t ino, sockid;
+	uint8_t family;
+} sc_conns[SC_CONN_SLOTS];
+
+static void sc_conn_note(int fd, uint64_t sockid, int family)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return;
+	pthread_mutex_lock(&sup.lock);
+	sc_conns[st.st_ino % SC_CONN_SLOTS] =
+	    (struct sc_conn){.ino = st.st_ino, .sockid = sockid, .family = (uint8_t)family};
+	pthread_mutex_unlock(&sup.lock);
+}
+
+static bool sc_conn_take(int fd, struct nc_sock_req *req)
+{
+	struct sc_conn *e;
+	struct stat st;
+	bool found = false;
+
+	if (fstat(fd, &st) < 0)
+		return false;
+	pthread_mutex_lock(&sup.lock);
+	e = &sc_conns[st.st_ino % SC_CONN_SLOTS];
+	if (e->ino == st.st_ino) {
+		/* Reported once; after that 0, as the kernel (sockid 0: nothing to ask). */
+		req->sockid = e->sockid;
+		req->family = e->family;
+		req->proto = NC_PROTO_TCP;
+		e->sockid = 0;
+		found = true;
+	}
+	pthread_mutex_unlock(&sup.lock);
+	return found;
+}
+
 static void sc_connect(struct sc_call *c)
 {
 	struct nc_sock_reply rep;
@@ -690,6 +732,7 @@ static void sc_connect(struct sc_call *c)
 	}
 	log_debug("seccomp: pid %u fd %d: connect through the daemon", c->n.pid,
 		  (int)c->n.data.args[0]);
+	sc_conn_note(newfd, rep.sockid, family);
 	if (fl >= 0 && (fl & O_NONBLOCK)) {
 		close(newfd);
 		sc_reply(c, 0, EINPROGRESS);
@@ -924,13 +967,20 @@ static void sc_so_error(struct sc_call *c)
 	int err = 0, r, len = sizeof(int);
 	socklen_t room;
 
-	if (sc_lookup(c, &rep) < 0) {
+	memset(&req, 0, sizeof(req));
+	if (sc_lookup(c, &rep) == 0) {
+		sc_req(&req, NC_GETERR, rep.family, rep.proto);
+		req.sockid = rep.sockid;
+	} else if (sc_conn_take(c->sock, &req)) {
+		/* A failed connect: the daemon has let go of the end, not of its error. */
+		req.h.type = NC_GETERR;
+	} else {
 		sc_continue(c);
 		return;
 	}
-	sc_req(&req, NC_GETERR, rep.family, rep.proto);
-	req.sockid = rep.sockid;
-	if (sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), NULL) == 0)
+	if (!req.sockid)
+		req.h.type = 0;
+	if (req.h.type && sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), NULL) == 0)
 		err = rep.error;
 	r = sc_peek((pid_t)c->n.pid, c->n.data.args[4], &room, sizeof(room));
 	if (r == 0 && room < sizeof(int))

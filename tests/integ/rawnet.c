@@ -10,6 +10,9 @@
  *       to its end; prints "ready", then "peer ADDR" for each
  *   rawnet echo-client IP PORT BYTES   sends BYTES patterned bytes, reads them back, checks them;
  *       prints "local ADDR", "peer ADDR" and "echo ok BYTES" (exit 0)
+ *   rawnet epoll-connect IP PORT   registers a non-blocking socket with epoll before connect
+ *       (as nginx and Go's poller may): prints "epoll ok" if the registration, its data and
+ *       later EPOLL_CTL_MOD/DEL still work after the connect
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -339,6 +343,39 @@ static int echo_client(const struct sockaddr_in *sa, long bytes)
 	return 0;
 }
 
+static int epoll_connect(const struct sockaddr_in *sa)
+{
+	struct epoll_event ev = {.events = EPOLLOUT, .data.u64 = 0x5eccull << 32 | 77}, got;
+	int ep = epoll_create1(0), fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), n;
+
+	if (ep < 0 || fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		perror("rawnet: epoll");
+		return 1;
+	}
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 || errno != EINPROGRESS) {
+		printf("connect: %s\n", errname(errno));
+		return 1;
+	}
+	n = epoll_wait(ep, &got, 1, 5000);
+	if (n != 1 || got.data.u64 != ev.data.u64 || !(got.events & EPOLLOUT)) {
+		printf("epoll_wait after connect: %d events, data %llx\n", n,
+		       n == 1 ? (unsigned long long)got.data.u64 : 0ULL);
+		return 1;
+	}
+	ev.events = EPOLLIN;
+	if (epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) < 0 ||
+	    epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL) < 0) {
+		printf("epoll_ctl MOD/DEL: %s\n", errname(errno));
+		return 1;
+	}
+	if (epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL) == 0 || errno != ENOENT) {
+		printf("a second DEL did not fail with ENOENT\n");
+		return 1;
+	}
+	printf("epoll ok\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa;
@@ -354,5 +391,7 @@ int main(int argc, char **argv)
 		return echo_server(&sa, argc > 4 ? atoi(argv[4]) : 1);
 	if (strcmp(argv[1], "echo-client") == 0)
 		return echo_client(&sa, argc > 4 ? atol(argv[4]) : 100000);
+	if (strcmp(argv[1], "epoll-connect") == 0)
+		return epoll_connect(&sa);
 	return do_connect(argv[1], &sa);
 }

@@ -1,0 +1,133 @@
+#!/bin/sh
+# The seccomp front end: programs LD_PRELOAD cannot reach (a static musl program, a Go program)
+# get their TCP sockets on the virtual network; which front end netcon run chose is logged; a
+# registration with epoll made before connect survives the swap; a daemonising server is still
+# served after netcon run returned; host calls go on to the kernel (split routing); --isolate
+# with it; and the same as nobody (no_new_privs, a user namespace).
+. "$(dirname "$0")/lib.sh"
+I=$NETCON_BUILD/tests/integ
+[ -x "$I/rawnet.musl" ] || skip_all "no static musl test program (install musl-tools, make tests)"
+[ -x "$I/gonet" ] || skip_all "no Go test program (install golang-go, make tests)"
+W=$(tmpdir)
+H=$(tmpdir)
+start_daemon "$H" 10.86.0.1/24 10.86.0.2/24 || { echo "1..1"; not_ok "daemon starts"; exit 1; }
+PORT=$((22000 + $$ % 9000))
+nrun() { "$NETCON" run --home "$H" "$@"; }
+sha_of() { /usr/bin/python3 -c "import hashlib,sys; print(hashlib.sha256(bytes(i*7%251 for i in range(int(sys.argv[1])))).hexdigest())" "$1"; }
+wait_for() { for _ in $(seq 100); do grep -q "$1" "$2" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
+# Which front end: logged with NETCON_LOG=info.
+NETCON_LOG=info nrun -- "$I/rawnet.musl" connect-asm 127.0.0.1 1 >/dev/null 2>"$W/fe.musl"
+grep -q 'front end: seccomp (a static binary)' "$W/fe.musl" && ok "a static musl program gets the seccomp front end" ||
+	{ not_ok "a static musl program gets the seccomp front end"; sed 's/^/# /' "$W/fe.musl"; }
+NETCON_LOG=info nrun -- "$I/gonet" dial 127.0.0.1:1 >/dev/null 2>"$W/fe.go"
+grep -q 'front end: seccomp (a Go binary)' "$W/fe.go" && ok "a Go program gets the seccomp front end" ||
+	{ not_ok "a Go program gets the seccomp front end"; sed 's/^/# /' "$W/fe.go"; }
+NETCON_LOG=info nrun -- "$I/rawnet" connect-asm 127.0.0.1 1 >/dev/null 2>"$W/fe.dyn"
+grep -q 'front end: intercept' "$W/fe.dyn" && ok "a dynamic glibc program gets the intercept" ||
+	{ not_ok "a dynamic glibc program gets the intercept"; sed 's/^/# /' "$W/fe.dyn"; }
+
+# Static musl: echo server and client across the daemon, addresses as the kernel gives them.
+nrun -- "$I/rawnet.musl" echo-server 10.86.0.1 "$PORT" 2 >"$W/ms.out" 2>&1 &
+track $!
+wait_for ready "$W/ms.out" || not_ok "the musl server is up"
+nrun -- "$I/rawnet.musl" echo-client 10.86.0.1 "$PORT" 1000000 >"$W/mc.out" 2>&1
+grep -q '^echo ok 1000000$' "$W/mc.out" && ok "musl client to musl server: 1 MB echoed, checked byte for byte" ||
+	{ not_ok "musl client to musl server"; sed 's/^/# /' "$W/mc.out"; }
+grep -q "^peer 10.86.0.1:$PORT\$" "$W/mc.out" && grep -q '^local 10.86.0.1:[0-9]' "$W/mc.out" &&
+	ok "getsockname/getpeername give the virtual addresses" || not_ok "getsockname/getpeername give the virtual addresses"
+# A dynamic glibc program under --seccomp (no LD_PRELOAD) reaches the virtual network too.
+nrun --seccomp -- "$I/rawnet" echo-client 10.86.0.1 "$PORT" 100000 >"$W/dc.out" 2>&1
+grep -q '^echo ok 100000$' "$W/dc.out" && ok "a dynamic program under --seccomp reaches the musl server" ||
+	{ not_ok "a dynamic program under --seccomp"; sed 's/^/# /' "$W/dc.out"; }
+sleep 0.3
+[ "$(grep -c '^peer 10.86.0.1:' "$W/ms.out")" = 2 ] && ok "the musl server's accept gives each peer's virtual address" ||
+	{ not_ok "the musl server's accept gives the peers"; sed 's/^/# /' "$W/ms.out"; }
+
+# A failed connect: ECONNREFUSED, blocking (musl) and non-blocking (Go: SO_ERROR).
+nrun -- "$I/rawnet.musl" connect-asm 10.86.0.1 1 >"$W/ref.out" 2>&1
+grep -q '^refused ECONNREFUSED' "$W/ref.out" && ok "a blocking connect to a closed virtual port: ECONNREFUSED" ||
+	{ not_ok "a blocking connect to a closed port"; sed 's/^/# /' "$W/ref.out"; }
+nrun -- "$I/gonet" dial 10.86.0.1:1 >"$W/gref.out" 2>&1
+grep -q 'connection refused' "$W/gref.out" && ok "Go's dial to a closed virtual port: connection refused" ||
+	{ not_ok "Go's dial to a closed port"; sed 's/^/# /' "$W/gref.out"; }
+
+# Registered with epoll before connect: the registration (events, data) moves to the new end.
+nrun -- "$I/rawnet.musl" echo-server 10.86.0.1 $((PORT + 1)) 1 >"$W/es.out" 2>&1 &
+track $!
+wait_for ready "$W/es.out"
+nrun -- "$I/rawnet.musl" epoll-connect 10.86.0.1 $((PORT + 1)) >"$W/ep.out" 2>&1
+grep -q '^epoll ok' "$W/ep.out" && ok "an epoll registration made before connect survives it (wait, MOD, DEL)" ||
+	{ not_ok "an epoll registration made before connect survives it"; sed 's/^/# /' "$W/ep.out"; }
+
+# Go net/http server and client.
+nrun -- "$I/gonet" serve 10.86.0.2:$((PORT + 2)) >"$W/gs.out" 2>&1 &
+track $!
+wait_for ready "$W/gs.out" || not_ok "the Go server is up"
+grep -q "^ready 10.86.0.2:$((PORT + 2))" "$W/gs.out" && ok "Go's listener reports its virtual address" ||
+	{ not_ok "Go's listener reports its virtual address"; sed 's/^/# /' "$W/gs.out"; }
+want=$(sha_of 3000000)
+nrun -- "$I/gonet" get "http://10.86.0.2:$((PORT + 2))/data/3000000" >"$W/gc.out" 2>&1
+grep -q "^sha256 $want" "$W/gc.out" && ok "Go client to Go server: 3 MB, sha256 checked" ||
+	{ not_ok "Go client to Go server"; sed 's/^/# /' "$W/gc.out"; }
+grep -q '^remote 10.86.0.1:' "$W/gc.out" && ok "the Go server sees the client's virtual address" ||
+	{ not_ok "the Go server sees the client's virtual address"; sed 's/^/# /' "$W/gc.out"; }
+got=$(nrun -- curl -sS -m 10 "http://10.86.0.2:$((PORT + 2))/data/500000" | sha256sum | cut -d' ' -f1)
+[ "$got" = "$(sha_of 500000)" ] && ok "curl (the intercept) fetches from the Go server" || not_ok "curl fetches from the Go server"
+# Go client to a server under the intercept.
+head -c 400000 /dev/urandom >"$W/pyfile"
+(cd "$W" && exec "$NETCON" run --home "$H" -- /usr/bin/python3 -m http.server $((PORT + 3)) --bind 10.86.0.1) >/dev/null 2>&1 &
+track $!
+wait_port "$H" 10.86.0.1 $((PORT + 3))
+nrun -- "$I/gonet" get "http://10.86.0.1:$((PORT + 3))/pyfile" >"$W/gp.out" 2>&1
+grep -q "^sha256 $(sha256sum <"$W/pyfile" | cut -d' ' -f1)" "$W/gp.out" && ok "Go client fetches from python under the intercept" ||
+	{ not_ok "Go client fetches from python under the intercept"; sed 's/^/# /' "$W/gp.out"; }
+
+# Split routing: a host service on 127.0.0.1 is reached through the kernel.
+"$I/rawnet" listen 127.0.0.1 $((PORT + 4)) >"$W/host.log" &
+track $!
+wait_for ready "$W/host.log"
+nrun -- "$I/rawnet.musl" connect-asm 127.0.0.1 $((PORT + 4)) >"$W/split.out" 2>&1
+nrun -- "$I/gonet" dial 127.0.0.1:$((PORT + 4)) >>"$W/split.out" 2>&1
+sleep 0.2
+[ "$(grep -c '^connected' "$W/split.out")" = 2 ] && [ "$(grep -c '^accepted' "$W/host.log")" = 2 ] &&
+	ok "split routing: musl and Go reach a host service on 127.0.0.1" ||
+	{ not_ok "split routing: musl and Go reach a host service"; sed 's/^/# /' "$W/split.out"; }
+# --isolate: the same are refused, and the virtual network is still reached.
+nrun --isolate -- "$I/rawnet.musl" connect-asm 127.0.0.1 $((PORT + 4)) >"$W/iso.out" 2>&1
+nrun --isolate -- "$I/gonet" dial 127.0.0.1:$((PORT + 4)) >>"$W/iso.out" 2>&1
+[ "$(grep -c '^refused' "$W/iso.out")" = 2 ] && ok "--isolate: musl and Go are refused the host service" ||
+	{ not_ok "--isolate: musl and Go are refused the host service"; sed 's/^/# /' "$W/iso.out"; }
+nrun --isolate -- "$I/gonet" get "http://10.86.0.2:$((PORT + 2))/data/100000" >"$W/isog.out" 2>&1
+grep -q "^sha256 $(sha_of 100000)" "$W/isog.out" && ok "--isolate: Go still reaches the Go server on the virtual network" ||
+	{ not_ok "--isolate: Go reaches the virtual network"; sed 's/^/# /' "$W/isog.out"; }
+
+# A server that daemonises: netcon run returns, the server's calls are still answered.
+nrun --seccomp -- sh -c "'$I/rawnet.musl' echo-server 10.86.0.1 $((PORT + 5)) 1 >'$W/dm.out' 2>&1 &"
+rc=$?
+[ "$rc" = 0 ] && ok "netcon run returns when the program exits, its daemon left running" || not_ok "netcon run returns (rc $rc)"
+wait_for ready "$W/dm.out"
+nrun -- "$I/rawnet.musl" echo-client 10.86.0.1 $((PORT + 5)) 50000 >"$W/dmc.out" 2>&1
+grep -q '^echo ok 50000$' "$W/dmc.out" && ok "the daemonised server is still served" ||
+	{ not_ok "the daemonised server is still served"; sed 's/^/# /' "$W/dm.out" "$W/dmc.out"; }
+
+# As nobody: no_new_privs, and with --isolate a user namespace.
+if [ "$(id -u)" = 0 ]; then
+	AS="setpriv --reuid 65534 --regid 65534 --clear-groups"
+	H2=$(tmpdir)
+	chown 65534:65534 "$H2"
+	chmod 777 "$W"
+	ND=$($AS "$NETCON" daemon --home "$H2" --addr 10.87.0.1/24 -d) && track "$ND"
+	$AS "$NETCON" run --home "$H2" -- "$I/gonet" serve 10.87.0.1:$((PORT + 6)) >"$W/ngs.out" 2>&1 &
+	track $!
+	wait_for ready "$W/ngs.out"
+	$AS "$NETCON" run --home "$H2" --isolate -- "$I/gonet" get "http://10.87.0.1:$((PORT + 6))/data/200000" >"$W/ngc.out" 2>&1
+	grep -q "^sha256 $(sha_of 200000)" "$W/ngc.out" && ok "nobody: Go client and server, the client under --isolate" ||
+		{ not_ok "nobody: Go client and server"; sed 's/^/# /' "$W/ngs.out" "$W/ngc.out"; }
+	$AS "$NETCON" run --home "$H2" -- sh -c 'grep NoNewPrivs /proc/self/status' >"$W/nnp" 2>&1
+	$AS "$NETCON" run --home "$H2" --seccomp -- sh -c 'grep NoNewPrivs /proc/self/status' >>"$W/nnp" 2>&1
+	[ "$(tr -d ' \t' <"$W/nnp" | tr '\n' ' ')" = "NoNewPrivs:0 NoNewPrivs:1 " ] &&
+		ok "nobody: no_new_privs under --seccomp only" || { not_ok "nobody: no_new_privs under --seccomp only"; sed 's/^/# /' "$W/nnp"; }
+fi
+kill -0 "$DAEMON_PID" && ok "the daemon is still running" || not_ok "the daemon is still running"
+done_testing
