@@ -362,6 +362,19 @@ static int epoll_connect(const struct sockaddr_in *sa)
 		       n == 1 ? (unsigned long long)got.data.u64 : 0ULL);
 		return 1;
 	}
+	{
+		struct sockaddr_in peer;
+		socklen_t len = sizeof(peer);
+		int err = -1;
+		socklen_t elen = sizeof(err);
+
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err != 0 ||
+		    getpeername(fd, (struct sockaddr *)&peer, &len) < 0 ||
+		    peer.sin_port != sa->sin_port) {
+			printf("not connected after epoll_wait: SO_ERROR %s\n", errname(err));
+			return 1;
+		}
+	}
 	ev.events = EPOLLIN;
 	if (epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) < 0 ||
 	    epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL) < 0) {
