@@ -684,21 +684,30 @@ static void sc_connect(struct sc_call *c)
 
 	proto = sc_ip_proto(c, &family);
 	if (!proto) {
-		if (sc_lookup(c, &rep) == 0) {
+		if (sc_lookup(c, &rep) < 0) {
+			sc_continue(c);
+			return;
+		}
+		if (rep.proto != NC_PROTO_UDP) {
 			/* Already virtual: what the kernel says of a second connect. */
 			sc_reply(c, 0, rep.state == NC_ST_CONNECTING ? EALREADY : EISCONN);
 			return;
 		}
-		sc_continue(c);
-		return;
-	}
-	if (proto != NC_PROTO_TCP) {
-		sc_continue(c); /* UDP: not yet carried by this front end */
-		return;
+		/* UDP may connect again, elsewhere on the virtual network: a fresh socket. */
+		family = rep.family;
+		proto = NC_PROTO_UDP;
 	}
 	r = sc_get_addr(c, c->n.data.args[1], c->n.data.args[2], &a);
 	if (!sc_valid(c))
 		return;
+	if (c->domain == AF_UNIX) {
+		if (r == -EAFNOSUPPORT || (r == 0 && !sc_route(&a, ROUTE_DEST)) ||
+		    (r < 0 && r != -EFAULT)) {
+			/* AF_UNSPEC keeps the old peer; back to the host it cannot go. */
+			sc_reply(c, 0, r == -EAFNOSUPPORT ? 0 : r < 0 ? -r : ENETUNREACH);
+			return;
+		}
+	}
 	/* An IPv4 address on an IPv6 socket arrives v4-mapped and comes back as 4. */
 	if (r < 0 || (a.family != family && !(family == 6 && a.family == 4)) ||
 	    (addr_is_linklocal6(&a) && !a.scope)) {
@@ -733,6 +742,11 @@ static void sc_connect(struct sc_call *c)
 	log_debug("seccomp: pid %u fd %d: connect through the daemon", c->n.pid,
 		  (int)c->n.data.args[0]);
 	sc_conn_note(newfd, rep.sockid, family);
+	if (proto == NC_PROTO_UDP) {
+		close(newfd);
+		sc_reply(c, 0, 0); /* no handshake */
+		return;
+	}
 	if (fl >= 0 && (fl & O_NONBLOCK)) {
 		close(newfd);
 		sc_reply(c, 0, EINPROGRESS);

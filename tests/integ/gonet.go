@@ -3,6 +3,7 @@
 //	gonet dial HOST:PORT     connect and write "leak\n"; "connected" or "refused ERR" (exit 1)
 //	gonet serve HOST:PORT N  a net/http server; prints "ready", serves GET /data/N (N bytes)
 //	gonet get URL            prints "status CODE", "bytes N", "sha256 HEX"
+//	gonet udp HOST:PORT MSG  a connected UDP socket: sends MSG, prints the reply and its source
 package main
 
 import (
@@ -53,6 +54,22 @@ func main() {
 			w.Write(pattern(n))
 		})
 		http.Serve(ln, nil)
+	case "udp":
+		c, err := net.Dial("udp", os.Args[2])
+		if err != nil {
+			fmt.Println("error", err)
+			os.Exit(1)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		c.Write([]byte(os.Args[3]))
+		b := make([]byte, 2048)
+		n, err := c.Read(b)
+		if err != nil {
+			fmt.Println("error", err)
+			os.Exit(1)
+		}
+		fmt.Println("reply", string(b[:n]))
+		fmt.Println("local", c.LocalAddr(), "remote", c.RemoteAddr())
 	case "get":
 		cl := &http.Client{Timeout: 20 * time.Second}
 		r, err := cl.Get(os.Args[2])

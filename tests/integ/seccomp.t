@@ -1,6 +1,6 @@
 #!/bin/sh
 # The seccomp front end: programs LD_PRELOAD cannot reach (a static musl program, a Go program)
-# get their TCP sockets on the virtual network; which front end netcon run chose is logged; a
+# get their TCP sockets and connected UDP sockets on the virtual network; which front end netcon run chose is logged; a
 # registration with epoll made before connect survives the swap; a daemonising server is still
 # served after netcon run returned; host calls go on to the kernel (split routing); --isolate
 # with it; and the same as nobody (no_new_privs, a user namespace).
@@ -82,6 +82,18 @@ wait_port "$H" 10.86.0.1 $((PORT + 3))
 nrun -- "$I/gonet" get "http://10.86.0.1:$((PORT + 3))/pyfile" >"$W/gp.out" 2>&1
 grep -q "^sha256 $(sha256sum <"$W/pyfile" | cut -d' ' -f1)" "$W/gp.out" && ok "Go client fetches from python under the intercept" ||
 	{ not_ok "Go client fetches from python under the intercept"; sed 's/^/# /' "$W/gp.out"; }
+
+# Connected UDP from Go (net.Dial "udp") to a UDP server under the intercept.
+nrun -- /usr/bin/python3 -c "
+import socket
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('10.86.0.1',$((PORT + 7)))); print('ready',flush=True)
+d,a=s.recvfrom(2048); s.sendto(d[::-1]+(' from %s:%d' % a).encode(),a)" >"$W/us.out" 2>&1 &
+track $!
+wait_for ready "$W/us.out"
+nrun -- "$I/gonet" udp 10.86.0.1:$((PORT + 7)) datagram >"$W/uc.out" 2>&1
+grep -q '^reply margatad from 10.86.0.1:[0-9]' "$W/uc.out" && grep -q "remote 10.86.0.1:$((PORT + 7))" "$W/uc.out" &&
+	ok "Go's connected UDP socket reaches a UDP server on the virtual network and back" ||
+	{ not_ok "Go's connected UDP socket"; sed 's/^/# /' "$W/uc.out" "$W/us.out"; }
 
 # Split routing: a host service on 127.0.0.1 is reached through the kernel.
 "$I/rawnet" listen 127.0.0.1 $((PORT + 4)) >"$W/host.log" &
