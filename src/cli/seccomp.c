@@ -51,7 +51,16 @@
 /* ---- the filter ---- */
 
 /* A small BPF assembler: jumps name a label, resolved once the program is laid out. */
-enum sc_label { SC_NEXT = 0, SC_NOTIFY, SC_ENOSYS, SC_ALLOW, SC_GSO, SC_I386, SC_NLABELS };
+enum sc_label {
+	SC_NEXT = 0,
+	SC_NOTIFY,
+	SC_ENOSYS,
+	SC_ALLOW,
+	SC_GSO,
+	SC_ADDR4,
+	SC_I386,
+	SC_NLABELS
+};
 
 struct sc_ins {
 	uint16_t code;
@@ -112,7 +121,14 @@ static const struct sc_ins sc_prog[] = {
     JEQ(SYS_accept4, SC_NOTIFY, SC_NEXT),
     JEQ(SYS_getsockname, SC_NOTIFY, SC_NEXT),
     JEQ(SYS_getpeername, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_sendto, SC_ADDR4, SC_NEXT),
+    JEQ(SYS_recvfrom, SC_ADDR4, SC_NEXT),
     JEQ(SYS_getsockopt, SC_GSO, SC_ALLOW),
+    /* sendto/recvfrom: only with an address (unconnected UDP); send() and recv() have none. */
+    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(4), 0, 0, SC_ADDR4},
+    JEQ(0, SC_NEXT, SC_NOTIFY),
+    LD(ARG_LO(4) + 4),
+    JEQ(0, SC_ALLOW, SC_NOTIFY),
     /* getsockopt: only SO_ERROR, which a virtual connect's outcome needs. */
     {BPF_LD | BPF_W | BPF_ABS, ARG_LO(1), 0, 0, SC_GSO},
     JEQ(SOL_SOCKET, SC_NEXT, SC_ALLOW),
@@ -176,6 +192,7 @@ struct sc_call {
 	int newfd; /* blocking waits: the virtual end */
 	int family; /* 4 or 6 */
 	uint64_t sockid;
+	struct nc_addr peer; /* connected UDP: the source of what it receives */
 };
 
 static int sc_call_daemon(void *req, size_t reqlen, void *rep, size_t replen, int *fd_out)
@@ -769,7 +786,7 @@ static void sc_bind(struct sc_call *c)
 	int family = 0, proto, r, newfd;
 
 	proto = sc_ip_proto(c, &family);
-	if (proto != NC_PROTO_TCP) {
+	if (!proto) {
 		sc_continue(c);
 		return;
 	}
@@ -1006,6 +1023,226 @@ static void sc_so_error(struct sc_call *c)
 	sc_reply(c, 0, r < 0 ? -r : 0);
 }
 
+/* ---- unconnected UDP: each datagram behind an nc_dgram_hdr on the virtual end ---- */
+
+#define SC_DGRAM_ROOM (sizeof(struct nc_dgram_hdr) + NC_DGRAM_MAX)
+
+/* Is this kernel socket still free to turn virtual (not bound on the host yet)? */
+static bool sc_unbound(int sock)
+{
+	struct sockaddr_storage ss;
+	socklen_t l = sizeof(ss);
+
+	if (getsockname(sock, (struct sockaddr *)&ss, &l) < 0)
+		return false;
+	return (ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					: ((struct sockaddr_in6 *)&ss)->sin6_port) == 0;
+}
+
+/* sendto(fd, buf, len, flags, addr, alen) on a virtual unconnected UDP end. */
+static void sc_udp_send(struct sc_call *c, int fd, const struct nc_addr *to)
+{
+	size_t len = (size_t)c->n.data.args[2];
+	int flags = (int)c->n.data.args[3] & (MSG_DONTWAIT | MSG_CONFIRM | MSG_MORE);
+	struct nc_dgram_hdr h = {.magic = NC_DGRAM_MAGIC, .addr = *to};
+	struct iovec iov[2];
+	struct msghdr m;
+	char *buf;
+	ssize_t n;
+	int r;
+
+	if (len > NC_DGRAM_MAX) {
+		sc_reply(c, 0, EMSGSIZE);
+		return;
+	}
+	if (addr_is_any(to) || (!addr_is_multicast(to) && !sc_route(to, ROUTE_DEST))) {
+		sc_reply(c, 0, ENETUNREACH); /* a virtual socket reaches only the virtual network */
+		return;
+	}
+	buf = malloc(len ? len : 1);
+	if (!buf) {
+		sc_reply(c, 0, ENOMEM);
+		return;
+	}
+	r = sc_peek((pid_t)c->n.pid, c->n.data.args[1], buf, len);
+	if (r < 0 || !sc_valid(c)) {
+		if (r < 0)
+			sc_reply(c, 0, -r);
+		free(buf);
+		return;
+	}
+	iov[0] = (struct iovec){&h, sizeof(h)};
+	iov[1] = (struct iovec){buf, len};
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = iov;
+	m.msg_iovlen = 2;
+	n = sendmsg(fd, &m, flags | MSG_NOSIGNAL);
+	free(buf);
+	if (n < 0)
+		sc_reply(c, 0, errno);
+	else
+		sc_reply(c, n >= (ssize_t)sizeof(h) ? n - (ssize_t)sizeof(h) : 0, 0);
+}
+
+static void sc_sendto(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	struct nc_sock_req req;
+	struct nc_addr a;
+	int family = 0, proto, r, newfd;
+
+	proto = sc_ip_proto(c, &family);
+	if (proto == 0 && sc_lookup(c, &rep) == 0 && rep.proto == NC_PROTO_UDP &&
+	    rep.state == NC_ST_BOUND) {
+		r = sc_get_addr(c, c->n.data.args[4], c->n.data.args[5], &a);
+		if (!sc_valid(c))
+			return;
+		if (r < 0 || (rep.family == 4 && a.family != 4)) {
+			sc_reply(c, 0, r == -EAFNOSUPPORT || r == 0 ? EAFNOSUPPORT : EINVAL);
+			return;
+		}
+		sc_udp_send(c, c->sock, &a);
+		return;
+	}
+	if (proto != NC_PROTO_UDP || !sc_unbound(c->sock)) {
+		sc_continue(c);
+		return;
+	}
+	r = sc_get_addr(c, c->n.data.args[4], c->n.data.args[5], &a);
+	if (!sc_valid(c))
+		return;
+	if (r < 0 || (a.family != family && !(family == 6 && a.family == 4)) ||
+	    (addr_is_linklocal6(&a) && !a.scope)) {
+		sc_continue(c);
+		return;
+	}
+	if (addr_is_multicast(&a) ? !sup.isolate : !sc_route(&a, ROUTE_DEST)) {
+		r = addr_is_multicast(&a) ? 0 : route_refusal(&a, ROUTE_DEST, sup.isolate);
+		if (r)
+			sc_reply(c, 0, r);
+		else
+			sc_continue(c);
+		return;
+	}
+	/* The first datagram binds the socket, as the kernel does: to the wildcard, port 0. */
+	sc_req(&req, NC_BIND, family, NC_PROTO_UDP);
+	sc_opts_from(c->sock, &req.opts);
+	req.addr.family = (uint8_t)family;
+	r = sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	if (r < 0) {
+		sc_reply(c, 0, r == -ENOTCONN ? ENETUNREACH : -r);
+		return;
+	}
+	r = sc_swap(c, newfd);
+	if (r < 0)
+		sc_reply(c, 0, -r);
+	else
+		sc_udp_send(c, newfd, &a);
+	close(newfd);
+}
+
+/* One datagram for recvfrom(fd, buf, len, flags, addr, alen): 0 if answered, -EAGAIN if none. */
+static int sc_udp_recv_one(struct sc_call *c, bool hdr, const struct nc_addr *peer, int family,
+			   bool wait)
+{
+	size_t room = (size_t)c->n.data.args[2];
+	int flags = (int)c->n.data.args[3];
+	struct nc_dgram_hdr h;
+	struct iovec iov[2];
+	struct msghdr m;
+	size_t got, put;
+	char *buf;
+	ssize_t n;
+	int r;
+
+	buf = malloc(NC_DGRAM_MAX);
+	if (!buf)
+		return -ENOMEM;
+	iov[0] = (struct iovec){&h, sizeof(h)};
+	iov[1] = (struct iovec){buf, NC_DGRAM_MAX};
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = hdr ? iov : iov + 1;
+	m.msg_iovlen = hdr ? 2 : 1;
+	n = recvmsg(c->sock, &m, (flags & MSG_PEEK) | (wait ? 0 : MSG_DONTWAIT));
+	if (n < 0) {
+		r = -errno;
+		free(buf);
+		return r;
+	}
+	if (hdr && (n < (ssize_t)sizeof(h) || h.magic != NC_DGRAM_MAGIC)) {
+		free(buf);
+		return -EAGAIN; /* not a datagram of ours: skip it */
+	}
+	got = (size_t)n - (hdr ? sizeof(h) : 0);
+	put = got < room ? got : room;
+	r = sc_poke((pid_t)c->n.pid, c->n.data.args[1], buf, put);
+	free(buf);
+	if (r == 0)
+		r = sc_put_addr(c, hdr ? &h.addr : peer, family, c->n.data.args[4],
+				c->n.data.args[5]);
+	if (r < 0)
+		sc_reply(c, 0, -r);
+	else
+		sc_reply(c, (flags & MSG_TRUNC) ? (int64_t)got : (int64_t)put, 0);
+	return 0;
+}
+
+static void *sc_udp_recv_wait(void *arg)
+{
+	struct sc_call *c = arg;
+	struct pollfd p = {.fd = c->sock, .events = POLLIN};
+
+	for (;;) {
+		int r = poll(&p, 1, 1000);
+
+		if (!sc_valid(c))
+			break;
+		if (r <= 0)
+			continue;
+		r = sc_udp_recv_one(c, c->newfd, &c->peer, c->family, false);
+		if (r == -EAGAIN)
+			continue;
+		if (r < 0)
+			sc_reply(c, 0, -r);
+		break;
+	}
+	close(c->sock);
+	free(c);
+	return NULL;
+}
+
+static void sc_recvfrom(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	bool hdr;
+	int r, fl;
+
+	if (c->domain != AF_UNIX || sc_lookup(c, &rep) < 0 || rep.proto != NC_PROTO_UDP) {
+		sc_continue(c);
+		return;
+	}
+	hdr = rep.state == NC_ST_BOUND;
+	r = sc_udp_recv_one(c, hdr, &rep.peer, rep.family, false);
+	if (r != -EAGAIN) {
+		if (r < 0)
+			sc_reply(c, 0, -r);
+		return;
+	}
+	fl = fcntl(c->sock, F_GETFL);
+	if ((fl >= 0 && (fl & O_NONBLOCK)) || ((int)c->n.data.args[3] & MSG_DONTWAIT)) {
+		sc_reply(c, 0, EAGAIN);
+		return;
+	}
+	c->newfd = hdr; /* the waiting thread's flag: a header in front */
+	c->peer = rep.peer;
+	c->family = rep.family;
+	r = sc_spawn(sc_udp_recv_wait, c);
+	if (r < 0)
+		sc_reply(c, 0, -r);
+	else
+		c->sock = -1; /* the thread has it */
+}
+
 static void sc_handle(struct sc_call *c)
 {
 	int fd = (int)c->n.data.args[0];
@@ -1037,6 +1274,12 @@ static void sc_handle(struct sc_call *c)
 		break;
 	case SYS_getsockopt:
 		sc_so_error(c);
+		break;
+	case SYS_sendto:
+		sc_sendto(c);
+		break;
+	case SYS_recvfrom:
+		sc_recvfrom(c);
 		break;
 	default:
 		sc_continue(c);

@@ -4,6 +4,8 @@
 //	gonet serve HOST:PORT N  a net/http server; prints "ready", serves GET /data/N (N bytes)
 //	gonet get URL            prints "status CODE", "bytes N", "sha256 HEX"
 //	gonet udp HOST:PORT MSG  a connected UDP socket: sends MSG, prints the reply and its source
+//	gonet udp-echo HOST:PORT N  an unconnected UDP socket: prints "ready ADDR", answers N
+//	                         datagrams with the reversed text and " from SOURCE"
 package main
 
 import (
@@ -70,6 +72,27 @@ func main() {
 		}
 		fmt.Println("reply", string(b[:n]))
 		fmt.Println("local", c.LocalAddr(), "remote", c.RemoteAddr())
+	case "udp-echo":
+		pc, err := net.ListenPacket("udp", os.Args[2])
+		if err != nil {
+			fmt.Println("listen", err)
+			os.Exit(1)
+		}
+		fmt.Println("ready", pc.LocalAddr())
+		n, _ := strconv.Atoi(os.Args[3])
+		b := make([]byte, 65536)
+		for i := 0; i < n; i++ {
+			m, from, err := pc.ReadFrom(b)
+			if err != nil {
+				fmt.Println("read", err)
+				os.Exit(1)
+			}
+			r := make([]byte, m)
+			for j := 0; j < m; j++ {
+				r[j] = b[m-1-j]
+			}
+			pc.WriteTo(append(r, []byte(" from "+from.String())...), from)
+		}
 	case "get":
 		cl := &http.Client{Timeout: 20 * time.Second}
 		r, err := cl.Get(os.Args[2])

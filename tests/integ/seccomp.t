@@ -1,6 +1,6 @@
 #!/bin/sh
 # The seccomp front end: programs LD_PRELOAD cannot reach (a static musl program, a Go program)
-# get their TCP sockets and connected UDP sockets on the virtual network; which front end netcon run chose is logged; a
+# get their TCP and UDP sockets on the virtual network; which front end netcon run chose is logged; a
 # registration with epoll made before connect survives the swap; a daemonising server is still
 # served after netcon run returned; host calls go on to the kernel (split routing); --isolate
 # with it; and the same as nobody (no_new_privs, a user namespace).
@@ -94,6 +94,27 @@ nrun -- "$I/gonet" udp 10.86.0.1:$((PORT + 7)) datagram >"$W/uc.out" 2>&1
 grep -q '^reply margatad from 10.86.0.1:[0-9]' "$W/uc.out" && grep -q "remote 10.86.0.1:$((PORT + 7))" "$W/uc.out" &&
 	ok "Go's connected UDP socket reaches a UDP server on the virtual network and back" ||
 	{ not_ok "Go's connected UDP socket"; sed 's/^/# /' "$W/uc.out" "$W/us.out"; }
+
+# Unconnected UDP: a Go UDP server (ListenPacket, ReadFrom/WriteTo) answers a Go connected
+# client, a python client under the intercept and one under --seccomp (sendto/recvfrom).
+nrun -- "$I/gonet" udp-echo 10.86.0.2:$((PORT + 8)) 3 >"$W/gu.out" 2>&1 &
+track $!
+wait_for ready "$W/gu.out"
+grep -q "^ready 10.86.0.2:$((PORT + 8))" "$W/gu.out" && ok "a Go UDP server binds a virtual address" ||
+	{ not_ok "a Go UDP server binds a virtual address"; sed 's/^/# /' "$W/gu.out"; }
+nrun -- "$I/gonet" udp 10.86.0.2:$((PORT + 8)) hello >"$W/guc.out" 2>&1
+grep -q '^reply olleh from 10.86.0.1:[0-9]' "$W/guc.out" && ok "Go connected UDP client to the Go UDP server" ||
+	{ not_ok "Go connected UDP client to the Go UDP server"; sed 's/^/# /' "$W/guc.out"; }
+for how in "" --seccomp; do
+	nrun $how -- /usr/bin/python3 -c "
+import socket
+c=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); c.settimeout(5)
+c.sendto(b'python',('10.86.0.2',$((PORT + 8)))); d,a=c.recvfrom(100)
+print(d.decode(), a[0], a[1], c.getsockname()[1] == int(d.decode().rsplit(':',1)[1]))" >"$W/gup$how.out" 2>&1
+	grep -q "^nohtyp from 10.86.0.1:[0-9]* 10.86.0.2 $((PORT + 8)) True" "$W/gup$how.out" &&
+		ok "python ${how:-(intercept)}: sendto/recvfrom with the Go UDP server, addresses right" ||
+		{ not_ok "python ${how:-(intercept)}: sendto/recvfrom with the Go UDP server"; sed 's/^/# /' "$W/gup$how.out"; }
+done
 
 # Split routing: a host service on 127.0.0.1 is reached through the kernel.
 "$I/rawnet" listen 127.0.0.1 $((PORT + 4)) >"$W/host.log" &
