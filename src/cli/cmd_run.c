@@ -98,7 +98,7 @@ static int run_seccomp(const struct seccomp_opts *o, char **argv)
 	if (run_child == 0) {
 		close(sv[0]);
 		if (o->isolate) {
-			r = netns_isolate();
+			r = netns_isolate(o->home);
 			if (r < 0) {
 				fprintf(stderr,
 					"netcon run: --isolate: cannot make a network namespace: "
@@ -245,7 +245,7 @@ int cmd_run(int argc, char **argv)
 	 * inline system calls, io_uring): the program gets a network namespace with only a
 	 * loopback. The daemon's control socket is a pathname socket, reached from any namespace. */
 	if (isolate) {
-		r = netns_isolate();
+		r = netns_isolate(home);
 		if (r < 0) {
 			fprintf(stderr,
 				"netcon run: --isolate: cannot make a network namespace: %s\n",

@@ -4,9 +4,12 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/netns.h"
@@ -53,7 +56,57 @@ out:
 	return r;
 }
 
-int netns_isolate(void)
+/* A private copy of path's content behind head, bound over target. The copy is a temporary file
+ * unlinked once bound (an unlinked file cannot be bound), so it goes with the namespace. */
+static int netns_bind_over(const char *target, const char *head, const char *path)
+{
+	char buf[4096], tmp[] = "/tmp/netcon-isolate-XXXXXX";
+	int fd, in, r = 0;
+	ssize_t n;
+
+	if (access(target, F_OK) < 0)
+		return 0;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, head, strlen(head)) < 0)
+		r = -errno;
+	in = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	while (r == 0 && in >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			r = -EIO;
+	if (in >= 0)
+		close(in);
+	fchmod(fd, 0644);
+	close(fd);
+	if (r == 0 && mount(tmp, target, NULL, MS_BIND, NULL) < 0)
+		r = -errno;
+	unlink(tmp);
+	return r;
+}
+
+/* Names for programs that read /etc/hosts and /etc/resolv.conf themselves (Go's resolver,
+ * musl): the network's, in a mount namespace of the program's own. Best effort: a failure
+ * leaves the host's files in view, which reach nothing from inside anyway. */
+static void netns_names(const char *home)
+{
+	char path[4200];
+
+	/* Nothing we mount may propagate back to the host's namespace. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/hosts", home);
+	netns_bind_over("/etc/hosts",
+			"# netcon run --isolate: localhost, then the network's hosts file\n"
+			"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n",
+			access(path, R_OK) == 0 ? path : NULL);
+	snprintf(path, sizeof(path), "%s/resolv.conf", home);
+	netns_bind_over("/etc/resolv.conf",
+			"# netcon run --isolate: the virtual network's DNS servers, if any\n",
+			access(path, R_OK) == 0 ? path : NULL);
+}
+
+int netns_isolate(const char *home)
 {
 	char map[64];
 	uid_t uid = geteuid();
@@ -63,9 +116,11 @@ int netns_isolate(void)
 	if (uid == 0) {
 		if (unshare(CLONE_NEWNET) < 0)
 			return -errno;
+		if (unshare(CLONE_NEWNS) == 0)
+			netns_names(home);
 		return netns_loopback_up();
 	}
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) < 0)
 		return -errno;
 	/* An unprivileged writer of gid_map must give up setgroups first (user_namespaces(7)). */
 	r = netns_write("/proc/self/setgroups", "deny");
@@ -79,5 +134,6 @@ int netns_isolate(void)
 	r = netns_write("/proc/self/gid_map", map);
 	if (r < 0)
 		return r;
+	netns_names(home);
 	return netns_loopback_up();
 }

@@ -135,6 +135,26 @@ nrun --isolate -- "$I/gonet" get "http://10.86.0.2:$((PORT + 2))/data/100000" >"
 grep -q "^sha256 $(sha_of 100000)" "$W/isog.out" && ok "--isolate: Go still reaches the Go server on the virtual network" ||
 	{ not_ok "--isolate: Go reaches the virtual network"; sed 's/^/# /' "$W/isog.out"; }
 
+# Names for Go's own resolver under --isolate: /etc/hosts is localhost plus HOME/hosts, and
+# /etc/resolv.conf the network's DNS servers (a DNS server of ours on the virtual network).
+printf '10.86.0.2 gohost.example\n' >"$H/hosts"
+nrun --isolate -- "$I/gonet" get "http://gohost.example:$((PORT + 2))/data/1000" >"$W/gh.out" 2>&1
+grep -q "^sha256 $(sha_of 1000)" "$W/gh.out" && ok "--isolate: Go resolves a name from HOME/hosts" ||
+	{ not_ok "--isolate: Go resolves a name from HOME/hosts"; sed 's/^/# /' "$W/gh.out"; }
+H3=$(tmpdir)
+D3=$("$NETCON" daemon --home "$H3" --addr 10.92.0.1/24 --addr 10.92.0.53/24 --dns 10.92.0.53 --domain vnet -d) && track "$D3"
+"$NETCON" run --home "$H3" -- /usr/bin/python3 "$TOP/tests/integ/names_dns.py" 10.92.0.53 53 "$W/dns.log" \
+	gosrv.vnet=10.92.0.1 >"$W/dns.out" 2>&1 &
+track $!
+wait_for ready "$W/dns.out"
+"$NETCON" run --home "$H3" -- "$I/gonet" serve 10.92.0.1:$((PORT + 9)) >"$W/g3.out" 2>&1 &
+track $!
+wait_for ready "$W/g3.out"
+"$NETCON" run --home "$H3" --isolate -- "$I/gonet" get "http://gosrv.vnet:$((PORT + 9))/data/2000" >"$W/gd.out" 2>&1
+grep -q "^sha256 $(sha_of 2000)" "$W/gd.out" && grep -q '^gosrv.vnet 1 from 10.92.0.' "$W/dns.log" &&
+	ok "--isolate: Go resolves a name through the network's DNS server, over the virtual network" ||
+	{ not_ok "--isolate: Go resolves a name through the network's DNS server"; sed 's/^/# /' "$W/gd.out" "$W/dns.log"; }
+
 # A server that daemonises: netcon run returns, the server's calls are still answered.
 nrun --seccomp -- sh -c "'$I/rawnet.musl' echo-server 10.86.0.1 $((PORT + 5)) 1 >'$W/dm.out' 2>&1 &"
 rc=$?
