@@ -193,7 +193,24 @@ struct sc_call {
 	int family; /* 4 or 6 */
 	uint64_t sockid;
 	struct nc_addr peer; /* connected UDP: the source of what it receives */
+	void *(*fn)(void *); /* a waiting call: the thread's function */
+	int slot; /* ... and its place in sc_waits */
 };
+
+/* The calls that wait in threads, so that a supervisor forked into the background can take them
+ * over (fork keeps only the thread that forks). */
+#define SC_WAITS_MAX 1024
+static struct sc_call *sc_waits[SC_WAITS_MAX];
+static pthread_mutex_t sc_waits_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void sc_done(struct sc_call *c)
+{
+	pthread_mutex_lock(&sc_waits_lock);
+	if (c->slot >= 0 && sc_waits[c->slot] == c)
+		sc_waits[c->slot] = NULL;
+	pthread_mutex_unlock(&sc_waits_lock);
+	free(c);
+}
 
 static int sc_call_daemon(void *req, size_t reqlen, void *rep, size_t replen, int *fd_out)
 {
@@ -610,7 +627,7 @@ static void *sc_connect_wait(void *arg)
 	sc_reply(c, 0, err);
 out:
 	close(c->newfd);
-	free(c);
+	sc_done(c);
 	return NULL;
 }
 
@@ -624,15 +641,42 @@ static int sc_spawn(void *(*fn)(void *), struct sc_call *c)
 	if (!copy)
 		return -ENOMEM;
 	*copy = *c;
+	copy->fn = fn;
+	copy->slot = -1;
+	pthread_mutex_lock(&sc_waits_lock);
+	for (int i = 0; i < SC_WAITS_MAX; i++) {
+		if (!sc_waits[i]) {
+			sc_waits[i] = copy;
+			copy->slot = i;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&sc_waits_lock);
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	r = pthread_create(&t, &at, fn, copy);
 	pthread_attr_destroy(&at);
 	if (r) {
-		free(copy);
+		sc_done(copy);
 		return -r;
 	}
 	return 0;
+}
+
+/* In a supervisor just forked into the background: a thread again for each waiting call. */
+static void sc_respawn(void)
+{
+	pthread_attr_t at;
+	pthread_t t;
+
+	pthread_mutex_init(&sc_waits_lock, NULL);
+	pthread_mutex_init(&sup.lock, NULL);
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	for (int i = 0; i < SC_WAITS_MAX; i++)
+		if (sc_waits[i] && pthread_create(&t, &at, sc_waits[i]->fn, sc_waits[i]))
+			sc_waits[i] = NULL;
+	pthread_attr_destroy(&at);
 }
 
 /* A kernel IP socket's family and protocol if netcon carries it, else 0. */
@@ -933,7 +977,7 @@ static void *sc_accept_wait(void *arg)
 		break;
 	}
 	close(c->sock);
-	free(c);
+	sc_done(c);
 	return NULL;
 }
 
@@ -1207,7 +1251,7 @@ static void *sc_udp_recv_wait(void *arg)
 		break;
 	}
 	close(c->sock);
-	free(c);
+	sc_done(c);
 	return NULL;
 }
 
@@ -1310,6 +1354,7 @@ static bool sc_background(void)
 	if (p != 0)
 		return false;
 	setsid();
+	sc_respawn();
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, 0);
