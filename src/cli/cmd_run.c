@@ -213,7 +213,9 @@ int cmd_run(int argc, char **argv)
 						       : "a Go binary");
 		return run_seccomp(&o, argv + optind);
 	}
-	log_info("netcon run: %s: front end: intercept (LD_PRELOAD)", argv[optind]);
+	/* Debug, not info: the usual case, and programs' own output under NETCON_LOG=info stays
+	 * as it was. */
+	log_debug("netcon run: %s: front end: intercept (LD_PRELOAD)", argv[optind]);
 #ifdef NETCON_ASAN_BUILD
 	/* Sanitizer builds: our ASan-built test programs find the (UBSan-only) intercept ahead of
 	 * their runtime; the programs run are not ours, so their leaks are not reported. */
