@@ -331,11 +331,35 @@ static bool sc_valid(const struct sc_call *c)
 	return ioctl(sup.listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
+/* The thread group of a thread, from /proc/TID/status; tid itself if that cannot be read. */
+static pid_t sc_tgid(pid_t tid)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return tid;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return tid;
+	buf[n] = 0;
+	p = strstr(buf, "\nTgid:");
+	return p ? (pid_t)atoi(p + 6) : tid;
+}
+
 /* Our copy of the calling thread's fd (the file, not a new socket). */
 static int sc_getfd(pid_t tid, int fd)
 {
 	int pfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD), r;
 
+	/* Before Linux 6.9 (no PIDFD_THREAD) a pidfd names a thread group: the fd table is the
+	 * same for every thread of it. */
+	if (pfd < 0 && errno == EINVAL)
+		pfd = (int)syscall(SYS_pidfd_open, sc_tgid(tid), 0);
 	if (pfd < 0)
 		return -errno;
 	r = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
@@ -1369,7 +1393,7 @@ static bool sc_background(void)
 int seccomp_supervise(const struct seccomp_opts *o, pid_t pid, int sock)
 {
 	struct seccomp_notif_sizes sizes;
-	int nfds = 1, status = 0, r;
+	int nfds = 1, status = 0, r, child;
 	bool reaped = false, background = false;
 	char c;
 
@@ -1394,8 +1418,11 @@ int seccomp_supervise(const struct seccomp_opts *o, pid_t pid, int sock)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* The child's exit wakes the loop (a pidfd is readable then); without one, a poll tick. */
+	child = (int)syscall(SYS_pidfd_open, pid, 0);
 	for (;;) {
-		struct pollfd p = {.fd = sup.listener, .events = POLLIN};
+		struct pollfd p[2] = {{.fd = sup.listener, .events = POLLIN},
+				      {.fd = reaped ? -1 : child, .events = POLLIN}};
 
 		if (!reaped) {
 			pid_t w = waitpid(pid, &status, WNOHANG);
@@ -1413,12 +1440,12 @@ int seccomp_supervise(const struct seccomp_opts *o, pid_t pid, int sock)
 				background = true;
 			}
 		}
-		r = poll(&p, 1, reaped ? -1 : 100);
+		r = poll(p, 2, reaped || child >= 0 ? -1 : 100);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0)
 			continue;
-		if (p.revents & POLLIN) {
+		if (p[0].revents & POLLIN) {
 			struct sc_call call;
 
 			memset(&call, 0, sizeof(call));
@@ -1428,7 +1455,7 @@ int seccomp_supervise(const struct seccomp_opts *o, pid_t pid, int sock)
 			sc_handle(&call);
 			continue;
 		}
-		if (p.revents & (POLLHUP | POLLERR)) {
+		if (p[0].revents & (POLLHUP | POLLERR)) {
 			/* No process with the filter is left. */
 			if (!reaped)
 				waitpid(pid, &status, 0);
