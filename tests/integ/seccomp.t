@@ -118,6 +118,24 @@ print(d.decode(), a[0], a[1], c.getsockname()[1] == int(d.decode().rsplit(':',1)
 		{ not_ok "python ${how:-(intercept)}: sendto/recvfrom with the Go UDP server"; sed 's/^/# /' "$W/gup$how.out"; }
 done
 
+# busybox (static glibc): httpd (a child per connection) serves busybox wget and curl; nc.
+if command -v busybox >/dev/null && ! ldd "$(command -v busybox)" >/dev/null 2>&1; then
+	mkdir "$W/www" && head -c 300000 /dev/urandom >"$W/www/f.bin"
+	nrun -- busybox httpd -f -p 10.86.0.2:$((PORT + 10)) -h "$W/www" >"$W/bb.out" 2>&1 &
+	track $!
+	wait_port "$H" 10.86.0.2 $((PORT + 10))
+	nrun -- busybox wget -q -O "$W/bb.got" "http://10.86.0.2:$((PORT + 10))/f.bin"
+	cmp -s "$W/bb.got" "$W/www/f.bin" && ok "busybox wget from busybox httpd: 300 kB, cmp equal" ||
+		{ not_ok "busybox wget from busybox httpd"; sed 's/^/# /' "$W/bb.out"; }
+	nrun -- curl -s "http://10.86.0.2:$((PORT + 10))/f.bin" | cmp -s - "$W/www/f.bin" &&
+		ok "curl (the intercept) from busybox httpd" || not_ok "curl from busybox httpd"
+	printf 'GET /nothing HTTP/1.0\r\n\r\n' | nrun -- busybox nc 10.86.0.2 $((PORT + 10)) >"$W/nc.out" 2>&1
+	grep -q '^HTTP/1.[01] 404' "$W/nc.out" && ok "busybox nc talks to busybox httpd" ||
+		{ not_ok "busybox nc talks to busybox httpd"; sed 's/^/# /' "$W/nc.out"; }
+else
+	diag "no static busybox: its checks are not run"
+fi
+
 # Split routing: a host service on 127.0.0.1 is reached through the kernel.
 "$I/rawnet" listen 127.0.0.1 $((PORT + 4)) >"$W/host.log" &
 track $!
