@@ -62,7 +62,8 @@ CLI_SRC := $(wildcard src/cli/*.c)
 ICPT_SRC := $(wildcard src/intercept/*.c)
 # The intercept links only libc: it takes the common files that do no allocation or stdio.
 ICPT_COMMON := src/common/log.c src/common/fdpass.c src/common/addr.c src/common/rpc_check.c \
-	src/common/dns.c src/common/route.c
+	src/common/dns.c src/common/route.c \
+	src/common/sockopts.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 picobj = $(patsubst %.c,$(B)/pic/%.o,$(1))
