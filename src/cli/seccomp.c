@@ -31,6 +31,7 @@
 #include "common/fdpass.h"
 #include "common/log.h"
 #include "common/route.h"
+#include "common/sockopts.h"
 #include "common/rpc_check.h"
 #include "netcon/rpc.h"
 
@@ -57,6 +58,7 @@ enum sc_label {
 	SC_ENOSYS,
 	SC_ALLOW,
 	SC_GSO,
+	SC_SSO,
 	SC_ADDR4,
 	SC_I386,
 	SC_NLABELS
@@ -123,17 +125,27 @@ static const struct sc_ins sc_prog[] = {
     JEQ(SYS_getpeername, SC_NOTIFY, SC_NEXT),
     JEQ(SYS_sendto, SC_ADDR4, SC_NEXT),
     JEQ(SYS_recvfrom, SC_ADDR4, SC_NEXT),
-    JEQ(SYS_getsockopt, SC_GSO, SC_ALLOW),
+    JEQ(SYS_getsockopt, SC_GSO, SC_NEXT),
+    JEQ(SYS_setsockopt, SC_SSO, SC_ALLOW),
     /* sendto/recvfrom: only with an address (unconnected UDP); send() and recv() have none. */
     {BPF_LD | BPF_W | BPF_ABS, ARG_LO(4), 0, 0, SC_ADDR4},
     JEQ(0, SC_NEXT, SC_NOTIFY),
     LD(ARG_LO(4) + 4),
     JEQ(0, SC_ALLOW, SC_NOTIFY),
-    /* getsockopt: only SO_ERROR, which a virtual connect's outcome needs. */
+    /* getsockopt: TCP options (a socketpair end has none) and SO_ERROR, which a virtual
+     * connect's outcome needs. */
     {BPF_LD | BPF_W | BPF_ABS, ARG_LO(1), 0, 0, SC_GSO},
+    JEQ(IPPROTO_TCP, SC_NOTIFY, SC_NEXT),
     JEQ(SOL_SOCKET, SC_NEXT, SC_ALLOW),
     LD(ARG_LO(2)),
     JEQ(SO_ERROR, SC_NOTIFY, SC_ALLOW),
+    /* setsockopt: TCP options and the socket options carried to the daemon after the swap. */
+    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(1), 0, 0, SC_SSO},
+    JEQ(IPPROTO_TCP, SC_NOTIFY, SC_NEXT),
+    JEQ(SOL_SOCKET, SC_NEXT, SC_ALLOW),
+    LD(ARG_LO(2)),
+    JEQ(SO_KEEPALIVE, SC_NOTIFY, SC_NEXT),
+    JEQ(SO_LINGER, SC_NOTIFY, SC_ALLOW),
     /* A 64-bit program can still make i386 system calls (int 0x80): no socket calls there. */
     {BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0, SC_I386},
     JEQ(SC_I386_SOCKETCALL, SC_ENOSYS, SC_NEXT),
@@ -1095,6 +1107,61 @@ static void sc_so_error(struct sc_call *c)
 	sc_reply(c, 0, r < 0 ? -r : 0);
 }
 
+/* getsockopt(IPPROTO_TCP) on a virtual socket: what the daemon's options say. */
+static void sc_tcp_getopt(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	int name = (int)c->n.data.args[2], v, r;
+	socklen_t room, put;
+
+	if (sc_lookup(c, &rep) < 0 || name == TCP_INFO) {
+		sc_continue(c); /* TCP_INFO: a socketpair end has none (EOPNOTSUPP) */
+		return;
+	}
+	v = sockopts_tcp_get(&rep.opts, name);
+	r = sc_peek((pid_t)c->n.pid, c->n.data.args[4], &room, sizeof(room));
+	if (r == 0 && (int)room < 0)
+		r = -EINVAL;
+	put = r == 0 && room < sizeof(int) ? room : sizeof(int);
+	if (r == 0)
+		r = sc_poke((pid_t)c->n.pid, c->n.data.args[3], &v, put);
+	if (r == 0)
+		r = sc_poke((pid_t)c->n.pid, c->n.data.args[4], &put, sizeof(put));
+	sc_reply(c, 0, r < 0 ? -r : 0);
+}
+
+/* setsockopt on a virtual socket: recorded and carried to the daemon (common/sockopts.c). */
+static void sc_setopt(struct sc_call *c)
+{
+	socklen_t len = (socklen_t)c->n.data.args[4];
+	struct nc_sock_reply rep;
+	struct nc_opt_req req;
+	struct nc_hdr h;
+	char val[64];
+	int r;
+
+	if (sc_lookup(c, &rep) < 0) {
+		sc_continue(c);
+		return;
+	}
+	if (len > sizeof(val))
+		len = sizeof(val);
+	r = sc_peek((pid_t)c->n.pid, c->n.data.args[3], val, len);
+	if (!sc_valid(c))
+		return;
+	if (r == 0)
+		r = sockopts_record(&rep.opts, (int)c->n.data.args[1], (int)c->n.data.args[2], val,
+				    len);
+	if (r == 1) {
+		memset(&req, 0, sizeof(req));
+		req.h.type = NC_SETOPT;
+		req.sockid = rep.sockid;
+		req.opts = rep.opts;
+		r = sc_call_daemon(&req, sizeof(req), &h, sizeof(h), NULL);
+	}
+	sc_reply(c, 0, r < 0 ? -r : 0);
+}
+
 /* ---- unconnected UDP: each datagram behind an nc_dgram_hdr on the virtual end ---- */
 
 #define SC_DGRAM_ROOM (sizeof(struct nc_dgram_hdr) + NC_DGRAM_MAX)
@@ -1345,7 +1412,13 @@ static void sc_handle(struct sc_call *c)
 		sc_names(c);
 		break;
 	case SYS_getsockopt:
-		sc_so_error(c);
+		if ((int)c->n.data.args[1] == IPPROTO_TCP)
+			sc_tcp_getopt(c);
+		else
+			sc_so_error(c);
+		break;
+	case SYS_setsockopt:
+		sc_setopt(c);
 		break;
 	case SYS_sendto:
 		sc_sendto(c);

@@ -136,6 +136,33 @@ else
 	diag "no static busybox: its checks are not run"
 fi
 
+# Socket options after the swap: TCP options are recorded and carried to the daemon, read back.
+nrun --seccomp -- /usr/bin/python3 -c "
+import socket
+s=socket.create_connection(('10.86.0.2',$((PORT + 2))))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 33)
+print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+      s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL))" >"$W/opt.out" 2>&1
+grep -q '^1 33 75$' "$W/opt.out" && ok "--seccomp: TCP_NODELAY and the keepalive timers set after connect, read back" ||
+	{ not_ok "--seccomp: TCP options after connect"; sed 's/^/# /' "$W/opt.out"; }
+
+# redis under --seccomp (it sets TCP_NODELAY on every connection, both ends).
+if command -v redis-server >/dev/null; then
+	nrun --seccomp -- redis-server --bind 10.86.0.1 --port $((PORT + 11)) --save "" --appendonly no \
+		--protected-mode no >"$W/redis.out" 2>&1 &
+	track $!
+	wait_port "$H" 10.86.0.1 $((PORT + 11))
+	nrun --seccomp -- redis-cli -h 10.86.0.1 -p $((PORT + 11)) set k seccomp >/dev/null 2>&1
+	[ "$(nrun --seccomp -- redis-cli -h 10.86.0.1 -p $((PORT + 11)) get k 2>&1)" = seccomp ] &&
+		ok "redis-server and redis-cli under --seccomp: SET then GET" || not_ok "redis under --seccomp: SET then GET"
+	nrun --seccomp -- redis-benchmark -h 10.86.0.1 -p $((PORT + 11)) -q -n 2000 -t set,get,lpush 2>&1 |
+		tr '\r' '\n' | grep -c 'requests per second' >"$W/rb.out"
+	[ "$(cat "$W/rb.out")" = 3 ] && ok "redis-benchmark under --seccomp: set, get, lpush complete" ||
+		not_ok "redis-benchmark under --seccomp ($(cat "$W/rb.out") of 3)"
+fi
+
 # Split routing: a host service on 127.0.0.1 is reached through the kernel.
 "$I/rawnet" listen 127.0.0.1 $((PORT + 4)) >"$W/host.log" &
 track $!
