@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -85,17 +86,23 @@ static int run_seccomp(const struct seccomp_opts *o, char **argv)
 {
 	struct sigaction sa;
 	int sv[2], r;
+	pid_t parent;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		fprintf(stderr, "netcon run: socketpair: %s\n", strerror(errno));
 		return 1;
 	}
+	parent = getpid();
 	run_child = fork();
 	if (run_child < 0) {
 		fprintf(stderr, "netcon run: fork: %s\n", strerror(errno));
 		return 1;
 	}
 	if (run_child == 0) {
+		/* Killing netcon run kills the program, as it does under the intercept (where they
+		 * are one process): without its supervisor the program's socket calls would fail. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(1);
 		close(sv[0]);
 		if (o->isolate) {
 			r = netns_isolate(o->home);

@@ -13,6 +13,8 @@ H=$(tmpdir)
 start_daemon "$H" 10.86.0.1/24 10.86.0.2/24 || { echo "1..1"; not_ok "daemon starts"; exit 1; }
 PORT=$((22000 + $$ % 9000))
 nrun() { "$NETCON" run --home "$H" "$@"; }
+# Servers in the background are started with "$NETCON" run itself, not nrun: $! must be netcon
+# run's pid (a subshell's would leave netcon run and its program behind at exit).
 sha_of() { /usr/bin/python3 -c "import hashlib,sys; print(hashlib.sha256(bytes(i*7%251 for i in range(int(sys.argv[1])))).hexdigest())" "$1"; }
 wait_for() { for _ in $(seq 100); do grep -q "$1" "$2" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
@@ -30,7 +32,7 @@ NETCON_LOG=debug nrun -- "$I/rawnet" connect-asm 127.0.0.1 1 >/dev/null 2>"$W/fe
 	{ not_ok "a dynamic glibc program gets the intercept"; sed 's/^/# /' "$W/fe.dyn"; }
 
 # Static musl: echo server and client across the daemon, addresses as the kernel gives them.
-nrun -- "$I/rawnet.musl" echo-server 10.86.0.1 "$PORT" 2 >"$W/ms.out" 2>&1 &
+"$NETCON" run --home "$H" -- "$I/rawnet.musl" echo-server 10.86.0.1 "$PORT" 2 >"$W/ms.out" 2>&1 &
 track $!
 wait_for ready "$W/ms.out" || not_ok "the musl server is up"
 nrun -- "$I/rawnet.musl" echo-client 10.86.0.1 "$PORT" 1000000 >"$W/mc.out" 2>&1
@@ -55,7 +57,7 @@ grep -q 'connection refused' "$W/gref.out" && ok "Go's dial to a closed virtual 
 	{ not_ok "Go's dial to a closed port"; sed 's/^/# /' "$W/gref.out"; }
 
 # Registered with epoll before connect: the registration (events, data) moves to the new end.
-nrun -- "$I/rawnet.musl" echo-server 10.86.0.1 $((PORT + 1)) 1 >"$W/es.out" 2>&1 &
+"$NETCON" run --home "$H" -- "$I/rawnet.musl" echo-server 10.86.0.1 $((PORT + 1)) 1 >"$W/es.out" 2>&1 &
 track $!
 wait_for ready "$W/es.out"
 nrun -- "$I/rawnet.musl" epoll-connect 10.86.0.1 $((PORT + 1)) >"$W/ep.out" 2>&1
@@ -63,7 +65,7 @@ grep -q '^epoll ok' "$W/ep.out" && ok "an epoll registration made before connect
 	{ not_ok "an epoll registration made before connect survives it"; sed 's/^/# /' "$W/ep.out"; }
 
 # Go net/http server and client.
-nrun -- "$I/gonet" serve 10.86.0.2:$((PORT + 2)) >"$W/gs.out" 2>&1 &
+"$NETCON" run --home "$H" -- "$I/gonet" serve 10.86.0.2:$((PORT + 2)) >"$W/gs.out" 2>&1 &
 track $!
 wait_for ready "$W/gs.out" || not_ok "the Go server is up"
 grep -q "^ready 10.86.0.2:$((PORT + 2))" "$W/gs.out" && ok "Go's listener reports its virtual address" ||
@@ -86,7 +88,7 @@ grep -q "^sha256 $(sha256sum <"$W/pyfile" | cut -d' ' -f1)" "$W/gp.out" && ok "G
 	{ not_ok "Go client fetches from python under the intercept"; sed 's/^/# /' "$W/gp.out"; }
 
 # Connected UDP from Go (net.Dial "udp") to a UDP server under the intercept.
-nrun -- /usr/bin/python3 -c "
+"$NETCON" run --home "$H" -- /usr/bin/python3 -c "
 import socket
 s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('10.86.0.1',$((PORT + 7)))); print('ready',flush=True)
 d,a=s.recvfrom(2048); s.sendto(d[::-1]+(' from %s:%d' % a).encode(),a)" >"$W/us.out" 2>&1 &
@@ -99,7 +101,7 @@ grep -q '^reply margatad from 10.86.0.1:[0-9]' "$W/uc.out" && grep -q "remote 10
 
 # Unconnected UDP: a Go UDP server (ListenPacket, ReadFrom/WriteTo) answers a Go connected
 # client, a python client under the intercept and one under --seccomp (sendto/recvfrom).
-nrun -- "$I/gonet" udp-echo 10.86.0.2:$((PORT + 8)) 3 >"$W/gu.out" 2>&1 &
+"$NETCON" run --home "$H" -- "$I/gonet" udp-echo 10.86.0.2:$((PORT + 8)) 3 >"$W/gu.out" 2>&1 &
 track $!
 wait_for ready "$W/gu.out"
 grep -q "^ready 10.86.0.2:$((PORT + 8))" "$W/gu.out" && ok "a Go UDP server binds a virtual address" ||
@@ -121,7 +123,7 @@ done
 # busybox (static glibc): httpd (a child per connection) serves busybox wget and curl; nc.
 if command -v busybox >/dev/null && ! ldd "$(command -v busybox)" >/dev/null 2>&1; then
 	mkdir "$W/www" && head -c 300000 /dev/urandom >"$W/www/f.bin"
-	nrun -- busybox httpd -f -p 10.86.0.2:$((PORT + 10)) -h "$W/www" >"$W/bb.out" 2>&1 &
+	"$NETCON" run --home "$H" -- busybox httpd -f -p 10.86.0.2:$((PORT + 10)) -h "$W/www" >"$W/bb.out" 2>&1 &
 	track $!
 	wait_port "$H" 10.86.0.2 $((PORT + 10))
 	nrun -- busybox wget -q -O "$W/bb.got" "http://10.86.0.2:$((PORT + 10))/f.bin"
@@ -150,7 +152,7 @@ grep -q '^1 33 75$' "$W/opt.out" && ok "--seccomp: TCP_NODELAY and the keepalive
 
 # redis under --seccomp (it sets TCP_NODELAY on every connection, both ends).
 if command -v redis-server >/dev/null; then
-	nrun --seccomp -- redis-server --bind 10.86.0.1 --port $((PORT + 11)) --save "" --appendonly no \
+	"$NETCON" run --home "$H" --seccomp -- redis-server --bind 10.86.0.1 --port $((PORT + 11)) --save "" --appendonly no \
 		--protected-mode no >"$W/redis.out" 2>&1 &
 	track $!
 	wait_port "$H" 10.86.0.1 $((PORT + 11))
