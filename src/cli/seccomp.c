@@ -59,6 +59,8 @@ enum sc_label {
 	SC_ALLOW,
 	SC_GSO,
 	SC_SSO,
+	SC_TOS,
+	SC_TCLASS,
 	SC_ADDR4,
 	SC_I386,
 	SC_NLABELS
@@ -139,13 +141,21 @@ static const struct sc_ins sc_prog[] = {
     JEQ(SOL_SOCKET, SC_NEXT, SC_ALLOW),
     LD(ARG_LO(2)),
     JEQ(SO_ERROR, SC_NOTIFY, SC_ALLOW),
-    /* setsockopt: TCP options and the socket options carried to the daemon after the swap. */
+    /* setsockopt: TCP options and the socket options carried to the daemon after the swap;
+     * IP_TOS and IPV6_TCLASS, which a socketpair end refuses (sshd sets them on every
+     * connection), are taken and not carried. */
     {BPF_LD | BPF_W | BPF_ABS, ARG_LO(1), 0, 0, SC_SSO},
     JEQ(IPPROTO_TCP, SC_NOTIFY, SC_NEXT),
+    JEQ(IPPROTO_IP, SC_TOS, SC_NEXT),
+    JEQ(IPPROTO_IPV6, SC_TCLASS, SC_NEXT),
     JEQ(SOL_SOCKET, SC_NEXT, SC_ALLOW),
     LD(ARG_LO(2)),
     JEQ(SO_KEEPALIVE, SC_NOTIFY, SC_NEXT),
     JEQ(SO_LINGER, SC_NOTIFY, SC_ALLOW),
+    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(2), 0, 0, SC_TOS},
+    JEQ(IP_TOS, SC_NOTIFY, SC_ALLOW),
+    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(2), 0, 0, SC_TCLASS},
+    JEQ(IPV6_TCLASS, SC_NOTIFY, SC_ALLOW),
     /* A 64-bit program can still make i386 system calls (int 0x80): no socket calls there. */
     {BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0, SC_I386},
     JEQ(SC_I386_SOCKETCALL, SC_ENOSYS, SC_NEXT),

@@ -145,9 +145,10 @@ s=socket.create_connection(('10.86.0.2',$((PORT + 2))))
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 33)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 8)
 print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
       s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL))" >"$W/opt.out" 2>&1
-grep -q '^1 33 75$' "$W/opt.out" && ok "--seccomp: TCP_NODELAY and the keepalive timers set after connect, read back" ||
+grep -q '^1 33 75$' "$W/opt.out" && ok "--seccomp: TCP_NODELAY, the keepalive timers and IP_TOS set after connect, read back" ||
 	{ not_ok "--seccomp: TCP options after connect"; sed 's/^/# /' "$W/opt.out"; }
 
 # redis under --seccomp (it sets TCP_NODELAY on every connection, both ends).
