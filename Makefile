@@ -64,7 +64,8 @@ CLI_SRC := $(wildcard src/cli/*.c)
 ICPT_SRC := $(wildcard src/intercept/*.c)
 # The intercept links only libc: it takes the common files that do no allocation or stdio.
 ICPT_COMMON := src/common/log.c src/common/fdpass.c src/common/addr.c src/common/rpc_check.c \
-	src/common/dns.c
+	src/common/dns.c src/common/route.c \
+	src/common/sockopts.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 picobj = $(patsubst %.c,$(B)/pic/%.o,$(1))
@@ -129,7 +130,27 @@ $(B)/bench/%: bench/%.c $(B)/libnc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(LDSAN) -lsodium -llz4 -lpthread
 
-tests: all $(UNIT_BIN) $(INTEG_BIN)
+# Programs the intercept cannot reach, for the --isolate and seccomp tests: a static musl build
+# and a Go build (stdlib only, offline). The tools are looked for when the recipe runs, not when
+# make reads this file (`make check` installs them first); without them the tests say skip.
+FOREIGN_BIN := $(B)/tests/integ/rawnet.musl $(B)/tests/integ/gonet
+
+$(B)/tests/integ/rawnet.musl: tests/integ/rawnet.c
+	@mkdir -p $(dir $@)
+	@if command -v musl-gcc >/dev/null 2>&1; then \
+		echo "musl-gcc -static -o $@ $<"; \
+		musl-gcc -static -std=gnu11 -D_GNU_SOURCE -O2 -Wall -o $@ $<; \
+	else echo "no musl-gcc (musl-tools): $@ not built"; fi
+
+$(B)/tests/integ/gonet: tests/integ/gonet.go
+	@mkdir -p $(dir $@) $(abspath $(B))/gocache
+	@if command -v go >/dev/null 2>&1; then \
+		echo "go build -o $@ $<"; \
+		GOCACHE=$(abspath $(B))/gocache GOFLAGS= GO111MODULE=off CGO_ENABLED=0 \
+			go build -o $@ $<; \
+	else echo "no go (golang-go): $@ not built"; fi
+
+tests: all $(UNIT_BIN) $(INTEG_BIN) $(FOREIGN_BIN)
 
 # `make check`: what CI runs. Installs what is missing when root, then runs every test with prove.
 check: deps tests fuzz-replay-build

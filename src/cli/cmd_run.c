@@ -2,28 +2,40 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/elfkind.h"
+#include "cli/netns.h"
+#include "cli/seccomp.h"
+#include "common/log.h"
 #include "netcon/rpc.h"
 
 static void run_usage(FILE *f)
 {
-	fprintf(
-	    f, "Usage: netcon run [--home DIR] [--isolate] [--listen-host] -- PROGRAM [ARGS...]\n\n"
-	       "Runs PROGRAM with its TCP sockets on the netcon daemon's virtual network:\n"
-	       "connections to virtual addresses and listeners on them or on the wildcard go\n"
-	       "through the daemon; loopback and host addresses stay on the host.\n\n"
-	       "  --home DIR      the daemon's home (default $NETCON_HOME, ~/.netcon, or\n"
-	       "                  /var/lib/netcon for root)\n"
-	       "  --isolate       refuse everything that is not on the virtual network\n"
-	       "  --listen-host   wildcard binds listen on the host, not the virtual network\n\n"
-	       "The exit status is the program's; 127 if it cannot be found, 126 if it cannot\n"
-	       "be run, 1 if no daemon answers.\n");
+	fprintf(f,
+		"Usage: netcon run [--home DIR] [--isolate] [--listen-host] [--seccomp] -- PROGRAM "
+		"[ARGS...]\n\n"
+		"Runs PROGRAM with its TCP sockets on the netcon daemon's virtual network:\n"
+		"connections to virtual addresses and listeners on them or on the wildcard go\n"
+		"through the daemon; loopback and host addresses stay on the host.\n\n"
+		"  --home DIR      the daemon's home (default $NETCON_HOME, ~/.netcon, or\n"
+		"                  /var/lib/netcon for root)\n"
+		"  --isolate       refuse everything that is not on the virtual network; the\n"
+		"                  program runs in a network namespace with only a loopback\n"
+		"  --listen-host   wildcard binds listen on the host, not the virtual network\n"
+		"  --seccomp       catch the socket calls with a seccomp filter instead of\n"
+		"                  LD_PRELOAD (the default for static, musl and Go programs)\n\n"
+		"The exit status is the program's; 127 if it cannot be found, 126 if it cannot\n"
+		"be run, 1 if no daemon answers.\n");
 }
 
 /* libnetcon.so beside the binary (build tree) or in ../lib/netcon (installed). */
@@ -61,18 +73,82 @@ static int run_find_lib(char *buf, size_t size)
 	return -ENOENT;
 }
 
+static pid_t run_child;
+
+static void run_forward(int sig)
+{
+	if (run_child > 0)
+		kill(run_child, sig);
+}
+
+/* The seccomp front end: the program runs in a child under a filter; we answer its calls. */
+static int run_seccomp(const struct seccomp_opts *o, char **argv)
+{
+	struct sigaction sa;
+	int sv[2], r;
+	pid_t parent;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		fprintf(stderr, "netcon run: socketpair: %s\n", strerror(errno));
+		return 1;
+	}
+	parent = getpid();
+	run_child = fork();
+	if (run_child < 0) {
+		fprintf(stderr, "netcon run: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (run_child == 0) {
+		/* Killing netcon run kills the program, as it does under the intercept (where they
+		 * are one process): without its supervisor the program's socket calls would fail. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(1);
+		close(sv[0]);
+		if (o->isolate) {
+			r = netns_isolate(o->home);
+			if (r < 0) {
+				fprintf(stderr,
+					"netcon run: --isolate: cannot make a network namespace: "
+					"%s\n",
+					strerror(-r));
+				_exit(1);
+			}
+		}
+		r = seccomp_install(sv[1]);
+		if (r < 0) {
+			fprintf(stderr, "netcon run: cannot install the seccomp filter: %s\n",
+				strerror(-r));
+			_exit(1);
+		}
+		close(sv[1]);
+		execvp(argv[0], argv);
+		r = errno;
+		fprintf(stderr, "netcon run: %s: %s\n", argv[0], strerror(r));
+		_exit(r == ENOENT ? 127 : 126);
+	}
+	close(sv[1]);
+	/* A signal meant for the program (^C, a service manager's SIGTERM) goes on to it; we
+	 * stay to answer its calls until it has gone. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = run_forward;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	return seccomp_supervise(o, run_child, sv[0]);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"isolate", no_argument, NULL, 'i'},
-	    {"listen-host", no_argument, NULL, 'l'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"home", required_argument, NULL, 'H'},  {"isolate", no_argument, NULL, 'i'},
+	    {"listen-host", no_argument, NULL, 'l'}, {"seccomp", no_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0},
 	};
 	char home[PATH_MAX], lib[PATH_MAX], *preload;
 	const char *homeopt = NULL, *old;
-	bool isolate = false, listen_host = false;
+	bool isolate = false, listen_host = false, seccomp = false;
+	const char *why;
 	struct nc_hdr h;
 	int c, fd, r;
 
@@ -87,6 +163,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'l':
 			listen_host = true;
+			break;
+		case 's':
+			seccomp = true;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -118,6 +197,21 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "netcon run: the daemon refused: %s\n", client_strerror(r));
 		return 1;
 	}
+	why = seccomp ? "--seccomp" : elfkind_needs_seccomp(argv[optind]);
+	if (why) {
+		struct seccomp_opts o = {
+		    .home = home, .isolate = isolate, .listen_host = listen_host};
+
+		log_info("netcon run: %s: front end: seccomp (%s)", argv[optind],
+			 strcmp(why, "--seccomp") == 0 ? why
+			 : strcmp(why, "static") == 0  ? "a static binary"
+			 : strcmp(why, "musl") == 0    ? "a musl binary"
+						       : "a Go binary");
+		return run_seccomp(&o, argv + optind);
+	}
+	/* Debug, not info: the usual case, and programs' own output under NETCON_LOG=info stays
+	 * as it was. */
+	log_debug("netcon run: %s: front end: intercept (LD_PRELOAD)", argv[optind]);
 #ifdef NETCON_ASAN_BUILD
 	/* Sanitizer builds: our ASan-built test programs find the (UBSan-only) intercept ahead of
 	 * their runtime; the programs run are not ours, so their leaks are not reported. */
@@ -145,6 +239,18 @@ int cmd_run(int argc, char **argv)
 		setenv("NETCON_LISTEN_HOST", "1", 1);
 	else
 		unsetenv("NETCON_LISTEN_HOST");
+	/* The kernel enforces --isolate for what the intercept never sees (static and Go binaries,
+	 * inline system calls, io_uring): the program gets a network namespace with only a
+	 * loopback. The daemon's control socket is a pathname socket, reached from any namespace. */
+	if (isolate) {
+		r = netns_isolate(home);
+		if (r < 0) {
+			fprintf(stderr,
+				"netcon run: --isolate: cannot make a network namespace: %s\n",
+				strerror(-r));
+			return 1;
+		}
+	}
 	execvp(argv[optind], argv + optind);
 	r = errno;
 	fprintf(stderr, "netcon run: %s: %s\n", argv[optind], strerror(r));

@@ -10,6 +10,7 @@
 #include "common/addr.h"
 #include "common/fdpass.h"
 #include "common/log.h"
+#include "common/route.h"
 #include "common/rpc_check.h"
 #include "intercept/intercept.h"
 
@@ -19,38 +20,20 @@
 		return -1;                                                                         \
 	} while (0)
 
-/* The protocol a socket() call asks for, if it is one we carry: TCP or UDP over IP. */
-static int icpt_proto(int domain, int type, int protocol)
-{
-	if (domain != AF_INET && domain != AF_INET6)
-		return 0;
-	if ((type & 0xf) == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP))
-		return NC_PROTO_TCP;
-	if ((type & 0xf) == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
-		return NC_PROTO_UDP;
-	return 0;
-}
-
-/* Does a go through the daemon? Loopback never does; wildcards do unless --listen-host. */
+/* Does a go through the daemon? The shared decision (common/route.c); the subnets are asked
+ * of the daemon only when it needs them. */
 int icpt_virtual_addr(const struct nc_addr *a, bool for_bind)
 {
-	const struct nc_route *routes;
-	int n;
+	enum route_op op = for_bind ? ROUTE_BIND : ROUTE_DEST;
+	const struct nc_route *routes = NULL;
+	int n = 0;
 
-	if (addr_is_loopback(a))
-		return 0;
-	/* Link-local: the scope id says which interface, ours or the host's. */
-	if (addr_is_linklocal6(a))
-		return a->scope >= NC_IFINDEX_BASE && a->scope <= NC_IFINDEX_MAX;
-	if (for_bind && addr_is_any(a))
-		return cfg.listen_host ? 0 : 1;
-	n = chan_routes(&routes);
-	if (n < 0)
-		return n;
-	for (int i = 0; i < n; i++)
-		if (addr_in_route(a, &routes[i]))
-			return 1;
-	return 0;
+	if (route_needs_subnets(a, op)) {
+		n = chan_routes(&routes);
+		if (n < 0)
+			return n;
+	}
+	return route_virtual(a, op, cfg.listen_host, routes, n);
 }
 
 static void icpt_req(struct nc_sock_req *req, int type, const struct fdent *e)
@@ -95,7 +78,7 @@ static int icpt_dest_virtual(const struct fdent *e, const struct nc_addr *a)
 NC_EXPORT int socket(int domain, int type, int protocol)
 {
 	int fd = REAL(socket)(domain, type, protocol), saved = errno;
-	int proto = icpt_proto(domain, type, protocol);
+	int proto = route_proto(domain, type, protocol);
 	struct fdent *e;
 
 	if (fd < 0 || !cfg.active)
@@ -132,8 +115,9 @@ NC_EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 		RET_ERR(-r);
 	r = icpt_virtual_addr(&a, true);
 	if (r == 0) {
-		if (cfg.isolate && !addr_is_any(&a))
-			RET_ERR(EADDRNOTAVAIL);
+		r = route_refusal(&a, ROUTE_BIND, cfg.isolate);
+		if (r)
+			RET_ERR(r);
 		e->state = FD_HOST;
 		return REAL(bind)(fd, sa, len);
 	}
@@ -302,8 +286,9 @@ NC_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	if (e->state == FD_UNDECIDED) {
 		r = icpt_dest_virtual(e, &a);
 		if (r == 0) {
-			if (cfg.isolate)
-				RET_ERR(ENETUNREACH);
+			r = route_refusal(&a, ROUTE_DEST, cfg.isolate);
+			if (r)
+				RET_ERR(r);
 			e->state = FD_HOST;
 			return REAL(connect)(fd, sa, len);
 		}

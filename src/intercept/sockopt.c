@@ -5,16 +5,9 @@
 #include <string.h>
 
 #include "common/addr.h"
+#include "common/sockopts.h"
 
 #include "intercept/intercept.h"
-
-/* Linux's defaults, reported until a program sets its own. */
-#define SOCKOPT_RCVBUF_DEFAULT 131072
-#define SOCKOPT_SNDBUF_DEFAULT 16384
-#define SOCKOPT_KEEPIDLE_DEFAULT 7200
-#define SOCKOPT_KEEPINTVL_DEFAULT 75
-#define SOCKOPT_KEEPCNT_DEFAULT 9
-#define SOCKOPT_MSS 1460
 
 static int sockopt_put_int(void *val, socklen_t *len, int v)
 {
@@ -28,87 +21,6 @@ static int sockopt_put_int(void *val, socklen_t *len, int v)
 	} else if (*len > 0) {
 		/* The kernel copies what fits for a short buffer. */
 		memcpy(val, &v, *len);
-	}
-	return 0;
-}
-
-static void sockopt_flag(struct nc_opts *o, uint32_t flag, int on)
-{
-	if (on)
-		o->flags |= flag;
-	else
-		o->flags &= ~flag;
-}
-
-/* Record an option; returns 1 if the daemon needs to hear of it, 0 if not, -errno if invalid. */
-static int sockopt_record(struct nc_opts *o, int level, int name, const void *val, socklen_t len)
-{
-	int v = 0;
-
-	if (level == SOL_SOCKET && name == SO_LINGER) {
-		struct linger l;
-
-		if (len < sizeof(l))
-			return -EINVAL;
-		memcpy(&l, val, sizeof(l));
-		sockopt_flag(o, NC_OPT_LINGER, l.l_onoff);
-		o->linger = l.l_linger;
-		return 1;
-	}
-	if (len < sizeof(int))
-		return -EINVAL;
-	memcpy(&v, val, sizeof(int));
-	if (level == SOL_SOCKET) {
-		switch (name) {
-		case SO_REUSEADDR:
-			sockopt_flag(o, NC_OPT_REUSEADDR, v);
-			return 1;
-		case SO_REUSEPORT:
-			sockopt_flag(o, NC_OPT_REUSEPORT, v);
-			return 0;
-		case SO_BROADCAST:
-			sockopt_flag(o, NC_OPT_BROADCAST, v);
-			return 1;
-		case SO_KEEPALIVE:
-			sockopt_flag(o, NC_OPT_KEEPALIVE, v);
-			return 1;
-		case SO_RCVBUF:
-			o->rcvbuf = v;
-			return 0;
-		case SO_SNDBUF:
-			o->sndbuf = v;
-			return 0;
-		}
-		return 0;
-	}
-	if (level == IPPROTO_TCP) {
-		switch (name) {
-		case TCP_NODELAY:
-			sockopt_flag(o, NC_OPT_NODELAY, v);
-			return 1;
-		case TCP_KEEPIDLE:
-		case TCP_KEEPINTVL:
-		case TCP_KEEPCNT:
-			if (v < 1 || v > 32767)
-				return -EINVAL;
-			if (name == TCP_KEEPIDLE)
-				o->keepidle = v;
-			else if (name == TCP_KEEPINTVL)
-				o->keepintvl = v;
-			else
-				o->keepcnt = v;
-			return 1;
-		case TCP_USER_TIMEOUT:
-			if (v < 0)
-				return -EINVAL;
-			o->user_timeout = v;
-			return 1;
-		}
-		return 0;
-	}
-	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY) {
-		sockopt_flag(o, NC_OPT_V6ONLY, v);
-		return 0;
 	}
 	return 0;
 }
@@ -316,7 +228,7 @@ NC_EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t
 		r = REAL(setsockopt)(fd, level, name, val, len);
 		/* Before the decision: applied to the kernel socket and kept for the daemon. */
 		if (r == 0 && e && e->state == FD_UNDECIDED) {
-			sockopt_record(&e->opts, level, name, val, len);
+			sockopts_record(&e->opts, level, name, val, len);
 			if (e->proto == NC_PROTO_UDP && sockopt_is_mcast(level, name))
 				sockopt_mcast(e, level, name, val, len, false);
 		}
@@ -352,7 +264,7 @@ NC_EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t
 		errno = EINVAL; /* as the kernel: only before bind */
 		return -1;
 	}
-	r = sockopt_record(&e->opts, level, name, val, len);
+	r = sockopts_record(&e->opts, level, name, val, len);
 	if (r < 0) {
 		errno = -r;
 		return -1;
@@ -390,8 +302,8 @@ static int sockopt_tcp_info(const struct fdent *e, void *val, socklen_t *len)
 		ti.tcpi_state = TCP_CLOSE;
 		break;
 	}
-	ti.tcpi_snd_mss = SOCKOPT_MSS;
-	ti.tcpi_rcv_mss = SOCKOPT_MSS;
+	ti.tcpi_snd_mss = SOCKOPTS_MSS;
+	ti.tcpi_rcv_mss = SOCKOPTS_MSS;
 	ti.tcpi_pmtu = 1500;
 	if (!val || !len) {
 		errno = EFAULT;
@@ -448,10 +360,10 @@ NC_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 			return sockopt_put_int(val, len, !!(o->flags & NC_OPT_KEEPALIVE));
 		case SO_RCVBUF:
 			return sockopt_put_int(val, len,
-					       o->rcvbuf ? o->rcvbuf * 2 : SOCKOPT_RCVBUF_DEFAULT);
+					       o->rcvbuf ? o->rcvbuf * 2 : SOCKOPTS_RCVBUF_DEFAULT);
 		case SO_SNDBUF:
 			return sockopt_put_int(val, len,
-					       o->sndbuf ? o->sndbuf * 2 : SOCKOPT_SNDBUF_DEFAULT);
+					       o->sndbuf ? o->sndbuf * 2 : SOCKOPTS_SNDBUF_DEFAULT);
 		case SO_LINGER: {
 			struct linger l = {.l_onoff = !!(o->flags & NC_OPT_LINGER),
 					   .l_linger = o->linger};
@@ -471,20 +383,12 @@ NC_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	if (level == IPPROTO_TCP) {
 		switch (name) {
 		case TCP_NODELAY:
-			return sockopt_put_int(val, len, !!(o->flags & NC_OPT_NODELAY));
 		case TCP_KEEPIDLE:
-			return sockopt_put_int(
-			    val, len, o->keepidle ? o->keepidle : SOCKOPT_KEEPIDLE_DEFAULT);
 		case TCP_KEEPINTVL:
-			return sockopt_put_int(
-			    val, len, o->keepintvl ? o->keepintvl : SOCKOPT_KEEPINTVL_DEFAULT);
 		case TCP_KEEPCNT:
-			return sockopt_put_int(val, len,
-					       o->keepcnt ? o->keepcnt : SOCKOPT_KEEPCNT_DEFAULT);
 		case TCP_USER_TIMEOUT:
-			return sockopt_put_int(val, len, o->user_timeout);
 		case TCP_MAXSEG:
-			return sockopt_put_int(val, len, SOCKOPT_MSS);
+			return sockopt_put_int(val, len, sockopts_tcp_get(o, name));
 		case TCP_INFO:
 			return sockopt_tcp_info(e, val, len);
 		}

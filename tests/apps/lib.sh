@@ -24,7 +24,7 @@ is_ok() { [ "$(status "$1")" = OK ] && [ -n "$(ip4 "$1")" ]; }
 serve() {
 	h=$1 n=$2
 	shift 2
-	"$NETCON" run --home "$h" -- "$@" >"$W/$n.log" 2>&1 &
+	"$NETCON" run --home "$h" $NETCON_RUN_FLAGS -- "$@" >"$W/$n.log" 2>&1 &
 	SRV_PID=$!
 	track $SRV_PID
 }
@@ -36,7 +36,7 @@ start() {
 	echo "$pid" >"$W/$1.pid"
 }
 # on HOME CMD...: a client under netcon run, bounded in time
-on() { h=$1; shift; timeout "${TO:-60}" "$NETCON" run --home "$h" -- "$@"; }
+on() { h=$1; shift; timeout "${TO:-60}" "$NETCON" run --home "$h" $NETCON_RUN_FLAGS -- "$@"; }
 secs() { awk "BEGIN { printf \"%.2f\", $2 - $1 }"; }
 now() { date +%s.%N; }
 

@@ -1,0 +1,1555 @@
+/* netcon run's second front end: a seccomp filter on the program, its socket calls answered here. */
+#include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/seccomp.h"
+#include "common/addr.h"
+#include "common/fdpass.h"
+#include "common/log.h"
+#include "common/route.h"
+#include "common/sockopts.h"
+#include "common/rpc_check.h"
+#include "netcon/rpc.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+#define SC_X32_BIT 0x40000000u
+/* i386 socket calls a 64-bit program could make with int 0x80: socketcall and 359-373. */
+#define SC_I386_SOCKETCALL 102
+#define SC_I386_SOCK_FIRST 359
+#define SC_I386_SOCK_LAST 373
+#define SC_ADDR_MAX ((socklen_t)sizeof(struct sockaddr_storage))
+
+/* ---- the filter ---- */
+
+/* A small BPF assembler: jumps name a label, resolved once the program is laid out. */
+enum sc_label {
+	SC_NEXT = 0,
+	SC_NOTIFY,
+	SC_ENOSYS,
+	SC_ALLOW,
+	SC_GSO,
+	SC_SSO,
+	SC_TOS,
+	SC_TCLASS,
+	SC_ADDR4,
+	SC_I386,
+	SC_NLABELS
+};
+
+struct sc_ins {
+	uint16_t code;
+	uint32_t k;
+	uint8_t jt, jf; /* enum sc_label */
+	uint8_t label; /* this instruction carries that label (0: none) */
+};
+
+static size_t sc_assemble(const struct sc_ins *in, size_t n, struct sock_filter *out)
+{
+	size_t at[SC_NLABELS] = {0};
+
+	for (size_t i = 0; i < n; i++)
+		if (in[i].label)
+			at[in[i].label] = i;
+	for (size_t i = 0; i < n; i++) {
+		out[i].code = in[i].code;
+		out[i].k = in[i].k;
+		out[i].jt = in[i].jt ? (uint8_t)(at[in[i].jt] - i - 1) : 0;
+		out[i].jf = in[i].jf ? (uint8_t)(at[in[i].jf] - i - 1) : 0;
+	}
+	return n;
+}
+
+#define LD(off)                                                                                    \
+	{                                                                                          \
+		BPF_LD | BPF_W | BPF_ABS, (uint32_t)(off), 0, 0, 0                                 \
+	}
+#define JEQ(v, t, f)                                                                               \
+	{                                                                                          \
+		BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(v), t, f, 0                                  \
+	}
+#define JGE(v, t, f)                                                                               \
+	{                                                                                          \
+		BPF_JMP | BPF_JGE | BPF_K, (uint32_t)(v), t, f, 0                                  \
+	}
+#define JGT(v, t, f)                                                                               \
+	{                                                                                          \
+		BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(v), t, f, 0                                  \
+	}
+#define RET(v, l)                                                                                  \
+	{                                                                                          \
+		BPF_RET | BPF_K, (uint32_t)(v), 0, 0, l                                            \
+	}
+#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+
+/* The calls that take or give a socket's identity; data calls (read, write, poll, sendmsg on a
+ * connected socket) are never trapped, so they cost the program nothing. */
+static const struct sc_ins sc_prog[] = {
+    LD(offsetof(struct seccomp_data, arch)),
+    JEQ(AUDIT_ARCH_X86_64, SC_NEXT, SC_I386),
+    LD(offsetof(struct seccomp_data, nr)),
+    JGE(SC_X32_BIT, SC_ENOSYS, SC_NEXT), /* x32 socket calls would get past: none at all */
+    JEQ(SYS_bind, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_listen, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_connect, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_accept, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_accept4, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_getsockname, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_getpeername, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_sendto, SC_ADDR4, SC_NEXT),
+    JEQ(SYS_recvfrom, SC_ADDR4, SC_NEXT),
+    JEQ(SYS_getsockopt, SC_GSO, SC_NEXT),
+    JEQ(SYS_setsockopt, SC_SSO, SC_ALLOW),
+    /* sendto/recvfrom: only with an address (unconnected UDP); send() and recv() have none. */
+    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(4), 0, 0, SC_ADDR4},
+    JEQ(0, SC_NEXT, SC_NOTIFY),
+    LD(ARG_LO(4) + 4),
+    JEQ(0, SC_ALLOW, SC_NOTIFY),
+    /* getsockopt: TCP options (a socketpair end has none) and SO_ERROR, which a virtual
+     * connect's outcome needs. */
+    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(1), 0, 0, SC_GSO},
+    JEQ(IPPROTO_TCP, SC_NOTIFY, SC_NEXT),
+    JEQ(SOL_SOCKET, SC_NEXT, SC_ALLOW),
+    LD(ARG_LO(2)),
+    JEQ(SO_ERROR, SC_NOTIFY, SC_ALLOW),
+    /* setsockopt: TCP options and the socket options carried to the daemon after the swap;
+     * IP_TOS and IPV6_TCLASS, which a socketpair end refuses (sshd sets them on every
+     * connection), are taken and not carried. */
+    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(1), 0, 0, SC_SSO},
+    JEQ(IPPROTO_TCP, SC_NOTIFY, SC_NEXT),
+    JEQ(IPPROTO_IP, SC_TOS, SC_NEXT),
+    JEQ(IPPROTO_IPV6, SC_TCLASS, SC_NEXT),
+    JEQ(SOL_SOCKET, SC_NEXT, SC_ALLOW),
+    LD(ARG_LO(2)),
+    JEQ(SO_KEEPALIVE, SC_NOTIFY, SC_NEXT),
+    JEQ(SO_LINGER, SC_NOTIFY, SC_ALLOW),
+    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(2), 0, 0, SC_TOS},
+    JEQ(IP_TOS, SC_NOTIFY, SC_ALLOW),
+    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(2), 0, 0, SC_TCLASS},
+    JEQ(IPV6_TCLASS, SC_NOTIFY, SC_ALLOW),
+    /* A 64-bit program can still make i386 system calls (int 0x80): no socket calls there. */
+    {BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0, SC_I386},
+    JEQ(SC_I386_SOCKETCALL, SC_ENOSYS, SC_NEXT),
+    JGE(SC_I386_SOCK_FIRST, SC_NEXT, SC_ALLOW),
+    JGT(SC_I386_SOCK_LAST, SC_ALLOW, SC_ENOSYS),
+    RET(SECCOMP_RET_USER_NOTIF, SC_NOTIFY),
+    RET(SECCOMP_RET_ERRNO | ENOSYS, SC_ENOSYS),
+    RET(SECCOMP_RET_ALLOW, SC_ALLOW),
+};
+
+int seccomp_install(int sock)
+{
+	struct sock_filter f[sizeof(sc_prog) / sizeof(sc_prog[0])];
+	struct sock_fprog prog = {
+	    .len = (unsigned short)sc_assemble(sc_prog, sizeof(sc_prog) / sizeof(sc_prog[0]), f),
+	    .filter = f};
+	/* SPEC_ALLOW: by default the kernel switches on the speculative-store-bypass mitigation
+	 * for a task with a filter, as if it were sandboxed untrusted code, and that slows the
+	 * program on CPUs that have it. The program ran without it before netcon; this filter is
+	 * not a sandbox. (This machine's CPU reports no such mitigation either way.) */
+	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	int fd, r;
+
+	/* Without CAP_SYS_ADMIN the kernel wants no_new_privs: setuid programs inside then run
+	 * with the caller's rights. Root keeps setuid and file capabilities working. */
+	if (geteuid() != 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	/* Killable-only waits once the supervisor has a call: Go's preemption signals would
+	 * otherwise interrupt and restart a trapped call in a loop. */
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  flags | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+	if (fd < 0 && errno == EINVAL)
+		fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (fd < 0)
+		return -errno;
+	r = (int)fdpass_send(sock, "L", 1, &fd, 1, 0);
+	close(fd);
+	return r < 0 ? r : 0;
+}
+
+/* ---- the supervisor's state ---- */
+
+struct sc_sup {
+	int listener;
+	int chan; /* our channel to the daemon, one call at a time */
+	pthread_mutex_t lock;
+	uint32_t seq;
+	struct nc_route routes[NC_MAX_ROUTES];
+	int nroutes;
+	bool isolate, listen_host;
+};
+
+static struct sc_sup sup = {.listener = -1, .chan = -1, .lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* One trapped call. */
+struct sc_call {
+	struct seccomp_notif n;
+	int sock; /* our copy of the program's fd args[0], or -1 */
+	int domain; /* its SO_DOMAIN */
+	int newfd; /* blocking waits: the virtual end */
+	int family; /* 4 or 6 */
+	uint64_t sockid;
+	struct nc_addr peer; /* connected UDP: the source of what it receives */
+	void *(*fn)(void *); /* a waiting call: the thread's function */
+	int slot; /* ... and its place in sc_waits */
+};
+
+/* The calls that wait in threads, so that a supervisor forked into the background can take them
+ * over (fork keeps only the thread that forks). */
+#define SC_WAITS_MAX 1024
+static struct sc_call *sc_waits[SC_WAITS_MAX];
+static pthread_mutex_t sc_waits_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void sc_done(struct sc_call *c)
+{
+	pthread_mutex_lock(&sc_waits_lock);
+	if (c->slot >= 0 && sc_waits[c->slot] == c)
+		sc_waits[c->slot] = NULL;
+	pthread_mutex_unlock(&sc_waits_lock);
+	free(c);
+}
+
+static int sc_call_daemon(void *req, size_t reqlen, void *rep, size_t replen, int *fd_out)
+{
+	struct nc_hdr *h = req, got;
+	int r, fds[1], nfds;
+	const char *why;
+	ssize_t n;
+
+	if (fd_out)
+		*fd_out = -1;
+	pthread_mutex_lock(&sup.lock);
+	h->magic = NC_RPC_MAGIC;
+	h->version = NC_RPC_VERSION;
+	h->seq = ++sup.seq;
+	n = fdpass_send(sup.chan, req, reqlen, NULL, 0, 0);
+	if (n < 0) {
+		r = -ENOTCONN;
+		goto out;
+	}
+	for (;;) {
+		nfds = 1;
+		n = fdpass_recv(sup.chan, rep, replen, fds, &nfds, MSG_CMSG_CLOEXEC);
+		if (n <= 0) {
+			r = n == 0 ? -ENOTCONN : (int)n;
+			goto out;
+		}
+		memcpy(&got, rep, (size_t)n >= sizeof(got) ? sizeof(got) : 0);
+		if ((size_t)n >= sizeof(got) && got.seq == h->seq)
+			break;
+		for (int i = 0; i < nfds; i++)
+			close(fds[i]);
+	}
+	if (rpc_check_reply(rep, (size_t)n, h->type, &why) < 0) {
+		log_warn("bad reply from the daemon: %s", why);
+		r = -EPROTO;
+	} else {
+		r = got.status;
+	}
+	if (nfds && fd_out && r == 0)
+		*fd_out = fds[0];
+	else if (nfds)
+		close(fds[0]);
+out:
+	pthread_mutex_unlock(&sup.lock);
+	return r;
+}
+
+static int sc_hello(const char *home)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct nc_hello_reply rep;
+	int fd, tab = -1, nfds = 1;
+	struct nc_hdr h;
+	const char *why;
+	ssize_t n;
+
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s", home, NC_CONTROL_NAME) >=
+	    (int)sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		goto fail;
+	memset(&h, 0, sizeof(h));
+	h.magic = NC_RPC_MAGIC;
+	h.version = NC_RPC_VERSION;
+	h.type = NC_HELLO;
+	h.seq = ++sup.seq;
+	if (fdpass_send(fd, &h, sizeof(h), NULL, 0, 0) < 0)
+		goto fail;
+	n = fdpass_recv(fd, &rep, sizeof(rep), &tab, &nfds, MSG_CMSG_CLOEXEC);
+	if (nfds == 1)
+		close(tab); /* the reset table is the intercept's; the kernel reports ours */
+	if (n <= 0 || rpc_check_reply(&rep, (size_t)n, NC_HELLO, &why) < 0 || rep.h.status < 0) {
+		errno = EPROTO;
+		goto fail;
+	}
+	sup.nroutes = rep.nroutes > NC_MAX_ROUTES ? NC_MAX_ROUTES : (int)rep.nroutes;
+	memcpy(sup.routes, rep.routes, sizeof(sup.routes));
+	sup.chan = fd;
+	return 0;
+fail:
+	n = -errno;
+	close(fd);
+	return (int)n;
+}
+
+/* ---- the program: its memory, its fds ---- */
+
+/* Read the program's memory once; every decision is taken on this copy, never on what the
+ * kernel would read again (another thread may change it in between). */
+static int sc_peek(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};
+	ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+
+	if (n < 0)
+		return -errno == -ESRCH ? -ESRCH : -EFAULT;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+static int sc_poke(pid_t pid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = {(void *)buf, len}, remote = {(void *)(uintptr_t)addr, len};
+	ssize_t n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
+
+	if (n < 0)
+		return -EFAULT;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+/* Is the call still waiting? (the program may have died, or the pid been reused, since) */
+static bool sc_valid(const struct sc_call *c)
+{
+	uint64_t id = c->n.id;
+
+	return ioctl(sup.listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+/* The thread group of a thread, from /proc/TID/status; tid itself if that cannot be read. */
+static pid_t sc_tgid(pid_t tid)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return tid;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return tid;
+	buf[n] = 0;
+	p = strstr(buf, "\nTgid:");
+	return p ? (pid_t)atoi(p + 6) : tid;
+}
+
+/* Our copy of the calling thread's fd (the file, not a new socket). */
+static int sc_getfd(pid_t tid, int fd)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD), r;
+
+	/* Before Linux 6.9 (no PIDFD_THREAD) a pidfd names a thread group: the fd table is the
+	 * same for every thread of it. */
+	if (pfd < 0 && errno == EINVAL)
+		pfd = (int)syscall(SYS_pidfd_open, sc_tgid(tid), 0);
+	if (pfd < 0)
+		return -errno;
+	r = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	if (r < 0)
+		r = -errno;
+	close(pfd);
+	return r;
+}
+
+/* Did the program's fd have FD_CLOEXEC? ("flags:" of /proc/PID/fdinfo/FD, octal) */
+static bool sc_cloexec(pid_t tid, int fd)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return false;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strstr(buf, "flags:");
+	return p && (strtoul(p + 6, NULL, 8) & O_CLOEXEC);
+}
+
+static int sc_reply(const struct sc_call *c, int64_t val, int err)
+{
+	struct seccomp_notif_resp resp = {.id = c->n.id, .val = err ? -1 : val, .error = -err};
+
+	if (ioctl(sup.listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Let the kernel do the call as the program made it: for calls that stay on the host. */
+static int sc_continue(const struct sc_call *c)
+{
+	struct seccomp_notif_resp resp = {.id = c->n.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+
+	if (ioctl(sup.listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Put src in place of the program's fd number (its registrations with epoll are carried). */
+static int sc_setfd(const struct sc_call *c, int src, int target, bool cloexec);
+
+/* Put src into the program as a new fd, the call's result, atomically. */
+static int sc_sendfd(const struct sc_call *c, int src, bool cloexec)
+{
+	struct seccomp_notif_addfd a = {.id = c->n.id,
+					.flags = SECCOMP_ADDFD_FLAG_SEND,
+					.srcfd = (uint32_t)src,
+					.newfd_flags = cloexec ? O_CLOEXEC : 0};
+	int r = ioctl(sup.listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+
+	return r < 0 ? -errno : r;
+}
+
+/* ---- epoll: a replaced file loses its registrations; put them back ---- */
+
+struct sc_epreg {
+	int epfd;
+	uint32_t events;
+	uint64_t data;
+};
+
+/* The program's epoll registrations of fd: each epoll fd's fdinfo lists "tfd: N events: X
+ * data: Y". Returns how many (at most max). */
+static int sc_ep_find(pid_t tid, int fd, struct sc_epreg *out, int max)
+{
+	char path[64], link[64], buf[4096];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)tid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while (n < max && (d = readdir(dir))) {
+		int epfd = atoi(d->d_name), f;
+		ssize_t len;
+		char *p;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, epfd);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = 0;
+		if (strcmp(link, "anon_inode:[eventpoll]") != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, epfd);
+		f = open(path, O_RDONLY | O_CLOEXEC);
+		if (f < 0)
+			continue;
+		len = read(f, buf, sizeof(buf) - 1);
+		close(f);
+		if (len <= 0)
+			continue;
+		buf[len] = 0;
+		for (p = strstr(buf, "tfd:"); p && n < max; p = strstr(p + 4, "tfd:")) {
+			unsigned long long ev = 0, data = 0;
+			int tfd = -1;
+
+			if (sscanf(p, "tfd: %d events: %llx data: %llx", &tfd, &ev, &data) == 3 &&
+			    tfd == fd) {
+				out[n].epfd = epfd;
+				out[n].events = (uint32_t)ev;
+				out[n].data = data;
+				n++;
+			}
+		}
+	}
+	closedir(dir);
+	return n;
+}
+
+/* A registration is keyed by (file, fd number): a helper process puts the new file under the
+ * program's number in its own table and adds it to (our copy of) the program's epoll. */
+static void sc_ep_restore(pid_t tid, int fd, int src, const struct sc_epreg *regs, int n)
+{
+	int eps[8];
+	pid_t child;
+
+	for (int i = 0; i < n; i++)
+		eps[i] = sc_getfd(tid, regs[i].epfd);
+	child = fork();
+	if (child == 0) {
+		if (dup2(src, fd) < 0)
+			_exit(1);
+		for (int i = 0; i < n; i++) {
+			struct epoll_event ev = {.events = regs[i].events,
+						 .data.u64 = regs[i].data};
+
+			if (eps[i] >= 0 && eps[i] != fd)
+				epoll_ctl(eps[i], EPOLL_CTL_ADD, fd, &ev);
+		}
+		_exit(0);
+	}
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	for (int i = 0; i < n; i++)
+		if (eps[i] >= 0)
+			close(eps[i]);
+}
+
+static int sc_setfd(const struct sc_call *c, int src, int target, bool cloexec)
+{
+	struct seccomp_notif_addfd a = {.id = c->n.id,
+					.flags = SECCOMP_ADDFD_FLAG_SETFD,
+					.srcfd = (uint32_t)src,
+					.newfd = (uint32_t)target,
+					.newfd_flags = cloexec ? O_CLOEXEC : 0};
+	struct sc_epreg regs[8];
+	int nregs = sc_ep_find((pid_t)c->n.pid, target, regs, 8), r;
+
+	r = ioctl(sup.listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+	if (r < 0)
+		return -errno;
+	if (nregs > 0)
+		sc_ep_restore((pid_t)c->n.pid, target, src, regs, nregs);
+	return 0;
+}
+
+/* ---- the calls ---- */
+
+static int sc_sockopt(int fd, int level, int name)
+{
+	int v = 0;
+	socklen_t l = sizeof(v);
+
+	return getsockopt(fd, level, name, &v, &l) == 0 ? v : 0;
+}
+
+/* The options a program set on its kernel socket before the decision, carried to the daemon. */
+static void sc_opts_from(int sock, struct nc_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (sc_sockopt(sock, SOL_SOCKET, SO_REUSEADDR))
+		o->flags |= NC_OPT_REUSEADDR;
+	if (sc_sockopt(sock, SOL_SOCKET, SO_REUSEPORT))
+		o->flags |= NC_OPT_REUSEPORT;
+	if (sc_sockopt(sock, SOL_SOCKET, SO_KEEPALIVE))
+		o->flags |= NC_OPT_KEEPALIVE;
+	if (sc_sockopt(sock, IPPROTO_TCP, TCP_NODELAY))
+		o->flags |= NC_OPT_NODELAY;
+	if (sc_sockopt(sock, SOL_SOCKET, SO_DOMAIN) == AF_INET6 &&
+	    sc_sockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY))
+		o->flags |= NC_OPT_V6ONLY;
+}
+
+/* Is the program's fd a virtual socket? Asks the daemon by inode. 0 (rep filled) or -ENOENT. */
+static int sc_lookup(const struct sc_call *c, struct nc_sock_reply *rep)
+{
+	struct nc_sock_req req;
+	struct stat st;
+
+	if (c->domain != AF_UNIX || fstat(c->sock, &st) < 0)
+		return -ENOENT;
+	memset(&req, 0, sizeof(req));
+	req.h.type = NC_LOOKUP;
+	req.ino = st.st_ino;
+	return sc_call_daemon(&req, sizeof(req), rep, sizeof(*rep), NULL) < 0 ? -ENOENT : 0;
+}
+
+/* Write an address and its length back as getsockname does (truncated to the room given). */
+static int sc_put_addr(const struct sc_call *c, const struct nc_addr *a, int family,
+		       uint64_t sa_ptr, uint64_t len_ptr)
+{
+	struct sockaddr_storage ss;
+	socklen_t room, full = sizeof(ss);
+	int r;
+
+	if (!sa_ptr)
+		return 0;
+	if (!len_ptr || sc_peek((pid_t)c->n.pid, len_ptr, &room, sizeof(room)) < 0)
+		return -EFAULT;
+	memset(&ss, 0, sizeof(ss));
+	addr_to_sockaddr(a, family == 4 ? AF_INET : AF_INET6, (struct sockaddr *)&ss, &full);
+	if ((int)room < 0)
+		return -EINVAL;
+	r = sc_poke((pid_t)c->n.pid, sa_ptr, &ss, room < full ? room : full);
+	if (r == 0)
+		r = sc_poke((pid_t)c->n.pid, len_ptr, &full, sizeof(full));
+	return r;
+}
+
+/* The address argument, read once. 0, or -errno for the program. */
+static int sc_get_addr(const struct sc_call *c, uint64_t ptr, uint64_t len, struct nc_addr *a)
+{
+	struct sockaddr_storage ss;
+	int r;
+
+	if (len < sizeof(sa_family_t) || len > SC_ADDR_MAX)
+		return -EINVAL;
+	memset(&ss, 0, sizeof(ss));
+	r = sc_peek((pid_t)c->n.pid, ptr, &ss, (size_t)len);
+	if (r < 0)
+		return r;
+	return addr_from_sockaddr(a, (struct sockaddr *)&ss, (socklen_t)len);
+}
+
+static void sc_req(struct nc_sock_req *req, int type, int family, int proto)
+{
+	memset(req, 0, sizeof(*req));
+	req->h.type = (uint8_t)type;
+	req->family = (uint8_t)family;
+	req->proto = (uint8_t)proto;
+}
+
+/* The daemon's end goes in place of the program's socket, with its O_NONBLOCK and FD_CLOEXEC. */
+static int sc_swap(struct sc_call *c, int newfd)
+{
+	int fl = fcntl(c->sock, F_GETFL);
+
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		fcntl(newfd, F_SETFL, O_NONBLOCK);
+	return sc_setfd(c, newfd, (int)c->n.data.args[0],
+			sc_cloexec((pid_t)c->n.pid, (int)c->n.data.args[0]));
+}
+
+static void *sc_connect_wait(void *arg)
+{
+	struct sc_call *c = arg;
+	struct pollfd p = {.fd = c->newfd, .events = POLLOUT};
+	int err = 0;
+
+	/* The program's end turns writable when the handshake has ended; a hang-up is failure. */
+	while (poll(&p, 1, 1000) == 0)
+		if (!sc_valid(c))
+			goto out;
+	if (p.revents & (POLLHUP | POLLERR)) {
+		struct nc_sock_req req;
+		struct nc_sock_reply rep;
+
+		sc_req(&req, NC_GETERR, c->family, NC_PROTO_TCP);
+		req.sockid = c->sockid;
+		err = ECONNREFUSED;
+		if (sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), NULL) == 0 && rep.error)
+			err = rep.error;
+	}
+	sc_reply(c, 0, err);
+out:
+	close(c->newfd);
+	sc_done(c);
+	return NULL;
+}
+
+static int sc_spawn(void *(*fn)(void *), struct sc_call *c)
+{
+	struct sc_call *copy = malloc(sizeof(*copy));
+	pthread_attr_t at;
+	pthread_t t;
+	int r;
+
+	if (!copy)
+		return -ENOMEM;
+	*copy = *c;
+	copy->fn = fn;
+	copy->slot = -1;
+	pthread_mutex_lock(&sc_waits_lock);
+	for (int i = 0; i < SC_WAITS_MAX; i++) {
+		if (!sc_waits[i]) {
+			sc_waits[i] = copy;
+			copy->slot = i;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&sc_waits_lock);
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	r = pthread_create(&t, &at, fn, copy);
+	pthread_attr_destroy(&at);
+	if (r) {
+		sc_done(copy);
+		return -r;
+	}
+	return 0;
+}
+
+/* In a supervisor just forked into the background: a thread again for each waiting call. */
+static void sc_respawn(void)
+{
+	pthread_attr_t at;
+	pthread_t t;
+
+	pthread_mutex_init(&sc_waits_lock, NULL);
+	pthread_mutex_init(&sup.lock, NULL);
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	for (int i = 0; i < SC_WAITS_MAX; i++)
+		if (sc_waits[i] && pthread_create(&t, &at, sc_waits[i]->fn, sc_waits[i]))
+			sc_waits[i] = NULL;
+	pthread_attr_destroy(&at);
+}
+
+/* A kernel IP socket's family and protocol if netcon carries it, else 0. */
+static int sc_ip_proto(const struct sc_call *c, int *family)
+{
+	if (c->domain != AF_INET && c->domain != AF_INET6)
+		return 0;
+	*family = c->domain == AF_INET ? 4 : 6;
+	return route_proto(c->domain, sc_sockopt(c->sock, SOL_SOCKET, SO_TYPE),
+			   sc_sockopt(c->sock, SOL_SOCKET, SO_PROTOCOL));
+}
+
+static int sc_route(const struct nc_addr *a, enum route_op op)
+{
+	return route_virtual(a, op, sup.listen_host, sup.routes, sup.nroutes);
+}
+
+/* Connects we made, by the inode of the program's end: a failed one is no longer known by its
+ * inode to the daemon, and SO_ERROR must still ask it for the error (by the socket's id). */
+#define SC_CONN_SLOTS 1024
+static struct sc_conn {
+	uint64_t ino, sockid;
+	uint8_t family;
+} sc_conns[SC_CONN_SLOTS];
+
+static void sc_conn_note(int fd, uint64_t sockid, int family)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return;
+	pthread_mutex_lock(&sup.lock);
+	sc_conns[st.st_ino % SC_CONN_SLOTS] =
+	    (struct sc_conn){.ino = st.st_ino, .sockid = sockid, .family = (uint8_t)family};
+	pthread_mutex_unlock(&sup.lock);
+}
+
+static bool sc_conn_take(int fd, struct nc_sock_req *req)
+{
+	struct sc_conn *e;
+	struct stat st;
+	bool found = false;
+
+	if (fstat(fd, &st) < 0)
+		return false;
+	pthread_mutex_lock(&sup.lock);
+	e = &sc_conns[st.st_ino % SC_CONN_SLOTS];
+	if (e->ino == st.st_ino) {
+		/* Reported once; after that 0, as the kernel (sockid 0: nothing to ask). */
+		req->sockid = e->sockid;
+		req->family = e->family;
+		req->proto = NC_PROTO_TCP;
+		e->sockid = 0;
+		found = true;
+	}
+	pthread_mutex_unlock(&sup.lock);
+	return found;
+}
+
+static void sc_connect(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	struct nc_sock_req req;
+	struct nc_addr a;
+	int family = 0, proto, r, newfd, fl;
+
+	proto = sc_ip_proto(c, &family);
+	if (!proto) {
+		if (sc_lookup(c, &rep) < 0) {
+			sc_continue(c);
+			return;
+		}
+		if (rep.proto != NC_PROTO_UDP) {
+			/* Already virtual: what the kernel says of a second connect. */
+			sc_reply(c, 0, rep.state == NC_ST_CONNECTING ? EALREADY : EISCONN);
+			return;
+		}
+		/* UDP may connect again, elsewhere on the virtual network: a fresh socket. */
+		family = rep.family;
+		proto = NC_PROTO_UDP;
+	}
+	r = sc_get_addr(c, c->n.data.args[1], c->n.data.args[2], &a);
+	if (!sc_valid(c))
+		return;
+	if (c->domain == AF_UNIX) {
+		if (r == -EAFNOSUPPORT || (r == 0 && !sc_route(&a, ROUTE_DEST)) ||
+		    (r < 0 && r != -EFAULT)) {
+			/* AF_UNSPEC keeps the old peer; back to the host it cannot go. */
+			sc_reply(c, 0, r == -EAFNOSUPPORT ? 0 : r < 0 ? -r : ENETUNREACH);
+			return;
+		}
+	}
+	/* An IPv4 address on an IPv6 socket arrives v4-mapped and comes back as 4. */
+	if (r < 0 || (a.family != family && !(family == 6 && a.family == 4)) ||
+	    (addr_is_linklocal6(&a) && !a.scope)) {
+		sc_continue(c); /* the kernel says what is wrong with it */
+		return;
+	}
+	if (!sc_route(&a, ROUTE_DEST)) {
+		r = route_refusal(&a, ROUTE_DEST, sup.isolate);
+		if (r)
+			sc_reply(c, 0, r);
+		else
+			sc_continue(c);
+		return;
+	}
+	fl = fcntl(c->sock, F_GETFL);
+	sc_req(&req, NC_CONNECT, family, proto);
+	sc_opts_from(c->sock, &req.opts);
+	req.addr = a;
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		req.opts.flags |= NC_OPT_NONBLOCK;
+	r = sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	if (r < 0) {
+		sc_reply(c, 0, r == -ENOTCONN ? ENETUNREACH : -r);
+		return;
+	}
+	r = sc_swap(c, newfd);
+	if (r < 0) {
+		close(newfd);
+		sc_reply(c, 0, -r == ENOENT ? EBADF : -r);
+		return;
+	}
+	log_debug("seccomp: pid %u fd %d: connect through the daemon", c->n.pid,
+		  (int)c->n.data.args[0]);
+	sc_conn_note(newfd, rep.sockid, family);
+	if (proto == NC_PROTO_UDP) {
+		close(newfd);
+		sc_reply(c, 0, 0); /* no handshake */
+		return;
+	}
+	if (fl >= 0 && (fl & O_NONBLOCK)) {
+		close(newfd);
+		sc_reply(c, 0, EINPROGRESS);
+		return;
+	}
+	c->newfd = newfd;
+	c->family = family;
+	c->sockid = rep.sockid;
+	if (sc_spawn(sc_connect_wait, c) < 0) {
+		close(newfd);
+		sc_reply(c, 0, ENOMEM);
+	}
+}
+
+static void sc_bind(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	struct nc_sock_req req;
+	struct nc_addr a;
+	int family = 0, proto, r, newfd;
+
+	proto = sc_ip_proto(c, &family);
+	if (!proto) {
+		sc_continue(c);
+		return;
+	}
+	r = sc_get_addr(c, c->n.data.args[1], c->n.data.args[2], &a);
+	if (!sc_valid(c))
+		return;
+	if (r < 0 || a.family != family) {
+		/* An IPv4 address on an IPv6 socket arrives v4-mapped and comes back as 4. */
+		if (!(r == 0 && family == 6 && a.family == 4)) {
+			sc_continue(c);
+			return;
+		}
+	}
+	if (!sc_route(&a, ROUTE_BIND)) {
+		r = route_refusal(&a, ROUTE_BIND, sup.isolate);
+		if (r)
+			sc_reply(c, 0, r);
+		else
+			sc_continue(c);
+		return;
+	}
+	sc_req(&req, NC_BIND, family, proto);
+	sc_opts_from(c->sock, &req.opts);
+	req.addr = a;
+	r = sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	if (r < 0) {
+		sc_reply(c, 0, r == -ENOTCONN ? EADDRNOTAVAIL : -r);
+		return;
+	}
+	r = sc_swap(c, newfd);
+	close(newfd);
+	sc_reply(c, 0, r < 0 ? -r : 0);
+}
+
+static void sc_listen(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	struct nc_sock_req req;
+	int family = 0, proto, r, newfd;
+	int backlog = (int)c->n.data.args[1];
+
+	proto = sc_ip_proto(c, &family);
+	if (proto == NC_PROTO_TCP) {
+		struct sockaddr_storage ss;
+		socklen_t l = sizeof(ss);
+
+		/* listen() without bind() picks a port on the wildcard: ours, unless
+		 * --listen-host. A socket bound on the host stays there. */
+		if (sup.listen_host || getsockname(c->sock, (struct sockaddr *)&ss, &l) < 0 ||
+		    (ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					     : ((struct sockaddr_in6 *)&ss)->sin6_port) != 0) {
+			sc_continue(c);
+			return;
+		}
+		sc_req(&req, NC_LISTEN, family, proto);
+		sc_opts_from(c->sock, &req.opts);
+		req.addr.family = (uint8_t)family;
+	} else if (proto == 0 && sc_lookup(c, &rep) == 0) {
+		if (rep.state == NC_ST_LISTEN) {
+			sc_reply(c, 0, 0); /* again, as nginx does: the backlog stays */
+			return;
+		}
+		if (rep.proto != NC_PROTO_TCP) {
+			sc_reply(c, 0, EOPNOTSUPP);
+			return;
+		}
+		if (rep.state != NC_ST_BOUND) {
+			sc_reply(c, 0, EINVAL);
+			return;
+		}
+		sc_req(&req, NC_LISTEN, rep.family, NC_PROTO_TCP);
+		req.sockid = rep.sockid;
+		req.opts = rep.opts;
+	} else {
+		sc_continue(c);
+		return;
+	}
+	req.backlog = backlog <= 0 ? 1 : backlog > 65535 ? 65535 : backlog;
+	r = sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	if (r < 0) {
+		sc_reply(c, 0, r == -ENOTCONN ? EADDRINUSE : -r);
+		return;
+	}
+	r = sc_swap(c, newfd);
+	close(newfd);
+	sc_reply(c, 0, r < 0 ? -r : 0);
+}
+
+/* One connection from a virtual listener: its fd becomes the call's result. 0 if done, or
+ * -EAGAIN if none is waiting. */
+static int sc_accept_one(struct sc_call *c, int family, bool wait)
+{
+	int flags = c->n.data.nr == SYS_accept4 ? (int)c->n.data.args[3] : 0;
+	struct nc_accept_msg m;
+	int cfd = -1, nfd = 1, r;
+	const char *why;
+	ssize_t n;
+
+	for (;;) {
+		nfd = 1;
+		n = fdpass_recv(c->sock, &m, sizeof(m), &cfd, &nfd,
+				MSG_CMSG_CLOEXEC | (wait ? 0 : MSG_DONTWAIT));
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return -EINVAL; /* the daemon closed the listener */
+		if (nfd == 1 && rpc_check_reply(&m, (size_t)n, NC_ACCEPT, &why) >= 0)
+			break;
+		if (nfd == 1)
+			close(cfd);
+	}
+	if (flags & SOCK_NONBLOCK)
+		fcntl(cfd, F_SETFL, O_NONBLOCK);
+	r = sc_put_addr(c, &m.peer, family, c->n.data.args[1], c->n.data.args[2]);
+	if (r < 0) {
+		close(cfd);
+		sc_reply(c, 0, -r);
+		return 0;
+	}
+	r = sc_sendfd(c, cfd, flags & SOCK_CLOEXEC);
+	close(cfd);
+	if (r < 0 && r != -ENOENT)
+		sc_reply(c, 0, -r);
+	return 0;
+}
+
+static void *sc_accept_wait(void *arg)
+{
+	struct sc_call *c = arg;
+	struct pollfd p = {.fd = c->sock, .events = POLLIN};
+
+	for (;;) {
+		int r = poll(&p, 1, 1000);
+
+		if (!sc_valid(c))
+			break;
+		if (r <= 0)
+			continue;
+		r = sc_accept_one(c, c->family, false);
+		if (r == -EAGAIN)
+			continue; /* another process took it */
+		if (r < 0)
+			sc_reply(c, 0, -r);
+		break;
+	}
+	close(c->sock);
+	sc_done(c);
+	return NULL;
+}
+
+static void sc_accept(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	int r, fl;
+
+	if (sc_lookup(c, &rep) < 0) {
+		sc_continue(c);
+		return;
+	}
+	if (rep.state != NC_ST_LISTEN) {
+		sc_reply(c, 0, EINVAL);
+		return;
+	}
+	r = sc_accept_one(c, rep.family, false);
+	if (r != -EAGAIN) {
+		if (r < 0)
+			sc_reply(c, 0, -r);
+		return;
+	}
+	fl = fcntl(c->sock, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK)) {
+		sc_reply(c, 0, EAGAIN);
+		return;
+	}
+	c->family = rep.family;
+	r = sc_spawn(sc_accept_wait, c);
+	if (r < 0)
+		sc_reply(c, 0, -r);
+	else
+		c->sock = -1; /* the thread has it */
+}
+
+static void sc_names(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	bool peer = c->n.data.nr == SYS_getpeername;
+	int r;
+
+	if (sc_lookup(c, &rep) < 0) {
+		sc_continue(c);
+		return;
+	}
+	if (peer && rep.state != NC_ST_CONNECTED && rep.state != NC_ST_CLOSING &&
+	    rep.state != NC_ST_RESET) {
+		sc_reply(c, 0, ENOTCONN);
+		return;
+	}
+	r = sc_put_addr(c, peer ? &rep.peer : &rep.local, rep.family, c->n.data.args[1],
+			c->n.data.args[2]);
+	if (r == 0 && !c->n.data.args[1])
+		r = -EFAULT;
+	sc_reply(c, 0, r < 0 ? -r : 0);
+}
+
+static void sc_so_error(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	struct nc_sock_req req;
+	int err = 0, r, len = sizeof(int);
+	socklen_t room;
+
+	memset(&req, 0, sizeof(req));
+	if (sc_lookup(c, &rep) == 0) {
+		sc_req(&req, NC_GETERR, rep.family, rep.proto);
+		req.sockid = rep.sockid;
+	} else if (sc_conn_take(c->sock, &req)) {
+		/* A failed connect: the daemon has let go of the end, not of its error. */
+		req.h.type = NC_GETERR;
+	} else {
+		sc_continue(c);
+		return;
+	}
+	if (!req.sockid)
+		req.h.type = 0;
+	if (req.h.type && sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), NULL) == 0)
+		err = rep.error;
+	r = sc_peek((pid_t)c->n.pid, c->n.data.args[4], &room, sizeof(room));
+	if (r == 0 && room < sizeof(int))
+		r = -EINVAL;
+	if (r == 0)
+		r = sc_poke((pid_t)c->n.pid, c->n.data.args[3], &err, sizeof(err));
+	if (r == 0)
+		r = sc_poke((pid_t)c->n.pid, c->n.data.args[4], &len, sizeof(len));
+	sc_reply(c, 0, r < 0 ? -r : 0);
+}
+
+/* getsockopt(IPPROTO_TCP) on a virtual socket: what the daemon's options say. */
+static void sc_tcp_getopt(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	int name = (int)c->n.data.args[2], v, r;
+	socklen_t room, put;
+
+	if (sc_lookup(c, &rep) < 0 || name == TCP_INFO) {
+		sc_continue(c); /* TCP_INFO: a socketpair end has none (EOPNOTSUPP) */
+		return;
+	}
+	v = sockopts_tcp_get(&rep.opts, name);
+	r = sc_peek((pid_t)c->n.pid, c->n.data.args[4], &room, sizeof(room));
+	if (r == 0 && (int)room < 0)
+		r = -EINVAL;
+	put = r == 0 && room < sizeof(int) ? room : sizeof(int);
+	if (r == 0)
+		r = sc_poke((pid_t)c->n.pid, c->n.data.args[3], &v, put);
+	if (r == 0)
+		r = sc_poke((pid_t)c->n.pid, c->n.data.args[4], &put, sizeof(put));
+	sc_reply(c, 0, r < 0 ? -r : 0);
+}
+
+/* setsockopt on a virtual socket: recorded and carried to the daemon (common/sockopts.c). */
+static void sc_setopt(struct sc_call *c)
+{
+	socklen_t len = (socklen_t)c->n.data.args[4];
+	struct nc_sock_reply rep;
+	struct nc_opt_req req;
+	struct nc_hdr h;
+	char val[64];
+	int r;
+
+	if (sc_lookup(c, &rep) < 0) {
+		sc_continue(c);
+		return;
+	}
+	if (len > sizeof(val))
+		len = sizeof(val);
+	r = sc_peek((pid_t)c->n.pid, c->n.data.args[3], val, len);
+	if (!sc_valid(c))
+		return;
+	if (r == 0)
+		r = sockopts_record(&rep.opts, (int)c->n.data.args[1], (int)c->n.data.args[2], val,
+				    len);
+	if (r == 1) {
+		memset(&req, 0, sizeof(req));
+		req.h.type = NC_SETOPT;
+		req.sockid = rep.sockid;
+		req.opts = rep.opts;
+		r = sc_call_daemon(&req, sizeof(req), &h, sizeof(h), NULL);
+	}
+	sc_reply(c, 0, r < 0 ? -r : 0);
+}
+
+/* ---- unconnected UDP: each datagram behind an nc_dgram_hdr on the virtual end ---- */
+
+#define SC_DGRAM_ROOM (sizeof(struct nc_dgram_hdr) + NC_DGRAM_MAX)
+
+/* Is this kernel socket still free to turn virtual (not bound on the host yet)? */
+static bool sc_unbound(int sock)
+{
+	struct sockaddr_storage ss;
+	socklen_t l = sizeof(ss);
+
+	if (getsockname(sock, (struct sockaddr *)&ss, &l) < 0)
+		return false;
+	return (ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					: ((struct sockaddr_in6 *)&ss)->sin6_port) == 0;
+}
+
+/* sendto(fd, buf, len, flags, addr, alen) on a virtual unconnected UDP end. */
+static void sc_udp_send(struct sc_call *c, int fd, const struct nc_addr *to)
+{
+	size_t len = (size_t)c->n.data.args[2];
+	int flags = (int)c->n.data.args[3] & (MSG_DONTWAIT | MSG_CONFIRM | MSG_MORE);
+	struct nc_dgram_hdr h = {.magic = NC_DGRAM_MAGIC, .addr = *to};
+	struct iovec iov[2];
+	struct msghdr m;
+	char *buf;
+	ssize_t n;
+	int r;
+
+	if (len > NC_DGRAM_MAX) {
+		sc_reply(c, 0, EMSGSIZE);
+		return;
+	}
+	if (addr_is_any(to) || (!addr_is_multicast(to) && !sc_route(to, ROUTE_DEST))) {
+		sc_reply(c, 0, ENETUNREACH); /* a virtual socket reaches only the virtual network */
+		return;
+	}
+	buf = malloc(len ? len : 1);
+	if (!buf) {
+		sc_reply(c, 0, ENOMEM);
+		return;
+	}
+	r = sc_peek((pid_t)c->n.pid, c->n.data.args[1], buf, len);
+	if (r < 0 || !sc_valid(c)) {
+		if (r < 0)
+			sc_reply(c, 0, -r);
+		free(buf);
+		return;
+	}
+	iov[0] = (struct iovec){&h, sizeof(h)};
+	iov[1] = (struct iovec){buf, len};
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = iov;
+	m.msg_iovlen = 2;
+	n = sendmsg(fd, &m, flags | MSG_NOSIGNAL);
+	free(buf);
+	if (n < 0)
+		sc_reply(c, 0, errno);
+	else
+		sc_reply(c, n >= (ssize_t)sizeof(h) ? n - (ssize_t)sizeof(h) : 0, 0);
+}
+
+static void sc_sendto(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	struct nc_sock_req req;
+	struct nc_addr a;
+	int family = 0, proto, r, newfd;
+
+	proto = sc_ip_proto(c, &family);
+	if (proto == 0 && sc_lookup(c, &rep) == 0 && rep.proto == NC_PROTO_UDP &&
+	    rep.state == NC_ST_BOUND) {
+		r = sc_get_addr(c, c->n.data.args[4], c->n.data.args[5], &a);
+		if (!sc_valid(c))
+			return;
+		if (r < 0 || (rep.family == 4 && a.family != 4)) {
+			sc_reply(c, 0, r == -EAFNOSUPPORT || r == 0 ? EAFNOSUPPORT : EINVAL);
+			return;
+		}
+		sc_udp_send(c, c->sock, &a);
+		return;
+	}
+	if (proto != NC_PROTO_UDP || !sc_unbound(c->sock)) {
+		sc_continue(c);
+		return;
+	}
+	r = sc_get_addr(c, c->n.data.args[4], c->n.data.args[5], &a);
+	if (!sc_valid(c))
+		return;
+	if (r < 0 || (a.family != family && !(family == 6 && a.family == 4)) ||
+	    (addr_is_linklocal6(&a) && !a.scope)) {
+		sc_continue(c);
+		return;
+	}
+	if (addr_is_multicast(&a) ? !sup.isolate : !sc_route(&a, ROUTE_DEST)) {
+		r = addr_is_multicast(&a) ? 0 : route_refusal(&a, ROUTE_DEST, sup.isolate);
+		if (r)
+			sc_reply(c, 0, r);
+		else
+			sc_continue(c);
+		return;
+	}
+	/* The first datagram binds the socket, as the kernel does: to the wildcard, port 0. */
+	sc_req(&req, NC_BIND, family, NC_PROTO_UDP);
+	sc_opts_from(c->sock, &req.opts);
+	req.addr.family = (uint8_t)family;
+	r = sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	if (r < 0) {
+		sc_reply(c, 0, r == -ENOTCONN ? ENETUNREACH : -r);
+		return;
+	}
+	r = sc_swap(c, newfd);
+	if (r < 0)
+		sc_reply(c, 0, -r);
+	else
+		sc_udp_send(c, newfd, &a);
+	close(newfd);
+}
+
+/* One datagram for recvfrom(fd, buf, len, flags, addr, alen): 0 if answered, -EAGAIN if none. */
+static int sc_udp_recv_one(struct sc_call *c, bool hdr, const struct nc_addr *peer, int family,
+			   bool wait)
+{
+	size_t room = (size_t)c->n.data.args[2];
+	int flags = (int)c->n.data.args[3];
+	struct nc_dgram_hdr h;
+	struct iovec iov[2];
+	struct msghdr m;
+	size_t got, put;
+	char *buf;
+	ssize_t n;
+	int r;
+
+	buf = malloc(NC_DGRAM_MAX);
+	if (!buf)
+		return -ENOMEM;
+	iov[0] = (struct iovec){&h, sizeof(h)};
+	iov[1] = (struct iovec){buf, NC_DGRAM_MAX};
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = hdr ? iov : iov + 1;
+	m.msg_iovlen = hdr ? 2 : 1;
+	n = recvmsg(c->sock, &m, (flags & MSG_PEEK) | (wait ? 0 : MSG_DONTWAIT));
+	if (n < 0) {
+		r = -errno;
+		free(buf);
+		return r;
+	}
+	if (hdr && (n < (ssize_t)sizeof(h) || h.magic != NC_DGRAM_MAGIC)) {
+		free(buf);
+		return -EAGAIN; /* not a datagram of ours: skip it */
+	}
+	got = (size_t)n - (hdr ? sizeof(h) : 0);
+	put = got < room ? got : room;
+	r = sc_poke((pid_t)c->n.pid, c->n.data.args[1], buf, put);
+	free(buf);
+	if (r == 0)
+		r = sc_put_addr(c, hdr ? &h.addr : peer, family, c->n.data.args[4],
+				c->n.data.args[5]);
+	if (r < 0)
+		sc_reply(c, 0, -r);
+	else
+		sc_reply(c, (flags & MSG_TRUNC) ? (int64_t)got : (int64_t)put, 0);
+	return 0;
+}
+
+static void *sc_udp_recv_wait(void *arg)
+{
+	struct sc_call *c = arg;
+	struct pollfd p = {.fd = c->sock, .events = POLLIN};
+
+	for (;;) {
+		int r = poll(&p, 1, 1000);
+
+		if (!sc_valid(c))
+			break;
+		if (r <= 0)
+			continue;
+		r = sc_udp_recv_one(c, c->newfd, &c->peer, c->family, false);
+		if (r == -EAGAIN)
+			continue;
+		if (r < 0)
+			sc_reply(c, 0, -r);
+		break;
+	}
+	close(c->sock);
+	sc_done(c);
+	return NULL;
+}
+
+static void sc_recvfrom(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	bool hdr;
+	int r, fl;
+
+	if (c->domain != AF_UNIX || sc_lookup(c, &rep) < 0 || rep.proto != NC_PROTO_UDP) {
+		sc_continue(c);
+		return;
+	}
+	hdr = rep.state == NC_ST_BOUND;
+	r = sc_udp_recv_one(c, hdr, &rep.peer, rep.family, false);
+	if (r != -EAGAIN) {
+		if (r < 0)
+			sc_reply(c, 0, -r);
+		return;
+	}
+	fl = fcntl(c->sock, F_GETFL);
+	if ((fl >= 0 && (fl & O_NONBLOCK)) || ((int)c->n.data.args[3] & MSG_DONTWAIT)) {
+		sc_reply(c, 0, EAGAIN);
+		return;
+	}
+	c->newfd = hdr; /* the waiting thread's flag: a header in front */
+	c->peer = rep.peer;
+	c->family = rep.family;
+	r = sc_spawn(sc_udp_recv_wait, c);
+	if (r < 0)
+		sc_reply(c, 0, -r);
+	else
+		c->sock = -1; /* the thread has it */
+}
+
+static void sc_handle(struct sc_call *c)
+{
+	int fd = (int)c->n.data.args[0];
+
+	c->sock = sc_getfd((pid_t)c->n.pid, fd);
+	if (c->sock < 0) {
+		/* Not an fd (EBADF), or the program is gone: the kernel answers either way. */
+		sc_continue(c);
+		return;
+	}
+	c->domain = sc_sockopt(c->sock, SOL_SOCKET, SO_DOMAIN);
+	switch (c->n.data.nr) {
+	case SYS_connect:
+		sc_connect(c);
+		break;
+	case SYS_bind:
+		sc_bind(c);
+		break;
+	case SYS_listen:
+		sc_listen(c);
+		break;
+	case SYS_accept:
+	case SYS_accept4:
+		sc_accept(c);
+		break;
+	case SYS_getsockname:
+	case SYS_getpeername:
+		sc_names(c);
+		break;
+	case SYS_getsockopt:
+		if ((int)c->n.data.args[1] == IPPROTO_TCP)
+			sc_tcp_getopt(c);
+		else
+			sc_so_error(c);
+		break;
+	case SYS_setsockopt:
+		sc_setopt(c);
+		break;
+	case SYS_sendto:
+		sc_sendto(c);
+		break;
+	case SYS_recvfrom:
+		sc_recvfrom(c);
+		break;
+	default:
+		sc_continue(c);
+		break;
+	}
+	if (c->sock >= 0)
+		close(c->sock);
+}
+
+/* ---- the loop ---- */
+
+static int sc_status(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 1;
+}
+
+/* After the program has gone but others with the filter are left (a daemonised server): the
+ * caller gets the program's status now, a background supervisor carries on. */
+static bool sc_background(void)
+{
+	pid_t p = fork();
+	int null;
+
+	if (p != 0)
+		return false;
+	setsid();
+	sc_respawn();
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		if (log_threshold < LOG_LVL_INFO)
+			dup2(null, 2);
+		close(null);
+	}
+	return true;
+}
+
+int seccomp_supervise(const struct seccomp_opts *o, pid_t pid, int sock)
+{
+	struct seccomp_notif_sizes sizes;
+	int nfds = 1, status = 0, r, child;
+	bool reaped = false, background = false;
+	char c;
+
+	sup.isolate = o->isolate;
+	sup.listen_host = o->listen_host;
+	r = (int)fdpass_recv(sock, &c, 1, &sup.listener, &nfds, MSG_CMSG_CLOEXEC);
+	close(sock);
+	if (r <= 0 || nfds != 1) {
+		/* The child said why on stderr before it exited. */
+		waitpid(pid, &status, 0);
+		return r == 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	}
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0 ||
+	    sizes.seccomp_notif > sizeof(struct seccomp_notif))
+		log_warn("seccomp: the kernel's notification is larger than ours");
+	r = sc_hello(o->home);
+	if (r < 0) {
+		fprintf(stderr, "netcon run: no netcon daemon answers at %s: %s\n", o->home,
+			strerror(-r));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* The child's exit wakes the loop (a pidfd is readable then); without one, a poll tick. */
+	child = (int)syscall(SYS_pidfd_open, pid, 0);
+	for (;;) {
+		struct pollfd p[2] = {{.fd = sup.listener, .events = POLLIN},
+				      {.fd = reaped ? -1 : child, .events = POLLIN}};
+
+		if (!reaped) {
+			pid_t w = waitpid(pid, &status, WNOHANG);
+
+			if (w == pid) {
+				struct pollfd q = {.fd = sup.listener, .events = POLLIN};
+
+				reaped = true;
+				/* Others with the filter left (a daemonised server)? */
+				if (poll(&q, 1, 0) == 1 && (q.revents & POLLHUP) &&
+				    !(q.revents & POLLIN))
+					break;
+				if (!sc_background())
+					return sc_status(status);
+				background = true;
+			}
+		}
+		r = poll(p, 2, reaped || child >= 0 ? -1 : 100);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r <= 0)
+			continue;
+		if (p[0].revents & POLLIN) {
+			struct sc_call call;
+
+			memset(&call, 0, sizeof(call));
+			call.sock = -1;
+			if (ioctl(sup.listener, SECCOMP_IOCTL_NOTIF_RECV, &call.n) < 0)
+				continue; /* ENOENT: the caller died meanwhile */
+			sc_handle(&call);
+			continue;
+		}
+		if (p[0].revents & (POLLHUP | POLLERR)) {
+			/* No process with the filter is left. */
+			if (!reaped)
+				waitpid(pid, &status, 0);
+			break;
+		}
+	}
+	if (background)
+		_exit(0);
+	return sc_status(status);
+}
