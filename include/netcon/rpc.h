@@ -420,6 +420,12 @@ enum nc_ctl_net_change {
 	NC_CTL_CHANGE_MTU = 1 << 1,
 	NC_CTL_CHANGE_DNS = 1 << 2, /* with NC_CTL_DNS in flags: set; without: none */
 	NC_CTL_CHANGE_V6 = 1 << 3, /* v6AssignMode from the NC_CTL_V6_* flags */
+	NC_CTL_CHANGE_POOLS = 1 << 4, /* pools[0..npools), pools6[0..npools6) */
+	NC_CTL_CHANGE_ROUTES = 1 << 5, /* routes[0..nroutes) */
+	NC_CTL_CHANGE_PRIVATE = 1 << 6, /* NC_CTL_PRIVATE in flags */
+	NC_CTL_CHANGE_BROADCAST = 1 << 7, /* NC_CTL_BROADCAST in flags */
+	NC_CTL_CHANGE_V4 = 1 << 8, /* NC_CTL_V4_AUTO in flags */
+	NC_CTL_CHANGE_MCAST = 1 << 9, /* multicast_limit */
 };
 
 struct nc_ctl_pool {

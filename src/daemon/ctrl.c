@@ -598,6 +598,45 @@ static void ctrl_member_out(const struct zt_controller_network *n,
 		ctrl_addr(&out->ips[out->nips++], &m->ips[k]);
 }
 
+/* The pools of req into t. 0 or -EINVAL. */
+static int ctrl_pools_in(const struct nc_ctl_net *req, struct zt_controller_network *t)
+{
+	if (req->npools > NC_CTL_MAX_POOLS || req->npools6 > NC_CTL_MAX_POOLS6)
+		return -EINVAL;
+	for (unsigned k = 0; k < req->npools; k++) {
+		if (req->pools[k].first == 0 || req->pools[k].last < req->pools[k].first)
+			return -EINVAL;
+		t->pools[k].first = req->pools[k].first;
+		t->pools[k].last = req->pools[k].last;
+	}
+	t->n_pools = req->npools;
+	for (unsigned k = 0; k < req->npools6; k++) {
+		if (memcmp(req->pools6[k].last, req->pools6[k].first, 16) < 0)
+			return -EINVAL;
+		memcpy(t->pools6[k].first, req->pools6[k].first, 16);
+		memcpy(t->pools6[k].last, req->pools6[k].last, 16);
+	}
+	t->n_pools6 = req->npools6;
+	return 0;
+}
+
+/* The routes of req into t. 0 or -EINVAL. */
+static int ctrl_routes_in(const struct nc_ctl_net *req, struct zt_controller_network *t)
+{
+	if (req->nroutes > NC_CTL_MAX_ROUTES)
+		return -EINVAL;
+	for (unsigned k = 0; k < req->nroutes; k++) {
+		memset(&t->routes[k], 0, sizeof(t->routes[k]));
+		if (ctrl_inet(&t->routes[k].target, &req->routes[k].target, true) < 0)
+			return -EINVAL;
+		if (req->routes[k].via.family &&
+		    ctrl_inet(&t->routes[k].via, &req->routes[k].via, false) < 0)
+			return -EINVAL;
+	}
+	t->n_routes = req->nroutes;
+	return 0;
+}
+
 int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 {
 	struct zt_controller_network t, *n;
@@ -623,28 +662,8 @@ int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 		t.mtu = req->mtu;
 	}
 	t.multicast_limit = req->multicast_limit;
-	for (unsigned k = 0; k < req->npools; k++) {
-		if (req->pools[k].first == 0 || req->pools[k].last < req->pools[k].first)
-			return -EINVAL;
-		t.pools[k].first = req->pools[k].first;
-		t.pools[k].last = req->pools[k].last;
-	}
-	t.n_pools = req->npools;
-	for (unsigned k = 0; k < req->npools6; k++) {
-		if (memcmp(req->pools6[k].last, req->pools6[k].first, 16) < 0)
-			return -EINVAL;
-		memcpy(t.pools6[k].first, req->pools6[k].first, 16);
-		memcpy(t.pools6[k].last, req->pools6[k].last, 16);
-	}
-	t.n_pools6 = req->npools6;
-	for (unsigned k = 0; k < req->nroutes; k++) {
-		if (ctrl_inet(&t.routes[k].target, &req->routes[k].target, true) < 0)
-			return -EINVAL;
-		if (req->routes[k].via.family && ctrl_inet(&t.routes[k].via, &req->routes[k].via,
-							   false) < 0)
-			return -EINVAL;
-	}
-	t.n_routes = req->nroutes;
+	if (ctrl_pools_in(req, &t) < 0 || ctrl_routes_in(req, &t) < 0)
+		return -EINVAL;
 	if (ctrl_dns_in(req, &t) < 0)
 		return -EINVAL;
 	n = zt_controller_network_add(&ct.c, &t, ctrl_random(), ztnode_time(), &r);
@@ -668,7 +687,9 @@ int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 		return -ENOENT;
 	if (!req->change ||
 	    (req->change &
-	     ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU | NC_CTL_CHANGE_DNS | NC_CTL_CHANGE_V6)))
+	     ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU | NC_CTL_CHANGE_DNS | NC_CTL_CHANGE_V6 |
+	       NC_CTL_CHANGE_POOLS | NC_CTL_CHANGE_ROUTES | NC_CTL_CHANGE_PRIVATE |
+	       NC_CTL_CHANGE_BROADCAST | NC_CTL_CHANGE_V4 | NC_CTL_CHANGE_MCAST)))
 		return -EINVAL;
 	t = *n;
 	if (req->change & NC_CTL_CHANGE_NAME) {
@@ -688,6 +709,19 @@ int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 		t.v6_rfc4193 = req->flags & NC_CTL_V6_RFC4193;
 		t.v6_6plane = req->flags & NC_CTL_V6_6PLANE;
 	}
+	/* What the local API's clients (ztncui, ZeroUI) change on an existing network. */
+	if ((req->change & NC_CTL_CHANGE_POOLS) && ctrl_pools_in(req, &t) < 0)
+		return -EINVAL;
+	if ((req->change & NC_CTL_CHANGE_ROUTES) && ctrl_routes_in(req, &t) < 0)
+		return -EINVAL;
+	if (req->change & NC_CTL_CHANGE_PRIVATE)
+		t.private_net = req->flags & NC_CTL_PRIVATE;
+	if (req->change & NC_CTL_CHANGE_BROADCAST)
+		t.enable_broadcast = req->flags & NC_CTL_BROADCAST;
+	if (req->change & NC_CTL_CHANGE_V4)
+		t.v4_zt = req->flags & NC_CTL_V4_AUTO;
+	if (req->change & NC_CTL_CHANGE_MCAST)
+		t.multicast_limit = req->multicast_limit;
 	t.revision++;
 	t.dirty = true;
 	*n = t;
