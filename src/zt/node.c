@@ -918,6 +918,7 @@ static void node_process(struct zt_node *n, const struct zt_inetaddr *from, uint
 	}
 	if (zt_packet_cipher(pkt) == ZT_ARMOR_CIPHER_POLY1305_NONE &&
 	    (pkt[ZT_PACKET_IDX_VERB] & 0x1f) == ZT_VERB_HELLO) {
+		n->st.rx_verb[ZT_VERB_HELLO]++;
 		node_do_hello(n, from, pkt, len, now);
 		return;
 	}
