@@ -484,6 +484,9 @@ enum nc_ctl_member_flag {
 	NC_CTL_SET_IPS = 1 << 1, /* request: replace ipAssignments with ips[0..nips) */
 	NC_CTL_HAS_IDENTITY = 1 << 2,
 	NC_CTL_ACTIVE_BRIDGE = 1 << 3,
+	NC_CTL_NO_AUTO_IPS = 1 << 4, /* noAutoAssignIps */
+	NC_CTL_SET_BRIDGE = 1 << 5, /* request: activeBridge from NC_CTL_ACTIVE_BRIDGE */
+	NC_CTL_SET_NO_AUTO = 1 << 6, /* request: noAutoAssignIps from NC_CTL_NO_AUTO_IPS */
 };
 
 struct nc_ctl_member {

@@ -245,11 +245,11 @@ void ztjson_ctl_member(struct json_buf *b, const struct nc_ctl_member *m, const 
 	    b,
 	    "],\"lastAuthorizedCredential\":null,\"lastAuthorizedCredentialType\":\"api\","
 	    "\"lastAuthorizedTime\":%" PRId64 ",\"lastDeauthorizedTime\":%" PRId64
-	    ",\"noAutoAssignIps\":false,\"nwid\":\"%016" PRIx64 "\","
+	    ",\"noAutoAssignIps\":%s,\"nwid\":\"%016" PRIx64 "\","
 	    "\"objtype\":\"member\",\"remoteTraceLevel\":0,\"remoteTraceTarget\":null,"
 	    "\"revision\":%" PRIu64 ",\"ssoExempt\":false,\"tags\":[],"
 	    "\"vMajor\":%d,\"vMinor\":%d,\"vProto\":%d,\"vRev\":%d,"
 	    "\"lastRequestTime\":%" PRId64 "}",
-	    m->last_authorized, m->last_deauthorized, m->nwid, m->revision, m->vmajor, m->vminor,
-	    m->vproto, m->vrev, m->last_request);
+	    m->last_authorized, m->last_deauthorized, ztjson_bool(m->flags & NC_CTL_NO_AUTO_IPS),
+	    m->nwid, m->revision, m->vmajor, m->vminor, m->vproto, m->vrev, m->last_request);
 }

@@ -592,21 +592,28 @@ static int api_ctl_member(const struct http_req *req, struct json_buf *b, uint64
 	memset(&in, 0, sizeof(in));
 	in.nwid = nwid;
 	in.address = addr;
-	in.flags = have ? cur.flags & NC_CTL_AUTHORIZED : 0;
+	in.flags =
+	    have ? cur.flags & (NC_CTL_AUTHORIZED | NC_CTL_ACTIVE_BRIDGE | NC_CTL_NO_AUTO_IPS) : 0;
 	if (req->method == HTTP_DELETE) {
 		if (!have)
 			return 404;
-		in.flags = 0;
+		in.flags &= ~(uint32_t)NC_CTL_AUTHORIZED;
 	} else {
 		const struct json *ips;
+		int b1, b2;
 
 		if (api_body(req, &j) < 0)
 			return 400;
 		r = json_get_bool(j, "authorized", &auth);
 		if (r == 0)
-			in.flags = auth ? NC_CTL_AUTHORIZED : 0;
+			in.flags =
+			    auth ? in.flags | NC_CTL_AUTHORIZED : in.flags & ~NC_CTL_AUTHORIZED;
+		b1 = api_flag(j, "activeBridge", NC_CTL_ACTIVE_BRIDGE, &in.flags);
+		b2 = api_flag(j, "noAutoAssignIps", NC_CTL_NO_AUTO_IPS, &in.flags);
+		in.flags |= (b1 > 0 ? NC_CTL_SET_BRIDGE : 0) | (b2 > 0 ? NC_CTL_SET_NO_AUTO : 0);
 		ips = json_get(j, "ipAssignments");
-		if (r == -EINVAL || (ips && ips->type != JSON_ARRAY && ips->type != JSON_NULL) ||
+		if (r == -EINVAL || b1 < 0 || b2 < 0 ||
+		    (ips && ips->type != JSON_ARRAY && ips->type != JSON_NULL) ||
 		    (ips && ips->type == JSON_ARRAY && ips->len > NC_CTL_MAX_IPS)) {
 			json_free(j);
 			return 400;

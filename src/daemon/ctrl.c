@@ -584,7 +584,8 @@ static void ctrl_member_out(const struct zt_controller_network *n,
 	out->address = m->address;
 	out->flags = (m->authorized ? NC_CTL_AUTHORIZED : 0) |
 		     (m->has_identity ? NC_CTL_HAS_IDENTITY : 0) |
-		     (m->active_bridge ? NC_CTL_ACTIVE_BRIDGE : 0);
+		     (m->active_bridge ? NC_CTL_ACTIVE_BRIDGE : 0) |
+		     (m->no_auto_assign_ips ? NC_CTL_NO_AUTO_IPS : 0);
 	out->revision = m->revision;
 	out->creation_time = m->creation_time;
 	out->last_request = m->last_request;
@@ -830,6 +831,11 @@ int ctrl_member_set(const struct nc_ctl_member *req, struct nc_ctl_member *out)
 			m->dirty = false;
 		return r;
 	}
+	/* What the local API's clients set besides authorization (the record keeps both). */
+	if (req->flags & NC_CTL_SET_BRIDGE)
+		m->active_bridge = req->flags & NC_CTL_ACTIVE_BRIDGE;
+	if (req->flags & NC_CTL_SET_NO_AUTO)
+		m->no_auto_assign_ips = req->flags & NC_CTL_NO_AUTO_IPS;
 	log_info("controller: %010llx %s on %016llx", (unsigned long long)m->address,
 		 m->authorized ? "authorized" : "deauthorized", (unsigned long long)n->nwid);
 	if (was_authorized && !m->authorized)

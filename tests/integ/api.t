@@ -104,6 +104,12 @@ check "authorized" test "$(json 'j["authorized"]')" = True
 call "$R" POST "/controller/network/$NW/member/$NA" '{"authorized":true,"ipAssignments":["10.147.40.77"]}'
 check "authorize the second member with ipAssignments [10.147.40.77]" test "$S $(json 'j["ipAssignments"]')" = "200 ['10.147.40.77']"
 call "$R" POST "/controller/network/$NW/member/$MA" '{"authorized":"yes"}'; check "authorized of the wrong type: 400" test "$S" = 400
+call "$R" POST "/controller/network/$NW/member/$MA" '{"activeBridge":true,"noAutoAssignIps":true}'
+check "activeBridge and noAutoAssignIps set; authorized kept" test "$S $(json 'j["activeBridge"], j["noAutoAssignIps"], j["authorized"]')" = "200 True True True"
+shown() { "$NETCON" controller member list --home "$R" --json "$NW" | python3 -c "import json,sys; sys.exit(0 if [m for m in json.load(sys.stdin) if m['id']=='$MA' and m['activeBridge'] and m['noAutoAssignIps']] else 1)"; }
+check "netcon controller member list shows the same record" shown
+call "$R" POST "/controller/network/$NW/member/$MA" '{"activeBridge":false,"noAutoAssignIps":false}'
+check "and cleared" test "$S $(json 'j["activeBridge"], j["noAutoAssignIps"]')" = "200 False False"
 net_ok() { call "$1" GET "/network/$NW"; [ "$S" = 200 ] && [ "$(json 'j["status"]')" = OK ] && [ -n "$(json '"".join(a for a in j["assignedAddresses"] if a.startswith("10.147.40."))')" ]; }
 check "member 1 gets its config and an address" until_ok 150 net_ok "$M"
 expect "GET /network/NWID after authorization" 200 m2-network-new.json
