@@ -230,13 +230,18 @@ void ztjson_ctl_member(struct json_buf *b, const struct nc_ctl_member *m, const 
 {
 	char a[64];
 	unsigned ni = m->nips < NC_CTL_MAX_IPS ? m->nips : NC_CTL_MAX_IPS;
+	unsigned nt = m->ntags < NC_CTL_MAX_TAGS ? m->ntags : NC_CTL_MAX_TAGS;
+	unsigned nc = m->ncaps < NC_CTL_MAX_CAPS ? m->ncaps : NC_CTL_MAX_CAPS;
 
 	json_buf_printf(b,
 			"{\"activeBridge\":%s,\"address\":\"%010" PRIx64 "\","
-			"\"authenticationExpiryTime\":0,\"authorized\":%s,\"capabilities\":[],"
-			"\"creationTime\":%" PRId64 ",\"id\":\"%010" PRIx64 "\",\"identity\":",
+			"\"authenticationExpiryTime\":0,\"authorized\":%s,\"capabilities\":[",
 			ztjson_bool(m->flags & NC_CTL_ACTIVE_BRIDGE), m->address,
-			ztjson_bool(m->flags & NC_CTL_AUTHORIZED), m->creation_time, m->address);
+			ztjson_bool(m->flags & NC_CTL_AUTHORIZED));
+	for (unsigned k = 0; k < nc; k++)
+		json_buf_printf(b, "%s%" PRIu32, k ? "," : "", m->caps[k]);
+	json_buf_printf(b, "],\"creationTime\":%" PRId64 ",\"id\":\"%010" PRIx64 "\",\"identity\":",
+			m->creation_time, m->address);
 	json_buf_str(b, identity ? identity : "");
 	ztjson_lit(b, ",\"ipAssignments\":[");
 	for (unsigned k = 0; k < ni; k++)
@@ -247,9 +252,14 @@ void ztjson_ctl_member(struct json_buf *b, const struct nc_ctl_member *m, const 
 	    "\"lastAuthorizedTime\":%" PRId64 ",\"lastDeauthorizedTime\":%" PRId64
 	    ",\"noAutoAssignIps\":%s,\"nwid\":\"%016" PRIx64 "\","
 	    "\"objtype\":\"member\",\"remoteTraceLevel\":0,\"remoteTraceTarget\":null,"
-	    "\"revision\":%" PRIu64 ",\"ssoExempt\":false,\"tags\":[],"
-	    "\"vMajor\":%d,\"vMinor\":%d,\"vProto\":%d,\"vRev\":%d,"
-	    "\"lastRequestTime\":%" PRId64 "}",
+	    "\"revision\":%" PRIu64 ",\"ssoExempt\":false,\"tags\":[",
 	    m->last_authorized, m->last_deauthorized, ztjson_bool(m->flags & NC_CTL_NO_AUTO_IPS),
-	    m->nwid, m->revision, m->vmajor, m->vminor, m->vproto, m->vrev, m->last_request);
+	    m->nwid, m->revision);
+	for (unsigned k = 0; k < nt; k++)
+		json_buf_printf(b, "%s[%" PRIu32 ",%" PRIu32 "]", k ? "," : "", m->tags[k][0],
+				m->tags[k][1]);
+	json_buf_printf(b,
+			"],\"vMajor\":%d,\"vMinor\":%d,\"vProto\":%d,\"vRev\":%d,"
+			"\"lastRequestTime\":%" PRId64 "}",
+			m->vmajor, m->vminor, m->vproto, m->vrev, m->last_request);
 }

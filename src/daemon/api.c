@@ -256,11 +256,13 @@ unsigned api_conns(void)
 	return nconns;
 }
 
-/* Queue an answer; the connection stops reading until it has gone out. */
-static void api_respond(struct api_conn *c, int status, const char *ctype, const char *body,
-			size_t len, bool keep_alive)
+/* Queue an answer (only its head for HEAD); the connection stops reading until it has gone
+ * out. */
+static void api_respond_head(struct api_conn *c, int status, const char *ctype, const char *body,
+			     size_t len, bool keep_alive, bool head_only)
 {
 	char head[512];
+	size_t blen = head_only ? 0 : len;
 	int n;
 
 	n = snprintf(head, sizeof(head),
@@ -268,18 +270,24 @@ static void api_respond(struct api_conn *c, int status, const char *ctype, const
 		     "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: %s\r\n\r\n",
 		     status, http_reason(status), ctype, len, keep_alive ? "keep-alive" : "close");
 	free(c->out);
-	c->out = malloc((size_t)n + len);
+	c->out = malloc((size_t)n + blen);
 	if (!c->out) {
 		api_close(c);
 		return;
 	}
 	memcpy(c->out, head, (size_t)n);
-	if (len)
-		memcpy(c->out + n, body, len);
-	c->out_len = (size_t)n + len;
+	if (blen)
+		memcpy(c->out + n, body, blen);
+	c->out_len = (size_t)n + blen;
 	c->out_off = 0;
 	c->closing = !keep_alive;
 	c->deadline = api_now() + API_TIMEOUT_MS;
+}
+
+static void api_respond(struct api_conn *c, int status, const char *ctype, const char *body,
+			size_t len, bool keep_alive)
+{
+	api_respond_head(c, status, ctype, body, len, keep_alive, false);
 }
 
 static void api_error(struct api_conn *c, int status)
@@ -317,7 +325,8 @@ static void api_handle(struct api_conn *c, const struct http_req *req)
 		api_error(c, 500);
 		return;
 	}
-	api_respond(c, status, ctype, b.p ? b.p : "", b.len, req->keep_alive);
+	api_respond_head(c, status, ctype, b.p ? b.p : "", b.len, req->keep_alive,
+			 req->method == HTTP_HEAD);
 	json_buf_free(&b);
 }
 

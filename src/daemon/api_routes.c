@@ -15,6 +15,7 @@
 #include "daemon/metrics.h"
 #include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
+#include "zt/controller.h"
 #include "zt/identity.h"
 
 #define API_CTYPE_JSON "application/json"
@@ -611,6 +612,18 @@ static int api_ctl_member(const struct http_req *req, struct json_buf *b, uint64
 		b1 = api_flag(j, "activeBridge", NC_CTL_ACTIVE_BRIDGE, &in.flags);
 		b2 = api_flag(j, "noAutoAssignIps", NC_CTL_NO_AUTO_IPS, &in.flags);
 		in.flags |= (b1 > 0 ? NC_CTL_SET_BRIDGE : 0) | (b2 > 0 ? NC_CTL_SET_NO_AUTO : 0);
+		if (json_get(j, "tags")) {
+			if (zt_controller_parse_tags(json_get(j, "tags"), in.tags, NC_CTL_MAX_TAGS,
+						     &in.ntags) < 0)
+				b1 = -EINVAL;
+			in.flags |= NC_CTL_SET_TAGS;
+		}
+		if (json_get(j, "capabilities")) {
+			if (zt_controller_parse_caps(json_get(j, "capabilities"), in.caps,
+						     NC_CTL_MAX_CAPS, &in.ncaps) < 0)
+				b1 = -EINVAL;
+			in.flags |= NC_CTL_SET_CAPS;
+		}
 		ips = json_get(j, "ipAssignments");
 		if (r == -EINVAL || b1 < 0 || b2 < 0 ||
 		    (ips && ips->type != JSON_ARRAY && ips->type != JSON_NULL) ||

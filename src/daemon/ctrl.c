@@ -597,6 +597,13 @@ static void ctrl_member_out(const struct zt_controller_network *n,
 	out->vproto = m->vproto;
 	for (unsigned k = 0; k < m->n_ips && k < NC_CTL_MAX_IPS; k++)
 		ctrl_addr(&out->ips[out->nips++], &m->ips[k]);
+	for (unsigned k = 0; k < m->n_tags && k < NC_CTL_MAX_TAGS; k++) {
+		out->tags[k][0] = m->tags[k][0];
+		out->tags[k][1] = m->tags[k][1];
+		out->ntags++;
+	}
+	for (unsigned k = 0; k < m->n_caps && k < NC_CTL_MAX_CAPS; k++)
+		out->caps[out->ncaps++] = m->caps[k];
 }
 
 /* The pools of req into t. 0 or -EINVAL. */
@@ -836,6 +843,16 @@ int ctrl_member_set(const struct nc_ctl_member *req, struct nc_ctl_member *out)
 		m->active_bridge = req->flags & NC_CTL_ACTIVE_BRIDGE;
 	if (req->flags & NC_CTL_SET_NO_AUTO)
 		m->no_auto_assign_ips = req->flags & NC_CTL_NO_AUTO_IPS;
+	if ((req->flags & NC_CTL_SET_TAGS) && req->ntags <= NC_CTL_MAX_TAGS &&
+	    req->ntags <= ZT_CONTROLLER_MAX_TAGS) {
+		memcpy(m->tags, req->tags, req->ntags * sizeof(req->tags[0]));
+		m->n_tags = req->ntags;
+	}
+	if ((req->flags & NC_CTL_SET_CAPS) && req->ncaps <= NC_CTL_MAX_CAPS &&
+	    req->ncaps <= ZT_CONTROLLER_MAX_CAPS) {
+		memcpy(m->caps, req->caps, req->ncaps * sizeof(req->caps[0]));
+		m->n_caps = req->ncaps;
+	}
 	log_info("controller: %010llx %s on %016llx", (unsigned long long)m->address,
 		 m->authorized ? "authorized" : "deauthorized", (unsigned long long)n->nwid);
 	if (was_authorized && !m->authorized)

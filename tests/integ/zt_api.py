@@ -7,6 +7,8 @@ HOME/zerotier-one.port, the token in HOME/authtoken.secret (or HOME/metricstoken
                                          recorded file with the same value types (recursively)
   zt_api.py --raw HOME BYTES-FILE        sends the file's bytes as they are, prints the status
   zt_api.py --slow HOME SECONDS          sends half a request, holds it; prints the status got
+  zt_api.py --time HOME PATH             GET PATH; prints the status and the milliseconds taken
+  zt_api.py --head HOME PATH             HEAD PATH; prints status, Content-Length, body length
 """
 import http.client
 import json
@@ -99,6 +101,18 @@ def main():
                 break
             got += d
         print(got.split(b" ")[1].decode() if got.startswith(b"HTTP/1.1 ") else "none")
+        return
+    if a[0] == "--time":
+        t0 = time.time()
+        status, _ = request(a[1], "GET", a[2])
+        print("%d %d" % (status, (time.time() - t0) * 1000))
+        return
+    if a[0] == "--head":
+        port, tok = home_conf(a[1])
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        c.request("HEAD", a[2], headers={"X-ZT1-Auth": tok})
+        r = c.getresponse()
+        print("%d %s %d" % (r.status, r.getheader("Content-Length"), len(r.read())))
         return
     if a[0] == "--slow":
         port, tok = home_conf(a[1])
