@@ -424,6 +424,8 @@ _Static_assert(sizeof(struct nc_net_info) ==
 #define NC_CTL_MAX_POOLS6 2 /* IPv6 pools: what NC_MSG_MAX leaves room for */
 #define NC_CTL_MAX_ROUTES 8
 #define NC_CTL_MAX_IPS 8
+#define NC_CTL_MAX_TAGS 8 /* ZT_CONTROLLER_MAX_TAGS */
+#define NC_CTL_MAX_CAPS 8 /* ZT_CONTROLLER_MAX_CAPS */
 #define NC_CTL_NAME_LEN 128
 #define NC_CTL_MAX_DNS 4 /* ZT_MAX_DNS_SERVERS */
 #define NC_CTL_DNS_DOMAIN_LEN 128 /* the config's DNS search domain, NUL included */
@@ -444,6 +446,12 @@ enum nc_ctl_net_change {
 	NC_CTL_CHANGE_MTU = 1 << 1,
 	NC_CTL_CHANGE_DNS = 1 << 2, /* with NC_CTL_DNS in flags: set; without: none */
 	NC_CTL_CHANGE_V6 = 1 << 3, /* v6AssignMode from the NC_CTL_V6_* flags */
+	NC_CTL_CHANGE_POOLS = 1 << 4, /* pools[0..npools), pools6[0..npools6) */
+	NC_CTL_CHANGE_ROUTES = 1 << 5, /* routes[0..nroutes) */
+	NC_CTL_CHANGE_PRIVATE = 1 << 6, /* NC_CTL_PRIVATE in flags */
+	NC_CTL_CHANGE_BROADCAST = 1 << 7, /* NC_CTL_BROADCAST in flags */
+	NC_CTL_CHANGE_V4 = 1 << 8, /* NC_CTL_V4_AUTO in flags */
+	NC_CTL_CHANGE_MCAST = 1 << 9, /* multicast_limit */
 };
 
 struct nc_ctl_pool {
@@ -502,6 +510,11 @@ enum nc_ctl_member_flag {
 	NC_CTL_SET_IPS = 1 << 1, /* request: replace ipAssignments with ips[0..nips) */
 	NC_CTL_HAS_IDENTITY = 1 << 2,
 	NC_CTL_ACTIVE_BRIDGE = 1 << 3,
+	NC_CTL_NO_AUTO_IPS = 1 << 4, /* noAutoAssignIps */
+	NC_CTL_SET_BRIDGE = 1 << 5, /* request: activeBridge from NC_CTL_ACTIVE_BRIDGE */
+	NC_CTL_SET_NO_AUTO = 1 << 6, /* request: noAutoAssignIps from NC_CTL_NO_AUTO_IPS */
+	NC_CTL_SET_TAGS = 1 << 7, /* request: replace tags with tags[0..ntags) */
+	NC_CTL_SET_CAPS = 1 << 8, /* request: replace capabilities with caps[0..ncaps) */
 };
 
 struct nc_ctl_member {
@@ -514,8 +527,13 @@ struct nc_ctl_member {
 	int64_t creation_time, last_request, last_authorized, last_deauthorized; /* ms, 0 none */
 	int32_t vmajor, vminor, vrev, vproto; /* -1 unknown */
 	struct nc_addr ips[NC_CTL_MAX_IPS];
+	uint32_t ntags, ncaps; /* kept as given: netcon issues no tag or capability credentials */
+	uint32_t tags[NC_CTL_MAX_TAGS][2]; /* [id, value] */
+	uint32_t caps[NC_CTL_MAX_CAPS];
 };
-_Static_assert(sizeof(struct nc_ctl_member) == 96 + 24 * NC_CTL_MAX_IPS, "nc_ctl_member size");
+_Static_assert(sizeof(struct nc_ctl_member) ==
+		   104 + 24 * NC_CTL_MAX_IPS + 8 * NC_CTL_MAX_TAGS + 4 * NC_CTL_MAX_CAPS,
+	       "nc_ctl_member size");
 
 /* Largest message either side sends: receive buffers are this big. */
 #define NC_MSG_MAX 1024

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "common/ztjson.h"
 #include "netcon/rpc.h"
 
 #define SUB "controller"
@@ -358,6 +359,22 @@ static const char *ctl_dns_str(const struct nc_addr *a, char *buf, size_t size)
 	return buf;
 }
 
+/* A record as the controller's local API shows it (common/ztjson.c builds both). */
+static void ctl_print_buf(void (*net)(struct json_buf *, const struct nc_ctl_net *),
+			  const struct nc_ctl_net *n, const struct nc_ctl_member *m)
+{
+	struct json_buf b;
+
+	json_buf_init(&b);
+	if (net)
+		net(&b, n);
+	else
+		ztjson_ctl_member(&b, m, "");
+	if (!b.err)
+		fwrite(b.p, 1, b.len, stdout);
+	json_buf_free(&b);
+}
+
 static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 {
 	char a[64], b[64];
@@ -399,49 +416,7 @@ static void ctl_print_net(const struct nc_ctl_net *n, bool json)
 		printf("\n");
 		return;
 	}
-	printf("{\"id\":\"%016" PRIx64 "\",\"nwid\":\"%016" PRIx64 "\",\"name\":", n->nwid,
-	       n->nwid);
-	client_json_str(n->name, strlen(n->name));
-	printf(",\"private\":%s,\"enableBroadcast\":%s,\"mtu\":%u,\"multicastLimit\":%u,"
-	       "\"v4AssignMode\":{\"zt\":%s},"
-	       "\"v6AssignMode\":{\"6plane\":%s,\"rfc4193\":%s,\"zt\":%s},"
-	       "\"revision\":%" PRIu64 ",\"creationTime\":%" PRId64 ",\"ipAssignmentPools\":[",
-	       n->flags & NC_CTL_PRIVATE ? "true" : "false",
-	       n->flags & NC_CTL_BROADCAST ? "true" : "false", n->mtu, n->multicast_limit,
-	       n->flags & NC_CTL_V4_AUTO ? "true" : "false",
-	       n->flags & NC_CTL_V6_6PLANE ? "true" : "false",
-	       n->flags & NC_CTL_V6_RFC4193 ? "true" : "false",
-	       n->flags & NC_CTL_V6_ZT ? "true" : "false", n->revision, n->creation_time);
-	for (unsigned k = 0; k < n->npools; k++)
-		printf("%s{\"ipRangeStart\":\"%s\",\"ipRangeEnd\":\"%s\"}", k ? "," : "",
-		       ctl_v4str(n->pools[k].first, a), ctl_v4str(n->pools[k].last, b));
-	for (unsigned k = 0; k < n->npools6 && k < NC_CTL_MAX_POOLS6; k++)
-		printf("%s{\"ipRangeStart\":\"%s\",\"ipRangeEnd\":\"%s\"}",
-		       k || n->npools ? "," : "",
-		       inet_ntop(AF_INET6, n->pools6[k].first, a, sizeof(a)),
-		       inet_ntop(AF_INET6, n->pools6[k].last, b, sizeof(b)));
-	printf("],\"routes\":[");
-	for (unsigned k = 0; k < n->nroutes; k++) {
-		printf("%s{\"target\":\"%s\",\"via\":", k ? "," : "",
-		       ctl_ip(&n->routes[k].target, a, sizeof(a), true));
-		if (n->routes[k].via.family)
-			printf("\"%s\"}", ctl_ip(&n->routes[k].via, b, sizeof(b), false));
-		else
-			printf("null}");
-	}
-	printf("],\"dns\":");
-	if (n->flags & NC_CTL_DNS) {
-		/* The stock record's shape: an object when set, [] when not. */
-		printf("{\"domain\":");
-		client_json_str(n->dns_domain, strlen(n->dns_domain));
-		printf(",\"servers\":[");
-		for (unsigned k = 0; k < n->ndns && k < NC_CTL_MAX_DNS; k++)
-			printf("%s\"%s\"", k ? "," : "", ctl_dns_str(&n->dns[k], a, sizeof(a)));
-		printf("]}");
-	} else {
-		printf("[]");
-	}
-	printf(",\"memberCount\":%u,\"authorizedMemberCount\":%u}", n->nmembers, n->nauthorized);
+	ctl_print_buf(ztjson_ctl_net, n, NULL);
 }
 
 static void ctl_print_member(const struct nc_ctl_member *m, bool json)
@@ -458,18 +433,7 @@ static void ctl_print_member(const struct nc_ctl_member *m, bool json)
 		printf("\n");
 		return;
 	}
-	printf("{\"id\":\"%010" PRIx64 "\",\"address\":\"%010" PRIx64 "\",\"nwid\":\"%016" PRIx64
-	       "\",\"authorized\":%s,\"activeBridge\":%s,\"ipAssignments\":[",
-	       m->address, m->address, m->nwid, m->flags & NC_CTL_AUTHORIZED ? "true" : "false",
-	       m->flags & NC_CTL_ACTIVE_BRIDGE ? "true" : "false");
-	for (unsigned k = 0; k < m->nips; k++)
-		printf("%s\"%s\"", k ? "," : "", ctl_ip(&m->ips[k], a, sizeof(a), false));
-	printf("],\"revision\":%" PRIu64 ",\"creationTime\":%" PRId64
-	       ",\"lastAuthorizedTime\":%" PRId64 ",\"lastDeauthorizedTime\":%" PRId64
-	       ",\"lastRequestTime\":%" PRId64
-	       ",\"vMajor\":%d,\"vMinor\":%d,\"vRev\":%d,\"vProto\":%d}",
-	       m->revision, m->creation_time, m->last_authorized, m->last_deauthorized,
-	       m->last_request, m->vmajor, m->vminor, m->vrev, m->vproto);
+	ctl_print_buf(NULL, NULL, m);
 }
 
 /* Why the daemon refused a request about network nwid (NULL for none) and member node (or NULL),

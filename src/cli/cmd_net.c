@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "common/ztjson.h"
 #include "netcon/rpc.h"
 
 static const char *const net_status_names[] = {"REQUESTING_CONFIGURATION", "OK", "ACCESS_DENIED",
@@ -131,45 +132,19 @@ static char *net_addr(const struct nc_addr *a, unsigned prefix, char *buf, size_
 	return buf;
 }
 
-static void net_print_json(const struct nc_net_info *n, bool first)
+/* One network as zerotier-cli -j listnetworks prints it (common/ztjson.c builds it). */
+static int net_print_json(const struct nc_net_info *n, bool first)
 {
-	static const char *const names[NC_NET_COUNTERS] = NC_NET_COUNTER_NAMES;
-	char b[80];
+	struct json_buf b;
+	int r;
 
-	printf("%s{\"id\":\"%016" PRIx64 "\",\"nwid\":\"%016" PRIx64 "\","
-	       "\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"name\":",
-	       first ? "" : ",", n->nwid, n->nwid, n->mac[0], n->mac[1], n->mac[2], n->mac[3],
-	       n->mac[4], n->mac[5]);
-	client_json_str(n->name, strlen(n->name));
-	printf(",\"status\":\"%s\",\"type\":\"%s\",\"mtu\":%u,\"dhcp\":false,\"bridge\":false,"
-	       "\"broadcastEnabled\":%s,\"portError\":0,\"netconfRevision\":%" PRIu64 ","
-	       "\"assignedAddresses\":[",
-	       n->status < 4 ? net_status_names[n->status] : "?",
-	       n->type ? "PUBLIC" : "PRIVATE", n->mtu, (n->flags & 1) ? "true" : "false",
-	       n->revision);
-	for (unsigned i = 0; i < n->naddrs && i < NC_NET_MAX_ADDRS; i++)
-		printf("%s\"%s\"", i ? "," : "",
-		       net_addr(&n->addrs[i].addr, n->addrs[i].prefix, b, sizeof(b)));
-	printf("],\"routes\":[");
-	for (unsigned i = 0; i < n->nroutes && i < NC_NET_MAX_ROUTES; i++) {
-		const struct nc_net_route *r = &n->routes[i];
-
-		printf("%s{\"target\":\"%s\",\"via\":", i ? "," : "",
-		       net_addr(&r->target.addr, r->target.prefix, b, sizeof(b)));
-		if (r->via.family) {
-			net_addr(&r->via, 0, b, sizeof(b));
-			*strrchr(b, '/') = 0;
-			printf("\"%s\"", b);
-		} else {
-			printf("null");
-		}
-		printf(",\"flags\":%u,\"metric\":%u}", r->flags, r->metric);
-	}
-	printf("],\"portDeviceName\":\"lwip\",\"allowManaged\":true,\"allowGlobal\":false,"
-	       "\"allowDefault\":false,\"allowDNS\":false,\"counters\":{");
-	for (int i = 0; i < NC_NET_COUNTERS; i++)
-		printf("%s\"%s\":%" PRIu64, i ? "," : "", names[i], n->counters[i]);
-	printf("}}");
+	json_buf_init(&b);
+	if (!first)
+		json_buf_raw(&b, ",", 1);
+	ztjson_network(&b, n);
+	r = b.err || fwrite(b.p, 1, b.len, stdout) != b.len ? -EIO : 0;
+	json_buf_free(&b);
+	return r;
 }
 
 int cmd_networks(int argc, char **argv)
@@ -215,7 +190,11 @@ int cmd_networks(int argc, char **argv)
 		}
 		n.name[sizeof(n.name) - 1] = 0;
 		if (json) {
-			net_print_json(&n, i == 0);
+			if (net_print_json(&n, i == 0) < 0) {
+				fprintf(stderr, "netcon networks: writing the JSON failed\n");
+				close(fd);
+				return 1;
+			}
 			continue;
 		}
 		printf("200 listnetworks %016" PRIx64 " %s %02x:%02x:%02x:%02x:%02x:%02x %s %s lwip ",

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "common/ztjson.h"
 #include "netcon/rpc.h"
 #include "zt/inetaddr.h"
 
@@ -33,6 +34,17 @@ static char *node_addr_str(const struct nc_addr *a, char buf[ZT_INETADDR_STRLEN]
 	}
 	zt_inetaddr_set(&z, a->family, a->ip, a->port);
 	return zt_inetaddr_to_string(&z, buf);
+}
+
+/* Print a built JSON text and a newline; 0, or 1 if it could not be built or written. */
+static int node_print_buf(struct json_buf *b)
+{
+	int r = b->err || fwrite(b->p, 1, b->len, stdout) != b->len || putchar('\n') == EOF;
+
+	json_buf_free(b);
+	if (r)
+		fprintf(stderr, "netcon: writing the JSON failed\n");
+	return r;
 }
 
 /* Common options: --home DIR, --json; returns the channel fd or exits with a message. */
@@ -174,25 +186,11 @@ int cmd_info(int argc, char **argv)
 	info.identity[sizeof(info.identity) - 1] = 0;
 	node_addr_str(&info.surface, s);
 	if (o.json) {
-		printf("{\"address\":\"%010" PRIx64 "\",\"publicIdentity\":\"%s\",\"online\":%s,"
-		       "\"tcpFallbackActive\":false,\"versionMajor\":%u,\"versionMinor\":%u,"
-		       "\"versionRev\":%u,\"versionBuild\":0,\"version\":\"%u.%u.%u\","
-		       "\"protocolVersion\":%u,\"clock\":%" PRId64 ",\"isRoot\":%s,"
-		       "\"planetWorldId\":%" PRIu64 ",\"planetWorldTimestamp\":%" PRIu64 ","
-		       "\"peers\":%u,\"config\":{\"settings\":{\"primaryPort\":%u,"
-		       "\"surfaceAddresses\":[",
-		       info.address, info.identity, (info.flags & NC_ZT_ONLINE) ? "true" : "false",
-		       info.version_major, info.version_minor, info.version_rev, info.version_major,
-		       info.version_minor, info.version_rev, info.proto, node_now_ms(),
-		       (info.flags & NC_ZT_ROOT) ? "true" : "false", info.planet_id, info.planet_ts,
-		       info.npeers, info.port);
-		if (s[0])
-			printf("\"%s\"", s);
-		printf("]}},\"counters\":{");
-		for (int i = 0; i < NC_ZT_COUNTERS; i++)
-			printf("%s\"%s\":%" PRIu64, i ? "," : "", names[i], info.counters[i]);
-		printf("}}\n");
-		return 0;
+		struct json_buf b;
+
+		json_buf_init(&b);
+		ztjson_status(&b, &info, node_now_ms(), NULL);
+		return node_print_buf(&b);
 	}
 	printf("address %010" PRIx64 "\nversion %u.%u.%u (protocol %u)\nstatus %s\nrole %s\n"
 	       "port %u\nplanet %" PRIu64 " (timestamp %" PRIu64 ")\nsurface %s\npeers %u\n",
@@ -259,24 +257,18 @@ int cmd_peers(int argc, char **argv)
 			p.npaths = NC_ZT_MAX_PATHS;
 		snprintf(ver, sizeof(ver), "%d.%d.%d", p.major, p.minor, p.rev);
 		if (o.json) {
-			printf("%s{\"address\":\"%010" PRIx64 "\",\"versionMajor\":%d,"
-			       "\"versionMinor\":%d,\"versionRev\":%d,\"version\":\"%s\","
-			       "\"latency\":%d,\"role\":\"%s\",\"isBonded\":false,"
-			       "\"tunneled\":false,\"protocolVersion\":%d,\"relayed\":%s,"
-			       "\"relay\":\"%010" PRIx64 "\",\"paths\":[",
-			       i ? "," : "", p.address, p.major, p.minor, p.rev, ver, p.latency,
-			       peer_role(p.role), p.proto, p.relayed ? "true" : "false", p.relay);
-			for (uint32_t k = 0; k < p.npaths; k++)
-				printf("%s{\"address\":\"%s\",\"lastSend\":%" PRId64
-				       ",\"lastReceive\":%" PRId64 ",\"trustedPathId\":0,"
-				       "\"active\":%s,\"expired\":%s,\"preferred\":%s,"
-				       "\"localSocket\":0,\"direct\":true}",
-				       k ? "," : "", node_addr_str(&p.paths[k].addr, s),
-				       p.paths[k].last_send, p.paths[k].last_receive,
-				       (p.paths[k].flags & 1) ? "false" : "true",
-				       (p.paths[k].flags & 1) ? "true" : "false",
-				       (p.paths[k].flags & 2) ? "true" : "false");
-			printf("]}");
+			struct json_buf b;
+
+			json_buf_init(&b);
+			if (i)
+				json_buf_raw(&b, ",", 1);
+			ztjson_peer(&b, &p);
+			if (b.err || fwrite(b.p, 1, b.len, stdout) != b.len) {
+				json_buf_free(&b);
+				close(fd);
+				return 1;
+			}
+			json_buf_free(&b);
 			continue;
 		}
 		printf("%010" PRIx64 " %-6s %-9s %7d ", p.address, peer_role(p.role),

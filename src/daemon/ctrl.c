@@ -594,7 +594,8 @@ static void ctrl_member_out(const struct zt_controller_network *n,
 	out->address = m->address;
 	out->flags = (m->authorized ? NC_CTL_AUTHORIZED : 0) |
 		     (m->has_identity ? NC_CTL_HAS_IDENTITY : 0) |
-		     (m->active_bridge ? NC_CTL_ACTIVE_BRIDGE : 0);
+		     (m->active_bridge ? NC_CTL_ACTIVE_BRIDGE : 0) |
+		     (m->no_auto_assign_ips ? NC_CTL_NO_AUTO_IPS : 0);
 	out->revision = m->revision;
 	out->creation_time = m->creation_time;
 	out->last_request = m->last_request;
@@ -606,6 +607,52 @@ static void ctrl_member_out(const struct zt_controller_network *n,
 	out->vproto = m->vproto;
 	for (unsigned k = 0; k < m->n_ips && k < NC_CTL_MAX_IPS; k++)
 		ctrl_addr(&out->ips[out->nips++], &m->ips[k]);
+	for (unsigned k = 0; k < m->n_tags && k < NC_CTL_MAX_TAGS; k++) {
+		out->tags[k][0] = m->tags[k][0];
+		out->tags[k][1] = m->tags[k][1];
+		out->ntags++;
+	}
+	for (unsigned k = 0; k < m->n_caps && k < NC_CTL_MAX_CAPS; k++)
+		out->caps[out->ncaps++] = m->caps[k];
+}
+
+/* The pools of req into t. 0 or -EINVAL. */
+static int ctrl_pools_in(const struct nc_ctl_net *req, struct zt_controller_network *t)
+{
+	if (req->npools > NC_CTL_MAX_POOLS || req->npools6 > NC_CTL_MAX_POOLS6)
+		return -EINVAL;
+	for (unsigned k = 0; k < req->npools; k++) {
+		if (req->pools[k].first == 0 || req->pools[k].last < req->pools[k].first)
+			return -EINVAL;
+		t->pools[k].first = req->pools[k].first;
+		t->pools[k].last = req->pools[k].last;
+	}
+	t->n_pools = req->npools;
+	for (unsigned k = 0; k < req->npools6; k++) {
+		if (memcmp(req->pools6[k].last, req->pools6[k].first, 16) < 0)
+			return -EINVAL;
+		memcpy(t->pools6[k].first, req->pools6[k].first, 16);
+		memcpy(t->pools6[k].last, req->pools6[k].last, 16);
+	}
+	t->n_pools6 = req->npools6;
+	return 0;
+}
+
+/* The routes of req into t. 0 or -EINVAL. */
+static int ctrl_routes_in(const struct nc_ctl_net *req, struct zt_controller_network *t)
+{
+	if (req->nroutes > NC_CTL_MAX_ROUTES)
+		return -EINVAL;
+	for (unsigned k = 0; k < req->nroutes; k++) {
+		memset(&t->routes[k], 0, sizeof(t->routes[k]));
+		if (ctrl_inet(&t->routes[k].target, &req->routes[k].target, true) < 0)
+			return -EINVAL;
+		if (req->routes[k].via.family &&
+		    ctrl_inet(&t->routes[k].via, &req->routes[k].via, false) < 0)
+			return -EINVAL;
+	}
+	t->n_routes = req->nroutes;
+	return 0;
 }
 
 int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
@@ -633,28 +680,8 @@ int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 		t.mtu = req->mtu;
 	}
 	t.multicast_limit = req->multicast_limit;
-	for (unsigned k = 0; k < req->npools; k++) {
-		if (req->pools[k].first == 0 || req->pools[k].last < req->pools[k].first)
-			return -EINVAL;
-		t.pools[k].first = req->pools[k].first;
-		t.pools[k].last = req->pools[k].last;
-	}
-	t.n_pools = req->npools;
-	for (unsigned k = 0; k < req->npools6; k++) {
-		if (memcmp(req->pools6[k].last, req->pools6[k].first, 16) < 0)
-			return -EINVAL;
-		memcpy(t.pools6[k].first, req->pools6[k].first, 16);
-		memcpy(t.pools6[k].last, req->pools6[k].last, 16);
-	}
-	t.n_pools6 = req->npools6;
-	for (unsigned k = 0; k < req->nroutes; k++) {
-		if (ctrl_inet(&t.routes[k].target, &req->routes[k].target, true) < 0)
-			return -EINVAL;
-		if (req->routes[k].via.family && ctrl_inet(&t.routes[k].via, &req->routes[k].via,
-							   false) < 0)
-			return -EINVAL;
-	}
-	t.n_routes = req->nroutes;
+	if (ctrl_pools_in(req, &t) < 0 || ctrl_routes_in(req, &t) < 0)
+		return -EINVAL;
 	if (ctrl_dns_in(req, &t) < 0)
 		return -EINVAL;
 	n = zt_controller_network_add(&ct.c, &t, ctrl_random(), ztnode_time(), &r);
@@ -677,8 +704,11 @@ int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 	r = ctrl_find(req->nwid, &n);
 	if (r < 0)
 		return r;
-	if (!req->change || (req->change & ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU |
-					     NC_CTL_CHANGE_DNS | NC_CTL_CHANGE_V6)))
+	if (!req->change ||
+	    (req->change &
+	     ~(NC_CTL_CHANGE_NAME | NC_CTL_CHANGE_MTU | NC_CTL_CHANGE_DNS | NC_CTL_CHANGE_V6 |
+	       NC_CTL_CHANGE_POOLS | NC_CTL_CHANGE_ROUTES | NC_CTL_CHANGE_PRIVATE |
+	       NC_CTL_CHANGE_BROADCAST | NC_CTL_CHANGE_V4 | NC_CTL_CHANGE_MCAST)))
 		return -EINVAL;
 	t = *n;
 	if (req->change & NC_CTL_CHANGE_NAME) {
@@ -698,6 +728,19 @@ int ctrl_net_set(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 		t.v6_rfc4193 = req->flags & NC_CTL_V6_RFC4193;
 		t.v6_6plane = req->flags & NC_CTL_V6_6PLANE;
 	}
+	/* What the local API's clients (ztncui, ZeroUI) change on an existing network. */
+	if ((req->change & NC_CTL_CHANGE_POOLS) && ctrl_pools_in(req, &t) < 0)
+		return -EINVAL;
+	if ((req->change & NC_CTL_CHANGE_ROUTES) && ctrl_routes_in(req, &t) < 0)
+		return -EINVAL;
+	if (req->change & NC_CTL_CHANGE_PRIVATE)
+		t.private_net = req->flags & NC_CTL_PRIVATE;
+	if (req->change & NC_CTL_CHANGE_BROADCAST)
+		t.enable_broadcast = req->flags & NC_CTL_BROADCAST;
+	if (req->change & NC_CTL_CHANGE_V4)
+		t.v4_zt = req->flags & NC_CTL_V4_AUTO;
+	if (req->change & NC_CTL_CHANGE_MCAST)
+		t.multicast_limit = req->multicast_limit;
 	t.revision++;
 	t.dirty = true;
 	*n = t;
@@ -815,6 +858,21 @@ int ctrl_member_set(const struct nc_ctl_member *req, struct nc_ctl_member *out)
 		if (!existed) /* do not leave a record behind for a refused request */
 			m->dirty = false;
 		return r;
+	}
+	/* What the local API's clients set besides authorization (the record keeps both). */
+	if (req->flags & NC_CTL_SET_BRIDGE)
+		m->active_bridge = req->flags & NC_CTL_ACTIVE_BRIDGE;
+	if (req->flags & NC_CTL_SET_NO_AUTO)
+		m->no_auto_assign_ips = req->flags & NC_CTL_NO_AUTO_IPS;
+	if ((req->flags & NC_CTL_SET_TAGS) && req->ntags <= NC_CTL_MAX_TAGS &&
+	    req->ntags <= ZT_CONTROLLER_MAX_TAGS) {
+		memcpy(m->tags, req->tags, req->ntags * sizeof(req->tags[0]));
+		m->n_tags = req->ntags;
+	}
+	if ((req->flags & NC_CTL_SET_CAPS) && req->ncaps <= NC_CTL_MAX_CAPS &&
+	    req->ncaps <= ZT_CONTROLLER_MAX_CAPS) {
+		memcpy(m->caps, req->caps, req->ncaps * sizeof(req->caps[0]));
+		m->n_caps = req->ncaps;
 	}
 	log_info("controller: %010llx %s on %016llx", (unsigned long long)m->address,
 		 m->authorized ? "authorized" : "deauthorized", (unsigned long long)n->nwid);

@@ -13,6 +13,7 @@
 
 #include "common/addr.h"
 #include "common/log.h"
+#include "daemon/api.h"
 #include "daemon/daemon.h"
 #include "daemon/loop.h"
 #include "daemon/resolv.h"
@@ -45,6 +46,11 @@ static void daemon_dispatch(struct loop_obj *obj, uint32_t events)
 	case LOOP_ZT_TIMER:
 		ztnode_event(obj, events);
 		break;
+	case LOOP_API_LISTEN:
+	case LOOP_API_CONN:
+	case LOOP_API_TIMER:
+		api_event(obj, events);
+		break;
 	case LOOP_SIGNAL: {
 		struct signalfd_siginfo si;
 
@@ -61,6 +67,7 @@ static void daemon_idle(void)
 {
 	vsock_flush();
 	rpc_srv_reap();
+	api_reap();
 	ztnode_idle();
 }
 
@@ -204,6 +211,14 @@ int daemon_main(const struct daemon_config *cfg)
 			goto fail;
 		}
 	}
+	{
+		/* zerotier-cli, ztncui and Prometheus find the node where zerotier-one would be. */
+		struct nc_zt_info zi;
+
+		memset(&zi, 0, sizeof(zi));
+		if (ztnode_info(&zi) < 0 || api_start(cfg->home, zi.port) < 0)
+			log_warn("the local API is off (see above)");
+	}
 	/* Always: a file left by a daemon that was killed must not outlive it. */
 	r = resolv_start(cfg->home, cfg->dns, cfg->ndns, cfg->domain);
 	if (r < 0)
@@ -236,6 +251,7 @@ int daemon_main(const struct daemon_config *cfg)
 	}
 	loop_run(daemon_dispatch, daemon_idle);
 	vsock_shutdown_all();
+	api_stop();
 	rpc_srv_close();
 	ztnode_stop();
 	resolv_remove(cfg->home);

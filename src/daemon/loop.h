@@ -11,6 +11,9 @@ enum loop_type {
 	LOOP_VSOCK, /* a virtual socket's daemon end */
 	LOOP_UDP, /* the ZeroTier UDP socket */
 	LOOP_ZT_TIMER, /* the ZeroTier node's timerfd */
+	LOOP_API_LISTEN, /* the local HTTP API's listening sockets */
+	LOOP_API_CONN, /* one HTTP client of the local API */
+	LOOP_API_TIMER, /* the local API's timerfd (slow clients) */
 };
 
 /* Every object in the epoll set starts with this, so dispatch is one switch. */

@@ -789,6 +789,11 @@ int rpc_srv_open(const char *home)
 	return loop_add(fd, EPOLLIN, &control_obj);
 }
 
+uint64_t rpc_srv_clients(void)
+{
+	return nclients;
+}
+
 void rpc_srv_close(void)
 {
 	while (clients)

@@ -12,6 +12,8 @@ int rpc_srv_open(const char *home);
 void rpc_srv_event(struct loop_obj *obj, uint32_t events);
 /* Free clients dropped during this loop iteration. */
 void rpc_srv_reap(void);
+/* Channels open now (for the metrics). */
+uint64_t rpc_srv_clients(void);
 /* Drop every client, remove the control socket. */
 void rpc_srv_close(void);
 

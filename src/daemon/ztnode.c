@@ -645,6 +645,14 @@ int ztnode_info(struct nc_zt_info *out)
 	return 0;
 }
 
+int ztnode_node_info(struct zt_node_info *out)
+{
+	if (!zn.node)
+		return -ENOTCONN;
+	zt_node_get_info(zn.node, out, ztnode_now());
+	return 0;
+}
+
 int ztnode_peer(uint64_t index, struct nc_zt_peer *out)
 {
 	struct zt_node_peer_info pi;

@@ -46,5 +46,8 @@ int ztnode_peer(uint64_t index, struct nc_zt_peer *out);
 int ztnode_send(const struct nc_zt_send_req *req, uint64_t *id);
 int ztnode_result(uint64_t id, struct nc_zt_msg *out);
 int ztnode_inbox(uint64_t cursor, struct nc_zt_msg *out);
+/* The node's counters and peers' paths, for the metrics. Returns 0 or -ENOTCONN. */
+struct zt_node_info;
+int ztnode_node_info(struct zt_node_info *out);
 
 #endif

@@ -748,9 +748,11 @@ int zt_controller_member_json(const struct zt_controller_network *n,
 	json_buf_init(&b);
 	json_buf_printf(&b,
 			"{\"activeBridge\":%s,\"address\":\"%s\",\"authenticationExpiryTime\":0,"
-			"\"authorized\":%s,\"capabilities\":[],\"creationTime\":%" PRId64
-			",\"id\":\"%s\",\"identity\":",
-			m->active_bridge ? "true" : "false", a, m->authorized ? "true" : "false",
+			"\"authorized\":%s,\"capabilities\":[",
+			m->active_bridge ? "true" : "false", a, m->authorized ? "true" : "false");
+	for (unsigned i = 0; i < m->n_caps; i++)
+		json_buf_printf(&b, "%s%" PRIu32, i ? "," : "", m->caps[i]);
+	json_buf_printf(&b, "],\"creationTime\":%" PRId64 ",\"id\":\"%s\",\"identity\":",
 			m->creation_time, a);
 	if (m->has_identity && zt_identity_to_string(&m->identity, false, idt, sizeof(idt)) > 0)
 		json_buf_str(&b, idt);
@@ -776,9 +778,13 @@ int zt_controller_member_json(const struct zt_controller_network *n,
 	controller_hex16(&b, n->nwid);
 	json_buf_printf(&b,
 			",\"objtype\":\"member\",\"remoteTraceLevel\":0,\"remoteTraceTarget\":null,"
-			"\"revision\":%" PRIu64 ",\"ssoExempt\":false,\"tags\":[],"
-			"\"vMajor\":%d,\"vMinor\":%d,\"vProto\":%d,\"vRev\":%d}",
-			m->revision, m->vmajor, m->vminor, m->vproto, m->vrev);
+			"\"revision\":%" PRIu64 ",\"ssoExempt\":false,\"tags\":[",
+			m->revision);
+	for (unsigned i = 0; i < m->n_tags; i++)
+		json_buf_printf(&b, "%s[%" PRIu32 ",%" PRIu32 "]", i ? "," : "", m->tags[i][0],
+				m->tags[i][1]);
+	json_buf_printf(&b, "],\"vMajor\":%d,\"vMinor\":%d,\"vProto\":%d,\"vRev\":%d}", m->vmajor,
+			m->vminor, m->vproto, m->vrev);
 	if (b.err) {
 		json_buf_free(&b);
 		return -ENOMEM;
@@ -1038,6 +1044,47 @@ out:
 	return r;
 }
 
+static int controller_u32(const struct json *v, uint32_t *out)
+{
+	if (v->type != JSON_NUMBER || !v->is_int || v->i < 0 || v->i > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)v->i;
+	return 0;
+}
+
+int zt_controller_parse_tags(const struct json *a, uint32_t tags[][2], unsigned max, unsigned *n)
+{
+	*n = 0;
+	if (!a || a->type == JSON_NULL)
+		return 0;
+	if (a->type != JSON_ARRAY || a->len > max)
+		return -EINVAL;
+	for (size_t k = 0; k < a->len; k++) {
+		const struct json *t = &a->items[k];
+
+		if (t->type != JSON_ARRAY || t->len != 2 ||
+		    controller_u32(&t->items[0], &tags[k][0]) < 0 ||
+		    controller_u32(&t->items[1], &tags[k][1]) < 0)
+			return -EINVAL;
+	}
+	*n = (unsigned)a->len;
+	return 0;
+}
+
+int zt_controller_parse_caps(const struct json *a, uint32_t *caps, unsigned max, unsigned *n)
+{
+	*n = 0;
+	if (!a || a->type == JSON_NULL)
+		return 0;
+	if (a->type != JSON_ARRAY || a->len > max)
+		return -EINVAL;
+	for (size_t k = 0; k < a->len; k++)
+		if (controller_u32(&a->items[k], &caps[k]) < 0)
+			return -EINVAL;
+	*n = (unsigned)a->len;
+	return 0;
+}
+
 int zt_controller_load_member(struct zt_controller *c, const char *text, size_t len, char *err,
 			      size_t errsize)
 {
@@ -1115,6 +1162,13 @@ int zt_controller_load_member(struct zt_controller *c, const char *text, size_t 
 	if (json_get_str(j, "lastAuthorizedCredentialType", &s) == 0)
 		snprintf(t.last_authorized_credential_type,
 			 sizeof(t.last_authorized_credential_type), "%s", s);
+	if (zt_controller_parse_tags(json_get(j, "tags"), t.tags, ZT_CONTROLLER_MAX_TAGS,
+				     &t.n_tags) < 0 ||
+	    zt_controller_parse_caps(json_get(j, "capabilities"), t.caps, ZT_CONTROLLER_MAX_CAPS,
+				     &t.n_caps) < 0) {
+		controller_bad(err, errsize, "bad tags or capabilities");
+		goto out;
+	}
 	ips = json_get(j, "ipAssignments");
 	if (ips && ips->type == JSON_ARRAY) {
 		for (size_t k = 0; k < ips->len && t.n_ips < ZT_CONTROLLER_MAX_IPS; k++) {

@@ -22,6 +22,8 @@
 #define ZT_CONTROLLER_MAX_POOLS 16
 #define ZT_CONTROLLER_MAX_ROUTES 16
 #define ZT_CONTROLLER_MAX_IPS 8 /* ipAssignments of a member */
+#define ZT_CONTROLLER_MAX_TAGS 8 /* a member's tags, [[id,value],...], kept as given */
+#define ZT_CONTROLLER_MAX_CAPS 8 /* a member's capabilities, [id,...], kept as given */
 #define ZT_CONTROLLER_MAX_NETWORKS 1024
 #define ZT_CONTROLLER_MAX_MEMBERS 65536 /* per network */
 /* The credential time max delta stock controllers put in configs and COMs (ms). */
@@ -54,6 +56,11 @@ struct zt_controller_member {
 	struct zt_identity identity; /* public, learned from the first request */
 	unsigned n_ips;
 	struct zt_inetaddr ips[ZT_CONTROLLER_MAX_IPS]; /* ipAssignments; port 0 */
+	/* tags and capabilities as the API gave them; netcon issues no tag or capability
+	 * credentials (it has no rules engine), so they only live in the record. */
+	unsigned n_tags, n_caps;
+	uint32_t tags[ZT_CONTROLLER_MAX_TAGS][2];
+	uint32_t caps[ZT_CONTROLLER_MAX_CAPS];
 	uint64_t revision;
 	int64_t creation_time, last_authorized_time, last_deauthorized_time;
 	char last_authorized_credential_type[16]; /* "api", "public", "" */
@@ -179,5 +186,11 @@ int zt_controller_parse_dns_server(const char *s, struct zt_inetaddr *out);
 char *zt_controller_ip_string(const struct zt_inetaddr *a, bool with_bits, char *buf);
 /* Parse "IP" or "IP/bits" (bits stored in port; -1 => none given, port 0). 0 or -EINVAL. */
 int zt_controller_parse_ip(const char *s, struct zt_inetaddr *out, bool *has_bits);
+
+/* A member record's "tags" ([[id,value],...]) and "capabilities" ([id,...]): 0, or -EINVAL for
+ * another shape, a number outside 0..2^32-1, or more than the maximum. null or absent: none. */
+struct json;
+int zt_controller_parse_tags(const struct json *a, uint32_t tags[][2], unsigned max, unsigned *n);
+int zt_controller_parse_caps(const struct json *a, uint32_t *caps, unsigned max, unsigned *n);
 
 #endif

@@ -390,6 +390,7 @@ static int node_emit(struct zt_node *n, struct node_peer *p, unsigned verb, cons
 	while (!id)
 		id = node_random64();
 	zt_packet_init(pkt, id, p->id.address, n->me.address, verb);
+	n->st.tx_verb[verb & 31]++;
 	if (plen)
 		memcpy(pkt + ZT_PACKET_IDX_PAYLOAD, payload, plen);
 	/* The path is chosen first: its MTU decides the fragmenting, which the armor covers. */
@@ -917,6 +918,7 @@ static void node_process(struct zt_node *n, const struct zt_inetaddr *from, uint
 	}
 	if (zt_packet_cipher(pkt) == ZT_ARMOR_CIPHER_POLY1305_NONE &&
 	    (pkt[ZT_PACKET_IDX_VERB] & 0x1f) == ZT_VERB_HELLO) {
+		n->st.rx_verb[ZT_VERB_HELLO]++;
 		node_do_hello(n, from, pkt, len, now);
 		return;
 	}
@@ -944,6 +946,7 @@ static void node_process(struct zt_node *n, const struct zt_inetaddr *from, uint
 	pl = n->plain + ZT_PACKET_IDX_PAYLOAD;
 	plen = (size_t)r - ZT_PACKET_IDX_PAYLOAD;
 	verb = zt_packet_verb(n->plain);
+	n->st.rx_verb[verb & 31]++;
 	if (verb == ZT_VERB_OK && plen >= 9)
 		e = node_expect_find(n, node_be64(pl + 1), p->id.address, now);
 	node_authenticated(n, p, from, hops, e && e->verb != ZT_VERB_WHOIS, now);

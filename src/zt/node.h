@@ -100,6 +100,8 @@ struct zt_node_stats {
 	uint64_t rendezvous_sent, rendezvous_received;
 	uint64_t push_paths_sent;
 	uint64_t unknown_verb;
+	/* Authenticated packets received and packets sent, by verb (the metrics' zt_packet). */
+	uint64_t rx_verb[32], tx_verb[32];
 };
 
 #define ZT_NODE_ROLE_LEAF 0

@@ -152,6 +152,42 @@ static void test_vectors(void)
 		free(out2);
 		ok(zt_controller_load_member(&c2, text, len - 5, err, sizeof(err)) == -EBADMSG,
 		   "a truncated member record is refused: %s", err);
+		/* tags and capabilities are kept as given, and read back. */
+		{
+			static const char tc[] =
+			    "{\"id\":\"1234567890\",\"nwid\":\"5f4e89e209000001\","
+			    "\"tags\":[[1,2],[3,4294967295]],\"capabilities\":[7,8]}";
+			const struct zt_controller_member *t;
+
+			is_int(zt_controller_load_member(&c2, tc, sizeof(tc) - 1, err, sizeof(err)),
+			       0, "a member with tags and capabilities loads %s", err);
+			t = zt_controller_member_find(zt_controller_network_find(&c2, NWID),
+						      0x1234567890ULL);
+			ok(t && t->n_tags == 2 && t->tags[1][1] == 4294967295u && t->n_caps == 2 &&
+			       t->caps[1] == 8,
+			   "its tags and capabilities");
+			zt_controller_member_json(zt_controller_network_find(&c2, NWID), t, &out,
+						  &ol);
+			ok(strstr(out, "\"capabilities\":[7,8]") &&
+			       strstr(out, "\"tags\":[[1,2],[3,4294967295]]"),
+			   "written back as given");
+			free(out);
+		}
+		{
+			static const char *bad[] = {
+			    "{\"id\":\"1234567890\",\"nwid\":\"5f4e89e209000001\",\"tags\":[[1]]}",
+			    "{\"id\":\"1234567890\",\"nwid\":\"5f4e89e209000001\",\"tags\":[[1,-2]]}",
+			    "{\"id\":\"1234567890\",\"nwid\":\"5f4e89e209000001\","
+			    "\"capabilities\":[1,2,3,4,5,6,7,8,9]}",
+			    "{\"id\":\"1234567890\",\"nwid\":\"5f4e89e209000001\","
+			    "\"capabilities\":[\"x\"]}",
+			};
+
+			for (int k = 0; k < 4; k++)
+				ok(zt_controller_load_member(&c2, bad[k], strlen(bad[k]), err,
+							     sizeof(err)) == -EBADMSG,
+				   "bad tags/capabilities refused (%d): %s", k, err);
+		}
 		zt_controller_free(&c2);
 	}
 }

@@ -1,0 +1,10 @@
+/* GET /metrics: the node's counters in Prometheus' text format (zerotier-one's names where netcon
+ * has the quantity, netcon_* for its own). */
+#ifndef NETCON_METRICS_H
+#define NETCON_METRICS_H
+
+#include "common/json.h"
+
+void metrics_write(struct json_buf *b);
+
+#endif
