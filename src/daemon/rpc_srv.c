@@ -596,6 +596,29 @@ static void rpc_client_event(struct client *c, uint32_t events)
 	}
 }
 
+void rpc_srv_adopt(int fd, uid_t uid, pid_t pid)
+{
+	if (uid != my_uid && uid != 0 && !rpc_descends_from_run(pid)) {
+		struct client *rc;
+
+		log_warn("control: refused uid %u pid %d: not the daemon's user, root, "
+			 "or a program started by netcon run",
+			 (unsigned)uid, (int)pid);
+		/* Its first message gets the EACCES answer (closing now would lose the
+		 * reply behind the unread hello); a bounded number may wait. */
+		rc = nrefused < RPC_MAX_REFUSED ? rpc_client_new(fd, uid, pid) : NULL;
+		if (!rc) {
+			close(fd);
+		} else {
+			rc->refused = true;
+			nrefused++;
+		}
+		return;
+	}
+	if (!rpc_client_new(fd, uid, pid))
+		close(fd);
+}
+
 static void rpc_control_event(void)
 {
 	for (;;) {
@@ -612,25 +635,7 @@ static void rpc_control_event(void)
 			close(fd);
 			continue;
 		}
-		if (cr.uid != my_uid && cr.uid != 0 && !rpc_descends_from_run(cr.pid)) {
-			struct client *rc;
-
-			log_warn("control: refused uid %u pid %d: not the daemon's user, root, "
-				 "or a program started by netcon run",
-				 (unsigned)cr.uid, (int)cr.pid);
-			/* Its first message gets the EACCES answer (closing now would lose the
-			 * reply behind the unread hello); a bounded number may wait. */
-			rc = nrefused < RPC_MAX_REFUSED ? rpc_client_new(fd, cr.uid, cr.pid) : NULL;
-			if (!rc) {
-				close(fd);
-			} else {
-				rc->refused = true;
-				nrefused++;
-			}
-			continue;
-		}
-		if (!rpc_client_new(fd, cr.uid, cr.pid))
-			close(fd);
+		rpc_srv_adopt(fd, cr.uid, cr.pid);
 	}
 }
 
