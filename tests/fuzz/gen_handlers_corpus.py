@@ -96,6 +96,10 @@ SEEDS = {
     + mcast(0, 0, 3, (MC4, P0), ttl=5) + mcast(0, 0, 2, (MC4, P0))
     + req(0, LISTEN, addr=(A1, P7001)) + setopt(0, 1, ALL_OPTS) + bytes([CLOSE, 1])
     + mcast(0, 1, 1, (MC6, P0), ifx=1) + write(0, 8, addr=(MC4, P7000)),
+    # Found by this fuzzer: shutdown(SHUT_WR) on a UDP end made the daemon read its end of
+    # queue as empty datagrams forever (a spinning loop).
+    "udp_shutdown_connected": req(0, CONNECT, UDP, addr=(A1, P7001)) + bytes([SHUT, 0]),
+    "udp_shutdown_bound": req(0, BIND, UDP, addr=(A1, P7001)) + bytes([SHUT, 0]),
     "raw_messages": bytes([RAW, 0, 16]) + bytes(range(1, 17))
     + bytes([RAW, 1, 96, 0x01, 0, 0, 0x04]) + bytes(92)
     + bytes([REOPEN, 0, 2, REQ, 0, HELLO]),
