@@ -21,6 +21,23 @@
  *
  * Every message is exactly the size its type lists in NC_MSG_SIZES; anything else is refused.
  * Integers are host order (both ends are on one host); ports are host order too.
+ *
+ * Sockets belong to a `netcon run` tree: the outermost live `netcon run` the client that made
+ * them descends from, inherited by NC_CLONE (a client outside any run: its channel and the
+ * channels cloned from it). A request that names a socket (.sockid of SETOPT, GETERR, MCAST, and
+ * of LISTEN and CONNECT when not 0) is carried out only if the socket exists, belongs to the
+ * caller's tree, and is of a kind the request takes; otherwise nothing changes and the reply
+ * says why: -EBADF for an id never issued, closed, or of another tree (the same answer for all
+ * three); a wrong kind as Linux answers it: LISTEN on UDP -EOPNOTSUPP, on a listening or
+ * connected TCP socket -EINVAL; CONNECT (TCP) on a UDP socket -EINVAL, on a listening or
+ * connected TCP socket -EISCONN; CONNECT (UDP) on a TCP socket -EINVAL, on a connected UDP
+ * socket -EISCONN; MCAST on TCP -ENOPROTOOPT. Root and the daemon's own user outside any run
+ * may name every socket. LOOKUP names an inode, not a socket, and is answered for any.
+ *
+ * Bounds per client: a tree's sockets (-EMFILE beyond, and incoming connections refused), its
+ * channels (a CLONE beyond is not answered), the bytes of answers a channel has not read and
+ * the descriptors in them (-ENOBUFS beyond, the request not carried out). A channel whose
+ * answers fill the daemon's socket buffer is closed: the daemon never waits for a client.
  */
 
 #include <stdint.h>
@@ -391,8 +408,8 @@ struct nc_net_info {
 	struct nc_net_route routes[NC_NET_MAX_ROUTES];
 	uint64_t counters[NC_NET_COUNTERS];
 };
-_Static_assert(sizeof(struct nc_net_info) == 184 + 32 * NC_NET_MAX_ADDRS + 64 * NC_NET_MAX_ROUTES +
-						 8 * NC_NET_COUNTERS,
+_Static_assert(sizeof(struct nc_net_info) ==
+		   184 + 32 * NC_NET_MAX_ADDRS + 64 * NC_NET_MAX_ROUTES + 8 * NC_NET_COUNTERS,
 	       "nc_net_info size");
 
 /* The controller role (NC_CTL_*): only the daemon's own user and root may use them (-EPERM). */
@@ -531,7 +548,8 @@ struct nc_msg_size {
 		[NC_CTL_NET_GET] = {sizeof(struct nc_ctl_req), sizeof(struct nc_ctl_net)},         \
 		[NC_CTL_NET_DELETE] = {sizeof(struct nc_ctl_req), sizeof(struct nc_hdr)},          \
 		[NC_CTL_MEMBER_GET] = {sizeof(struct nc_ctl_req), sizeof(struct nc_ctl_member)},   \
-		[NC_CTL_MEMBER_SET] = {sizeof(struct nc_ctl_member), sizeof(struct nc_ctl_member)}, \
+		[NC_CTL_MEMBER_SET] = {sizeof(struct nc_ctl_member),                               \
+				       sizeof(struct nc_ctl_member)},                              \
 		[NC_CTL_NET_SET] = {sizeof(struct nc_ctl_net), sizeof(struct nc_ctl_net)},         \
 		[NC_MCAST] = {sizeof(struct nc_mcast_req), sizeof(struct nc_hdr)},                 \
 	}

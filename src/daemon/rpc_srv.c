@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -27,6 +29,12 @@
 #define RPC_MAX_RUNS 256
 #define RPC_STATUS_PAGE 8
 #define RPC_MAX_REFUSED 64
+/* Per-client bounds, their defaults (README: "Limits per client"). A client of the intercept has one
+ * request in flight at a time; a `netcon run` tree as big as a busy nginx stays well within. */
+#define RPC_MAX_SOCKETS_DEFAULT 65536
+#define RPC_MAX_CHANNELS_DEFAULT 16384
+#define RPC_MAX_QUEUED_DEFAULT (64 * 1024)
+#define RPC_MAX_FDS_DEFAULT 64
 
 struct client {
 	struct loop_obj obj;
@@ -34,6 +42,8 @@ struct client {
 	uid_t uid;
 	pid_t pid;
 	bool refused;
+	struct vsock_client who; /* its tree and account (one reference) */
+	uint32_t fds_sent; /* fds sent since its queue of answers was last seen empty */
 	struct client *next;
 };
 
@@ -47,7 +57,11 @@ static uid_t my_uid;
 static struct {
 	pid_t pid;
 	unsigned long long start;
+	uint64_t tree;
 } runs[RPC_MAX_RUNS];
+static uint64_t next_tree = 1;
+static uint32_t max_channels = RPC_MAX_CHANNELS_DEFAULT, max_queued = RPC_MAX_QUEUED_DEFAULT,
+		max_fds = RPC_MAX_FDS_DEFAULT;
 
 /* Field 22 of /proc/PID/stat (start time) and field 4 (parent), so a reused pid is not trusted. */
 static int rpc_proc_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
@@ -76,21 +90,25 @@ static int rpc_proc_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
 	return 0;
 }
 
-/* Is pid a descendant of a registered `netcon run` that is still alive? */
-static bool rpc_descends_from_run(pid_t pid)
+/* The tree of the outermost registered `netcon run` that pid descends from (or is) and that is
+ * still alive, or 0: its programs share their sockets, as processes of one run do by fork, exec
+ * and SCM_RIGHTS, and nobody else may touch them. */
+static uint64_t rpc_run_tree(pid_t pid)
 {
+	uint64_t tree = 0;
+
 	for (int depth = 0; depth < 64 && pid > 1; depth++) {
 		unsigned long long start;
 		pid_t ppid;
 
 		if (rpc_proc_stat(pid, &ppid, &start) < 0)
-			return false;
+			break;
 		for (int i = 0; i < RPC_MAX_RUNS; i++)
 			if (runs[i].pid == pid && runs[i].start == start)
-				return true;
+				tree = runs[i].tree;
 		pid = ppid;
 	}
-	return false;
+	return tree;
 }
 
 static void rpc_register_run(pid_t pid)
@@ -115,25 +133,49 @@ static void rpc_register_run(pid_t pid)
 		slot = (int)(pid % RPC_MAX_RUNS);
 	runs[slot].pid = pid;
 	runs[slot].start = start;
+	runs[slot].tree = next_tree++;
 }
 
-static struct client *rpc_client_new(int fd, uid_t uid, pid_t pid)
+/* A channel of tree (0: outside any run), counted against its account: acct, whose reference
+ * it takes, or a new one. NULL (and nothing taken) without memory or beyond the channel bound. */
+static struct client *rpc_client_new(int fd, uid_t uid, pid_t pid, uint64_t tree,
+				     struct vsock_acct *acct)
 {
-	struct client *c = calloc(1, sizeof(*c));
+	struct client *c;
 	int one = 1;
 
-	if (!c)
+	if (!acct)
+		acct = vsock_acct_get(tree);
+	else
+		acct->refs++;
+	if (!acct)
 		return NULL;
+	if (max_channels && acct->nchannels >= max_channels) {
+		log_info("client pid %d: its run has %u channels open already; refused", (int)pid,
+			 acct->nchannels);
+		vsock_acct_put(acct);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		vsock_acct_put(acct);
+		return NULL;
+	}
 	c->obj.type = LOOP_CLIENT;
 	c->fd = fd;
 	c->uid = uid;
 	c->pid = pid;
+	c->who.pid = pid;
+	c->who.tree = tree;
+	c->who.acct = acct;
 	/* Each message then carries its sender's pid, checked by the kernel. */
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	if (loop_add(fd, EPOLLIN, &c->obj) < 0) {
+		vsock_acct_put(acct);
 		free(c);
 		return NULL;
 	}
+	acct->nchannels++;
 	c->next = clients;
 	clients = c;
 	nclients++;
@@ -156,6 +198,9 @@ static void rpc_client_drop(struct client *c)
 	nclients--;
 	if (c->refused)
 		nrefused--;
+	c->who.acct->nchannels--;
+	vsock_acct_put(c->who.acct);
+	c->who.acct = NULL;
 	c->next = dead_clients;
 	dead_clients = c;
 }
@@ -352,6 +397,26 @@ static int rpc_ctl(struct client *c, int type, const uint8_t *buf)
 	return rpc_send(c, &rep, len, -1);
 }
 
+/*
+ * The answers a client has not read yet stay in the daemon's socket buffer: past max_queued bytes
+ * of them, or max_fds descriptors, a request is answered -ENOBUFS and not carried out, and an
+ * answer that finds the buffer full drops the client: the daemon never waits for a client.
+ */
+static int rpc_backlog(struct client *c, bool sends_fd)
+{
+	int outq = 0;
+
+	if (ioctl(c->fd, SIOCOUTQ, &outq) < 0)
+		outq = 0;
+	if (outq == 0)
+		c->fds_sent = 0;
+	if (max_queued && (uint32_t)outq > max_queued)
+		return -ENOBUFS;
+	if (sends_fd && max_fds && c->fds_sent >= max_fds)
+		return -ENOBUFS;
+	return 0;
+}
+
 static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t pid, int in_fd)
 {
 	union {
@@ -375,10 +440,25 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		goto drop;
 	}
 	memset(&rep, 0, sizeof(rep));
+	c->who.pid = pid;
+	if (type != NC_CLONE) {
+		r = rpc_backlog(c, type == NC_HELLO || type == NC_BIND || type == NC_LISTEN ||
+				       type == NC_CONNECT);
+		if (r < 0) {
+			rpc_hdr(&rep.h, type, h.seq, r);
+			if (rpc_send(c, &rep.h, sizeof(rep.h), -1) < 0) {
+				log_info("client pid %d: does not read its answers; dropping it",
+					 (int)pid);
+				rpc_client_drop(c);
+			}
+			return;
+		}
+	}
 	switch (type) {
 	case NC_HELLO:
 		rpc_hello_reply(&rep.hello, NC_HELLO, h.seq);
 		r = rpc_send(c, &rep.hello, sizeof(rep.hello), rstab_fd());
+		c->fds_sent += rstab_fd() >= 0;
 		break;
 	case NC_CLONE: {
 		struct client *nc;
@@ -406,8 +486,9 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		}
 		fcntl(in_fd, F_SETFL, O_NONBLOCK);
 		fcntl(in_fd, F_SETFD, FD_CLOEXEC);
-		/* Inherits the parent's authorization: it comes over an authorized channel. */
-		nc = rpc_client_new(in_fd, cr.uid, cr.pid);
+		/* Inherits the parent's authorization, tree and account: it comes over an
+		 * authorized channel, from a process of the same run. */
+		nc = rpc_client_new(in_fd, cr.uid, cr.pid, c->who.tree, c->who.acct);
 		if (!nc) {
 			close(in_fd);
 			return;
@@ -426,7 +507,7 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		struct nc_opt_req oreq;
 
 		memcpy(&oreq, buf, sizeof(oreq));
-		rpc_hdr(&rep.h, type, h.seq, vsock_setopt(&oreq));
+		rpc_hdr(&rep.h, type, h.seq, vsock_setopt(&oreq, &c->who));
 		r = rpc_send(c, &rep.h, sizeof(rep.h), -1);
 		break;
 	}
@@ -434,7 +515,7 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		struct nc_mcast_req mreq;
 
 		memcpy(&mreq, buf, sizeof(mreq));
-		rpc_hdr(&rep.h, type, h.seq, vsock_mcast(&mreq));
+		rpc_hdr(&rep.h, type, h.seq, vsock_mcast(&mreq, &c->who));
 		r = rpc_send(c, &rep.h, sizeof(rep.h), -1);
 		break;
 	}
@@ -450,16 +531,16 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		memcpy(&req, buf, sizeof(req));
 		switch (type) {
 		case NC_BIND:
-			r = vsock_bind(&req, pid, &rep.sock, &out_fd);
+			r = vsock_bind(&req, &c->who, &rep.sock, &out_fd);
 			break;
 		case NC_LISTEN:
-			r = vsock_listen(&req, pid, &rep.sock, &out_fd);
+			r = vsock_listen(&req, &c->who, &rep.sock, &out_fd);
 			break;
 		case NC_CONNECT:
-			r = vsock_connect(&req, pid, &rep.sock, &out_fd);
+			r = vsock_connect(&req, &c->who, &rep.sock, &out_fd);
 			break;
 		case NC_GETERR:
-			r = vsock_geterr(&req, &rep.sock);
+			r = vsock_geterr(&req, &c->who, &rep.sock);
 			break;
 		default:
 			r = vsock_lookup(&req, &rep.sock);
@@ -471,6 +552,7 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		} else {
 			rpc_hdr(&rep.sock.h, type, h.seq, 0);
 			r = rpc_send(c, &rep.sock, sizeof(rep.sock), out_fd);
+			c->fds_sent += out_fd >= 0;
 		}
 		if (out_fd >= 0)
 			close(out_fd);
@@ -596,9 +678,9 @@ static void rpc_client_event(struct client *c, uint32_t events)
 	}
 }
 
-void rpc_srv_adopt(int fd, uid_t uid, pid_t pid)
+void rpc_srv_adopt(int fd, uid_t uid, pid_t pid, uint64_t tree)
 {
-	if (uid != my_uid && uid != 0 && !rpc_descends_from_run(pid)) {
+	if (uid != my_uid && uid != 0 && !tree) {
 		struct client *rc;
 
 		log_warn("control: refused uid %u pid %d: not the daemon's user, root, "
@@ -606,7 +688,7 @@ void rpc_srv_adopt(int fd, uid_t uid, pid_t pid)
 			 (unsigned)uid, (int)pid);
 		/* Its first message gets the EACCES answer (closing now would lose the
 		 * reply behind the unread hello); a bounded number may wait. */
-		rc = nrefused < RPC_MAX_REFUSED ? rpc_client_new(fd, uid, pid) : NULL;
+		rc = nrefused < RPC_MAX_REFUSED ? rpc_client_new(fd, uid, pid, 0, NULL) : NULL;
 		if (!rc) {
 			close(fd);
 		} else {
@@ -615,7 +697,7 @@ void rpc_srv_adopt(int fd, uid_t uid, pid_t pid)
 		}
 		return;
 	}
-	if (!rpc_client_new(fd, uid, pid))
+	if (!rpc_client_new(fd, uid, pid, tree, NULL))
 		close(fd);
 }
 
@@ -635,7 +717,7 @@ static void rpc_control_event(void)
 			close(fd);
 			continue;
 		}
-		rpc_srv_adopt(fd, cr.uid, cr.pid);
+		rpc_srv_adopt(fd, cr.uid, cr.pid, rpc_run_tree(cr.pid));
 	}
 }
 
@@ -647,12 +729,34 @@ void rpc_srv_event(struct loop_obj *obj, uint32_t events)
 		rpc_client_event((struct client *)obj, events);
 }
 
+/* A limit from the environment: a count (0 = none), or the default when unset or malformed. */
+static uint32_t rpc_env_limit(const char *name, uint32_t def)
+{
+	const char *e = getenv(name);
+	char *end;
+	unsigned long v;
+
+	if (!e || !*e)
+		return def;
+	errno = 0;
+	v = strtoul(e, &end, 10);
+	if (errno || *end || v > UINT32_MAX || *e == '-') {
+		log_warn("%s=%s is not a count; using %u", name, e, def);
+		return def;
+	}
+	return (uint32_t)v;
+}
+
 int rpc_srv_open(const char *home)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int fd, n;
 
 	my_uid = geteuid();
+	vsock_set_max_sockets(rpc_env_limit("NETCON_MAX_SOCKETS", RPC_MAX_SOCKETS_DEFAULT));
+	max_channels = rpc_env_limit("NETCON_MAX_CHANNELS", RPC_MAX_CHANNELS_DEFAULT);
+	max_queued = rpc_env_limit("NETCON_MAX_QUEUED", RPC_MAX_QUEUED_DEFAULT);
+	max_fds = rpc_env_limit("NETCON_MAX_FDS_IN_FLIGHT", RPC_MAX_FDS_DEFAULT);
 	n = rstab_init();
 	if (n < 0)
 		log_warn("reset table: %s; reset connections will read as EOF", strerror(-n));

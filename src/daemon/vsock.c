@@ -35,6 +35,8 @@
 #define VSOCK_MSS_MAX 16384
 #define VSOCK_TIMEWAIT_MAX 1024
 #define VSOCK_TIMEWAIT_EVERY 64
+/* The most one tcp_write takes (its length is a u16_t). */
+#define VSOCK_WRITE_MAX 0xffffu
 
 static struct vsock *by_id[VSOCK_HASH], *by_ino[VSOCK_HASH];
 static struct vsock *all_head, *all_tail; /* in id order, for status listings */
@@ -56,17 +58,72 @@ static unsigned vsock_hash(uint64_t k)
 	return (unsigned)(k & (VSOCK_HASH - 1));
 }
 
-struct vsock *vsock_new(enum vsock_kind kind, uint8_t family, pid_t pid)
+static struct vsock_acct *accts;
+static uint32_t max_sockets;
+
+struct vsock_acct *vsock_acct_get(uint64_t tree)
 {
-	struct vsock *vs = calloc(1, sizeof(*vs));
+	struct vsock_acct *a;
+
+	for (a = tree ? accts : NULL; a; a = a->next) {
+		if (a->tree == tree) {
+			a->refs++;
+			return a;
+		}
+	}
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return NULL;
+	a->tree = tree;
+	a->refs = 1;
+	a->next = accts;
+	accts = a;
+	return a;
+}
+
+void vsock_acct_put(struct vsock_acct *a)
+{
+	if (!a || --a->refs)
+		return;
+	for (struct vsock_acct **pp = &accts; *pp; pp = &(*pp)->next) {
+		if (*pp == a) {
+			*pp = a->next;
+			break;
+		}
+	}
+	free(a);
+}
+
+void vsock_set_max_sockets(uint32_t max)
+{
+	max_sockets = max;
+}
+
+struct vsock *vsock_new(enum vsock_kind kind, uint8_t family, const struct vsock_client *who,
+			int *err)
+{
+	struct vsock *vs;
 	unsigned h;
 
-	if (!vs)
+	if (who->acct && max_sockets && who->acct->nsocks >= max_sockets) {
+		*err = -EMFILE;
 		return NULL;
+	}
+	vs = calloc(1, sizeof(*vs));
+	if (!vs) {
+		*err = -ENOMEM;
+		return NULL;
+	}
 	vs->obj.type = LOOP_VSOCK;
 	vs->kind = kind;
 	vs->family = family;
-	vs->pid = pid;
+	vs->pid = who->pid;
+	vs->tree = who->tree;
+	vs->acct = who->acct;
+	if (vs->acct) {
+		vs->acct->refs++;
+		vs->acct->nsocks++;
+	}
 	vs->fd = -1;
 	vs->keep_fd = -1;
 	vs->id = next_id++;
@@ -83,12 +140,49 @@ struct vsock *vsock_new(enum vsock_kind kind, uint8_t family, pid_t pid)
 	return vs;
 }
 
-struct vsock *vsock_find(uint64_t id)
+static struct vsock *vsock_find(uint64_t id)
 {
 	for (struct vsock *vs = by_id[vsock_hash(id)]; vs; vs = vs->id_next)
 		if (vs->id == id && !vs->obj.dead)
 			return vs;
 	return NULL;
+}
+
+struct vsock *vsock_get(uint64_t id, const struct vsock_client *who, int type, enum vsock_want want,
+			int *err)
+{
+	struct vsock *vs = id ? vsock_find(id) : NULL;
+	int e = 0;
+
+	if (!vs || (who->tree && vs->tree != who->tree)) {
+		*err = -EBADF;
+		return NULL;
+	}
+	switch (want) {
+	case VW_ANY:
+		break;
+	case VW_UDP:
+		if (vs->kind != VK_UDP)
+			e = -ENOPROTOOPT;
+		break;
+	case VW_TCP_BOUND:
+		if (vs->kind == VK_UDP)
+			e = type == NC_LISTEN ? -EOPNOTSUPP : -EINVAL;
+		else if (vs->kind != VK_BOUND)
+			e = type == NC_LISTEN ? -EINVAL : -EISCONN;
+		break;
+	case VW_UDP_UNCONN:
+		if (vs->kind != VK_UDP)
+			e = -EINVAL;
+		else if (vs->udp_connected)
+			e = -EISCONN;
+		break;
+	}
+	if (e < 0) {
+		*err = e;
+		return NULL;
+	}
+	return vs;
 }
 
 static void vsock_set_ino(struct vsock *vs, uint64_t ino)
@@ -138,6 +232,11 @@ void vsock_kill(struct vsock *vs)
 		return;
 	vs->obj.dead = 1;
 	vudp_release(vs);
+	if (vs->acct) {
+		vs->acct->nsocks--;
+		vsock_acct_put(vs->acct);
+		vs->acct = NULL;
+	}
 	if (vs->fd >= 0) {
 		loop_del(vs->fd);
 		close(vs->fd);
@@ -542,8 +641,12 @@ static void vsock_pump_tx(struct vsock *vs)
 		ssize_t n;
 		err_t e;
 
+		/* tcp_write takes a u16_t length: never more than that at once, whatever lwIP's
+		 * send buffer (a window-scaled build may make it larger). */
+		if (room > VSOCK_WRITE_MAX)
+			room = VSOCK_WRITE_MAX;
 		if (vs->tx_left) {
-			u16_t c = vs->tx_left_len < room ? (u16_t)vs->tx_left_len : (u16_t)room;
+			u16_t c = (u16_t)(vs->tx_left_len < room ? vs->tx_left_len : room);
 
 			if (!c || tcp_write(vs->pcb, vs->tx_left, c, TCP_WRITE_FLAG_COPY) != ERR_OK)
 				return;
@@ -655,11 +758,12 @@ static void vsock_start_relay(struct vsock *vs)
 static err_t vsock_on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct vsock *vs = arg;
-	int sndbuf = vs->opts.sndbuf > 0 ? vs->opts.sndbuf : VSOCK_SNDBUF_DEFAULT;
-	int left = vs->filler;
+	int sndbuf, left;
 
 	if (!vs || vs->obj.dead)
 		return ERR_OK;
+	sndbuf = vs->opts.sndbuf > 0 ? vs->opts.sndbuf : VSOCK_SNDBUF_DEFAULT;
+	left = vs->filler;
 	sys_untimeout(vsock_connect_timeout, vs);
 	vs->state = NC_ST_CONNECTED;
 	vsock_raise_mss(pcb);
@@ -692,6 +796,7 @@ static void vsock_trim_timewait(void);
 static err_t vsock_on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 {
 	struct vsock *l = arg, *vs;
+	struct vsock_client lw;
 	int prog_fd, r;
 
 	vsock_trim_timewait();
@@ -702,7 +807,12 @@ static err_t vsock_on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 		tcp_abort(newpcb);
 		return ERR_ABRT;
 	}
-	vs = vsock_new(VK_CONN, l->family, l->pid);
+	/* The connection belongs to the listener's tree and counts against its account: beyond
+	 * the account's limit it is refused, as a full queue would be. */
+	lw.pid = l->pid;
+	lw.tree = l->tree;
+	lw.acct = l->acct;
+	vs = vsock_new(VK_CONN, l->family, &lw, &r);
 	if (!vs) {
 		tcp_abort(newpcb);
 		return ERR_ABRT;
@@ -824,8 +934,8 @@ int vsock_bind_target(const struct nc_sock_req *req, const struct nc_addr *a, ip
 }
 
 /* A new pcb bound to a (port 0: an ephemeral one). */
-static int vsock_new_bound(const struct nc_sock_req *req, const struct nc_addr *a, pid_t pid,
-			   struct vsock **out)
+static int vsock_new_bound(const struct nc_sock_req *req, const struct nc_addr *a,
+			   const struct vsock_client *who, struct vsock **out)
 {
 	struct vsock *vs;
 	ip_addr_t ip;
@@ -835,9 +945,9 @@ static int vsock_new_bound(const struct nc_sock_req *req, const struct nc_addr *
 
 	if (r < 0)
 		return r;
-	vs = vsock_new(VK_BOUND, req->family, pid);
+	vs = vsock_new(VK_BOUND, req->family, who, &r);
 	if (!vs)
-		return -ENOMEM;
+		return r;
 	vs->opts = req->opts;
 	vs->pcb = tcp_new_ip_type(type);
 	if (!vs->pcb) {
@@ -859,14 +969,15 @@ static int vsock_new_bound(const struct nc_sock_req *req, const struct nc_addr *
 	return 0;
 }
 
-int vsock_bind(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply, int *fd_out)
+int vsock_bind(const struct nc_sock_req *req, const struct vsock_client *who,
+	       struct nc_sock_reply *reply, int *fd_out)
 {
 	struct vsock *vs;
 	int r;
 
 	if (req->proto == NC_PROTO_UDP)
-		return vudp_bind(req, pid, reply, fd_out);
-	r = vsock_new_bound(req, &req->addr, pid, &vs);
+		return vudp_bind(req, who, reply, fd_out);
+	r = vsock_new_bound(req, &req->addr, who, &vs);
 
 	if (r < 0)
 		return r;
@@ -885,28 +996,18 @@ int vsock_bind(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *r
 }
 
 /* Take over a bound socket for listen/connect: its placeholder pair is dropped. */
-struct vsock *vsock_take_bound(uint64_t id, int *err)
+void vsock_take_bound(struct vsock *vs)
 {
-	struct vsock *vs = vsock_find(id);
-
-	if (!vs) {
-		*err = -EBADF;
-		return NULL;
-	}
-	if (vs->kind != VK_BOUND && !(vs->kind == VK_UDP && !vs->udp_connected)) {
-		*err = vs->kind == VK_LISTEN ? -EINVAL : -EISCONN;
-		return NULL;
-	}
 	if (vs->fd >= 0) {
 		loop_del(vs->fd);
 		close(vs->fd);
 		vs->fd = -1;
 	}
 	vsock_unlink_ino(vs);
-	return vs;
 }
 
-int vsock_listen(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply, int *fd_out)
+int vsock_listen(const struct nc_sock_req *req, const struct vsock_client *who,
+		 struct nc_sock_reply *reply, int *fd_out)
 {
 	struct vsock *vs;
 	struct tcp_pcb *lpcb;
@@ -914,15 +1015,16 @@ int vsock_listen(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply 
 	int r;
 
 	if (req->sockid) {
-		vs = vsock_take_bound(req->sockid, &r);
+		vs = vsock_get(req->sockid, who, NC_LISTEN, VW_TCP_BOUND, &r);
 		if (!vs)
 			return r;
+		vsock_take_bound(vs);
 	} else {
 		struct nc_addr any;
 
 		memset(&any, 0, sizeof(any));
 		any.family = req->family;
-		r = vsock_new_bound(req, &any, pid, &vs);
+		r = vsock_new_bound(req, &any, who, &vs);
 		if (r < 0)
 			return r;
 	}
@@ -1036,30 +1138,32 @@ void vsock_pick_src6(ip_addr_t *local, const ip_addr_t *dst)
 	memcpy(ip_2_ip6(local)->addr, src, 16);
 }
 
-int vsock_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply,
-		  int *fd_out)
+int vsock_connect(const struct nc_sock_req *req, const struct vsock_client *who,
+		  struct nc_sock_reply *reply, int *fd_out)
 {
 	struct vsock *vs;
 	ip_addr_t ip;
 	err_t e;
-	int r = vsock_check_family(req, &req->addr), prog_fd;
+	int r, prog_fd;
 
 	if (req->proto == NC_PROTO_UDP)
-		return vudp_connect(req, pid, reply, fd_out);
-
+		return vudp_connect(req, who, reply, fd_out);
+	/* The socket named is checked first: a wrong one is EBADF whatever the address. */
+	vs = req->sockid ? vsock_get(req->sockid, who, NC_CONNECT, VW_TCP_BOUND, &r) : NULL;
+	if (req->sockid && !vs)
+		return r;
+	r = vsock_check_family(req, &req->addr);
 	if (r < 0)
 		return r;
 	if (addr_is_any(&req->addr) || req->addr.port == 0)
 		return addr_is_any(&req->addr) ? -ENETUNREACH : -ECONNREFUSED;
-	if (req->sockid) {
-		vs = vsock_take_bound(req->sockid, &r);
-		if (!vs)
-			return r;
+	if (vs) {
+		vsock_take_bound(vs);
 		vs->opts = req->opts;
 	} else {
-		vs = vsock_new(VK_CONN, req->family, pid);
+		vs = vsock_new(VK_CONN, req->family, who, &r);
 		if (!vs)
-			return -ENOMEM;
+			return r;
 		vs->opts = req->opts;
 		vs->pcb = tcp_new_ip_type(req->addr.family == 4 ? IPADDR_TYPE_V4 : IPADDR_TYPE_V6);
 		if (!vs->pcb) {
@@ -1120,39 +1224,39 @@ fail:
 	return r;
 }
 
-int vsock_setopt(const struct nc_opt_req *req)
+int vsock_setopt(const struct nc_opt_req *req, const struct vsock_client *who)
 {
-	struct vsock *vs = vsock_find(req->sockid);
+	int r;
+	struct vsock *vs = vsock_get(req->sockid, who, NC_SETOPT, VW_ANY, &r);
 
-	if (vs && vs->kind == VK_UDP) {
-		vs->opts = req->opts;
-		vudp_apply_opts(vs);
-		return 0;
-	}
 	if (!vs)
-		return -EBADF;
+		return r;
 	vs->opts = req->opts;
-	vsock_apply_opts(vs);
+	if (vs->kind == VK_UDP)
+		vudp_apply_opts(vs);
+	else
+		vsock_apply_opts(vs);
 	return 0;
 }
 
-int vsock_mcast(const struct nc_mcast_req *req)
+int vsock_mcast(const struct nc_mcast_req *req, const struct vsock_client *who)
 {
-	struct vsock *vs = vsock_find(req->sockid);
+	int r;
+	struct vsock *vs = vsock_get(req->sockid, who, NC_MCAST, VW_UDP, &r);
 
 	if (!vs)
-		return -EBADF;
-	if (vs->kind != VK_UDP)
-		return -ENOPROTOOPT;
+		return r;
 	return vudp_mcast(vs, req);
 }
 
-int vsock_geterr(const struct nc_sock_req *req, struct nc_sock_reply *reply)
+int vsock_geterr(const struct nc_sock_req *req, const struct vsock_client *who,
+		 struct nc_sock_reply *reply)
 {
-	struct vsock *vs = vsock_find(req->sockid);
+	int r;
+	struct vsock *vs = vsock_get(req->sockid, who, NC_GETERR, VW_ANY, &r);
 
 	if (!vs)
-		return -EBADF;
+		return r;
 	if (vs->kind == VK_UDP) {
 		/* The program took the refusal: a new generation, so the next one shows. */
 		reply->error = vs->udp_refused ? ECONNREFUSED : 0;

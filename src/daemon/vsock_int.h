@@ -11,6 +11,7 @@
 #include "lwip/udp.h"
 
 #include "daemon/loop.h"
+#include "daemon/vsock.h"
 #include "netcon/rpc.h"
 
 enum vsock_kind { VK_BOUND = 1, VK_LISTEN, VK_CONN, VK_UDP };
@@ -28,6 +29,8 @@ struct vsock {
 	int error; /* pending socket error (positive errno) */
 	int backlog, npending;
 	pid_t pid;
+	uint64_t tree; /* the run tree it belongs to (vsock_client) */
+	struct vsock_acct *acct; /* what it counts against, or NULL */
 	uint64_t id, ino;
 	uint32_t rst_slot, rst_gen; /* connections: the reset table slot */
 	uint64_t bytes_in, bytes_out;
@@ -54,8 +57,29 @@ struct vsock {
 #define VSOCK_IO_MAX (64 * 1024)
 extern uint8_t vsock_iobuf[VSOCK_IO_MAX];
 
-struct vsock *vsock_new(enum vsock_kind kind, uint8_t family, pid_t pid);
-struct vsock *vsock_find(uint64_t id);
+/* A new socket of who's tree, counted against its account: NULL with -EMFILE (the account is
+ * full) or -ENOMEM in *err. */
+struct vsock *vsock_new(enum vsock_kind kind, uint8_t family, const struct vsock_client *who,
+			int *err);
+
+/* What a request may name (vsock_get). */
+enum vsock_want {
+	VW_ANY, /* SETOPT, GETERR: any socket */
+	VW_UDP, /* MCAST: a UDP socket */
+	VW_TCP_BOUND, /* LISTEN, TCP CONNECT: a bound TCP socket */
+	VW_UDP_UNCONN, /* UDP CONNECT: an unconnected UDP socket */
+};
+
+/*
+ * The one lookup of every request that names a socket: the socket id exists and is alive
+ * (-EBADF), belongs to who's tree (-EBADF too: another's socket is not told apart from none),
+ * and is of a kind the request takes (as Linux answers: -EINVAL for the wrong protocol or
+ * -EOPNOTSUPP for listen on UDP, -EISCONN or -EINVAL for a socket already in use,
+ * -ENOPROTOOPT for a UDP option on TCP). type is the request's (NC_LISTEN, NC_CONNECT, ...).
+ * Changes nothing.
+ */
+struct vsock *vsock_get(uint64_t id, const struct vsock_client *who, int type, enum vsock_want want,
+			int *err);
 /* Out of every table now, freed at the end of the loop iteration. */
 void vsock_kill(struct vsock *vs);
 /* A socketpair of type; the daemon's end in vs->fd (non-blocking), the program's in *prog_fd. */
@@ -72,13 +96,14 @@ int vsock_bind_target(const struct nc_sock_req *req, const struct nc_addr *a, ip
 /* An unbound local address facing an IPv6 dst becomes our address of the longest prefix that
  * covers dst (stack_src6), so lwIP finds the interface of a 6plane peer. */
 void vsock_pick_src6(ip_addr_t *local, const ip_addr_t *dst);
-/* A bound socket taken over by listen/connect: its old pair is closed. */
-struct vsock *vsock_take_bound(uint64_t id, int *err);
+/* A bound socket, found by vsock_get, taken over by listen/connect: its old pair is closed. */
+void vsock_take_bound(struct vsock *vs);
 
 /* vudp.c */
-int vudp_bind(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply, int *fd_out);
-int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply,
-		 int *fd_out);
+int vudp_bind(const struct nc_sock_req *req, const struct vsock_client *who,
+	      struct nc_sock_reply *reply, int *fd_out);
+int vudp_connect(const struct nc_sock_req *req, const struct vsock_client *who,
+		 struct nc_sock_reply *reply, int *fd_out);
 void vudp_apply_opts(struct vsock *vs);
 void vudp_event(struct vsock *vs, uint32_t events);
 void vudp_release(struct vsock *vs);

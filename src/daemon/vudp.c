@@ -229,6 +229,8 @@ static void vudp_pump(struct vsock *vs, bool closing)
 		} else {
 			len = (size_t)n;
 		}
+		/* NC_DGRAM_MAX also keeps len within pbuf_alloc's u16_t. */
+		_Static_assert(NC_DGRAM_MAX <= 0xffff, "a datagram's length fits a u16_t");
 		if ((m.msg_flags & MSG_TRUNC) || len > NC_DGRAM_MAX)
 			continue;
 		p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
@@ -320,8 +322,8 @@ static int vudp_pair(struct vsock *vs, int *fd_out)
 }
 
 /* A udp_pcb bound to a (port 0: an ephemeral one). */
-static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a, pid_t pid,
-			  struct vsock **out)
+static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a,
+			  const struct vsock_client *who, struct vsock **out)
 {
 	struct vsock *vs;
 	ip_addr_t ip;
@@ -331,9 +333,9 @@ static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 
 	if (r < 0)
 		return r;
-	vs = vsock_new(VK_UDP, req->family, pid);
+	vs = vsock_new(VK_UDP, req->family, who, &r);
 	if (!vs)
-		return -ENOMEM;
+		return r;
 	vs->opts = req->opts;
 	vs->upcb = udp_new_ip_type(type);
 	if (!vs->upcb) {
@@ -362,10 +364,11 @@ static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 	return 0;
 }
 
-int vudp_bind(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply, int *fd_out)
+int vudp_bind(const struct nc_sock_req *req, const struct vsock_client *who,
+	      struct nc_sock_reply *reply, int *fd_out)
 {
 	struct vsock *vs;
-	int r = vudp_new_bound(req, &req->addr, pid, &vs);
+	int r = vudp_new_bound(req, &req->addr, who, &vs);
 
 	if (r < 0)
 		return r;
@@ -393,30 +396,32 @@ void vudp_refused(struct vsock *vs)
 			  strerror(errno));
 }
 
-int vudp_connect(const struct nc_sock_req *req, pid_t pid, struct nc_sock_reply *reply, int *fd_out)
+int vudp_connect(const struct nc_sock_req *req, const struct vsock_client *who,
+		 struct nc_sock_reply *reply, int *fd_out)
 {
 	struct vsock *vs;
 	struct netif *n;
 	ip_addr_t ip;
 	err_t e;
-	int r = vsock_check_family(req, &req->addr);
+	int r;
 
+	/* The socket named is checked first, and taken over only once everything else is. */
+	vs = req->sockid ? vsock_get(req->sockid, who, NC_CONNECT, VW_UDP_UNCONN, &r) : NULL;
+	if (req->sockid && !vs)
+		return r;
+	r = vsock_check_family(req, &req->addr);
 	if (r < 0)
 		return r;
 	if (addr_is_any(&req->addr))
 		return -ENETUNREACH;
-	if (req->sockid) {
-		vs = vsock_take_bound(req->sockid, &r);
-		if (!vs)
-			return r;
-		if (vs->kind != VK_UDP)
-			return -EINVAL;
+	if (vs) {
+		vsock_take_bound(vs);
 	} else {
 		struct nc_addr any;
 
 		memset(&any, 0, sizeof(any));
 		any.family = req->addr.family == 4 && req->family == 4 ? 4 : req->family;
-		r = vudp_new_bound(req, &any, pid, &vs);
+		r = vudp_new_bound(req, &any, who, &vs);
 		if (r < 0)
 			return r;
 	}

@@ -130,36 +130,46 @@ static int ztnode_identity(void)
 		if (zt_identity_from_string(&zn.id, text) < 0 || !zn.id.has_private ||
 		    zt_identity_validate(&zn.id) < 0) {
 			log_err("%s is not a valid identity with its secret key", path);
-			return -EINVAL;
+			r = -EINVAL;
+			goto out;
 		}
 	} else if (n == -ENOENT) {
 		log_info("generating a new identity in %s", path);
 		r = zt_identity_generate(&zn.id);
 		if (r < 0)
-			return r;
+			goto out;
 		r = zt_identity_to_string(&zn.id, true, text, sizeof(text) - 1);
 		if (r < 0)
-			return r;
+			goto out;
 		text[r++] = '\n';
 		r = ztnode_write_file(path, text, (size_t)r, 0600);
 		if (r < 0) {
 			log_err("writing %s: %s", path, strerror(-r));
-			return r;
+			goto out;
 		}
 	} else {
 		log_err("reading %s: %s", path, strerror((int)-n));
-		return (int)n;
+		r = (int)n;
+		goto out;
 	}
+	/* The secret's text goes before the buffer is reused for the public one. */
+	sodium_memzero(text, sizeof(text));
 	/* identity.public always follows identity.secret. */
 	r = zt_identity_to_string(&zn.id, false, text, sizeof(text) - 1);
 	if (r < 0)
-		return r;
+		goto out;
 	text[r++] = '\n';
 	snprintf(path, sizeof(path), "%s/identity.public", zn.home);
 	r = ztnode_write_file(path, text, (size_t)r, 0644);
 	if (r < 0)
 		log_warn("writing %s: %s", path, strerror(-r));
-	return 0;
+	r = 0;
+out:
+	/* The secret key's text must not outlive this frame (a core dump, a later stack). */
+	sodium_memzero(text, sizeof(text));
+	if (r < 0)
+		sodium_memzero(&zn.id, sizeof(zn.id));
+	return r;
 }
 
 static int ztnode_planet(const char *given)
@@ -444,9 +454,11 @@ int ztnode_peer_identity(uint64_t address, struct zt_identity *out)
 	if (!zn.node)
 		return -ENOTCONN;
 	if (address == zn.id.address) {
-		*out = zn.id;
+		/* The public half only: the secret key is never copied out. */
+		memset(out, 0, sizeof(*out));
+		out->address = zn.id.address;
+		memcpy(out->pub, zn.id.pub, sizeof(out->pub));
 		out->has_private = false;
-		memset(out->priv, 0, sizeof(out->priv));
 		return 0;
 	}
 	if (zt_node_peer_find(zn.node, address, &pi, ztnode_now()) < 0)
@@ -544,7 +556,7 @@ void ztnode_stop(void)
 	}
 	zt_node_free(zn.node);
 	zn.node = NULL;
-	memset(&zn.id, 0, sizeof(zn.id));
+	sodium_memzero(&zn.id, sizeof(zn.id));
 }
 
 void ztnode_event(struct loop_obj *obj, uint32_t events)

@@ -437,7 +437,7 @@ static void fh_replies(int c)
 }
 
 /* A new channel for client slot c with the identity the input gives. */
-static void fh_client_open(int c, uid_t uid, pid_t pid)
+static void fh_client_open(int c, uid_t uid, pid_t pid, uint64_t tree)
 {
 	int sv[2], off = 0;
 
@@ -449,7 +449,7 @@ static void fh_client_open(int c, uid_t uid, pid_t pid)
 	clients[c].fd = sv[0];
 	clients[c].uid = uid;
 	clients[c].pid = pid;
-	rpc_srv_adopt(sv[1], uid, pid);
+	rpc_srv_adopt(sv[1], uid, pid, tree);
 	/* Each client stands for a process of its own: the kernel would stamp its messages with
 	 * its pid, not ours, so the daemon takes the pid it was given at accept. */
 	setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &off, sizeof(off));
@@ -653,11 +653,13 @@ static void fh_close_client(struct fh_in *in)
 
 static void fh_reopen_client(struct fh_in *in)
 {
-	static const uid_t uids[] = {0, 0, 1000, 65534};
+	static const uid_t uids[] = {0, 1000, 1000, 65534};
 	int c = in_u8(in) % FH_CLIENTS;
 	uint8_t b = in_u8(in);
 
-	fh_client_open(c, uids[b % 4], 4000 + c * 10 + (b >> 2) % 4);
+	/* Tree 0: outside any netcon run (refused unless root); 101..103: runs. */
+	fh_client_open(c, uids[b % 4], 4000 + c * 10 + (b >> 2) % 4,
+		       (b >> 4) % 4 ? 100 + (b >> 4) % 4 : 0);
 	fh_pump();
 }
 
@@ -803,10 +805,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fh_init();
 		ready = true;
 	}
-	/* Two clients of one user (other processes) and one of another user. */
-	fh_client_open(0, 0, 4000);
-	fh_client_open(1, 0, 4010);
-	fh_client_open(2, 1000, 4020);
+	/* Processes of two `netcon run` trees of one user, and of a third run of another user. */
+	fh_client_open(0, 1000, 4000, 101);
+	fh_client_open(1, 1000, 4010, 102);
+	fh_client_open(2, 0, 4020, 103);
 	fh_pump();
 	for (int i = 0; i < FH_OPS && in.n; i++)
 		fh_op(&in);
