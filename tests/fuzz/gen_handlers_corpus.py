@@ -100,6 +100,19 @@ SEEDS = {
     # queue as empty datagrams forever (a spinning loop).
     "udp_shutdown_connected": req(0, CONNECT, UDP, addr=(A1, P7001)) + bytes([SHUT, 0]),
     "udp_shutdown_bound": req(0, BIND, UDP, addr=(A1, P7001)) + bytes([SHUT, 0]),
+    # Issue 12's crash: a TCP connect naming a bound UDP socket (vsock_reuse_timewait on its
+    # NULL pcb), and its orphan: a UDP connect naming a bound TCP socket.
+    "udp_bound_tcp_connect": req(0, BIND, UDP, addr=(A1, P7001))
+    + req(0, CONNECT, SOCKID, sockid=0, addr=(A2, P7002)),
+    "tcp_bound_udp_connect": req(0, BIND, addr=(A1, P0))
+    + req(0, CONNECT, UDP | SOCKID, sockid=0, addr=(A2, P7002)),
+    # Another run's sockets: every request naming them is refused, its connection carries on.
+    "other_run_sockets": req(0, BIND, addr=(A1, P7000))
+    + req(0, LISTEN, SOCKID, sockid=0, backlog=5)
+    + req(1, CONNECT, addr=(A1, P7000)) + tick(ms=50) + read(0)
+    + req(2, CONNECT, SOCKID, sockid=0, addr=(A1, P7000))
+    + req(2, LISTEN, SOCKID, sockid=1) + setopt(2, 1, ALL_OPTS) + mcast(2, 0, 1, (MC4, P0))
+    + req(2, GETERR, SOCKID, sockid=1) + write(1, 8) + read(2),
     "raw_messages": bytes([RAW, 0, 16]) + bytes(range(1, 17))
     + bytes([RAW, 1, 96, 0x01, 0, 0, 0x04]) + bytes(92)
     + bytes([REOPEN, 0, 2, REQ, 0, HELLO]),
