@@ -1,9 +1,11 @@
 /* libFuzzer: the daemon's request handlers driven statefully, in one process: real lwIP with the
  * standalone interfaces of `netcon daemon --addr 10.7.0.1/24 --addr 10.7.0.2/24 --addr fd07::1/64`,
- * three clients on socketpairs with identities of our choosing, and the input decoded as a
- * sequence of requests, data on the program ends, closes and clock ticks. Every run ends by
- * closing everything, letting the virtual clock run four minutes and checking that nothing is
- * left behind (no socket without a program, no lwIP pcb without a socket), then resets. */
+ * three clients on socketpairs with identities of our choosing (uid, pid, netcon run tree), and
+ * the input decoded as a sequence of requests, data on the program ends, closes and clock ticks.
+ * Besides the sanitizers, it checks that a request naming another run's socket is refused, that
+ * the loop settles, and, after closing everything and letting the virtual clock run four
+ * minutes, that nothing is left behind (no socket without a program, no lwIP pcb without a
+ * socket); then it resets. FUZZ_HANDLERS_TRACE=1 shows what a reproducer does. */
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -172,11 +174,13 @@ struct fh_client {
 	int fd; /* the program's end of its channel, -1 when gone */
 	uid_t uid;
 	pid_t pid;
+	uint64_t tree; /* its netcon run, 0: outside any */
 };
 
 static struct fh_client clients[FH_CLIENTS];
 static struct fh_fd fds[FH_FDS];
 static uint64_t ids[FH_IDS];
+static uint64_t id_tree[FH_IDS]; /* the run tree that owns ids[i] */
 static int nids;
 static uint32_t seq;
 
@@ -244,13 +248,27 @@ static struct fh_fd *fh_pick_fd(struct fh_in *in)
 	return NULL;
 }
 
-static void fh_note_id(uint64_t id)
+static void fh_note_id(uint64_t id, uint64_t tree)
 {
 	for (int i = 0; i < nids; i++)
 		if (ids[i] == id)
 			return;
-	if (nids < FH_IDS)
+	if (nids < FH_IDS) {
+		id_tree[nids] = tree;
 		ids[nids++] = id;
+	}
+}
+
+static uint64_t fh_id_tree(uint64_t id, bool *known)
+{
+	for (int i = 0; i < nids; i++) {
+		if (ids[i] == id) {
+			*known = true;
+			return id_tree[i];
+		}
+	}
+	*known = false;
+	return 0;
 }
 
 /* A sockid: one issued in this run, mostly, else 0, a neighbour of one, or any. */
@@ -380,6 +398,25 @@ static void fh_hdr(struct nc_hdr *h, int type)
 	h->seq = ++seq;
 }
 
+/* The request that names another run's socket, which the daemon must refuse (seq 0: none). */
+static uint32_t refuse_seq;
+static uint64_t refuse_id, refuse_tree;
+
+/* A request of client c naming sockid: if the socket is another run's, its answer must be a
+ * refusal (processes outside any run, tree 0, may name any). */
+static void fh_expect(int c, uint64_t sockid)
+{
+	bool known;
+	uint64_t tree = fh_id_tree(sockid, &known);
+
+	refuse_seq = 0;
+	if (!sockid || !known || !clients[c].tree || tree == clients[c].tree)
+		return;
+	refuse_seq = seq;
+	refuse_id = sockid;
+	refuse_tree = tree;
+}
+
 /* Read what the daemon answered on a channel; keep the descriptors of new sockets. */
 static void fh_replies(int c)
 {
@@ -407,10 +444,13 @@ static void fh_replies(int c)
 				(size_t)n == sizeof(m.sock) ? (unsigned long long)m.sock.sockid
 							    : 0ULL,
 				fd >= 0 ? " +fd" : "");
+		FH_CHECK(m.h.seq != refuse_seq || m.h.status < 0,
+			 "a process of run %llu used socket %llu of run %llu (request type %u)",
+			 (unsigned long long)clients[c].tree, (unsigned long long)refuse_id,
+			 (unsigned long long)refuse_tree, m.h.type);
 		if ((size_t)n == sizeof(m.sock) && m.h.status == 0 &&
-		    (m.h.type == NC_BIND || m.h.type == NC_LISTEN || m.h.type == NC_CONNECT ||
-		     m.h.type == NC_GETERR || m.h.type == NC_LOOKUP))
-			fh_note_id(m.sock.sockid);
+		    (m.h.type == NC_BIND || m.h.type == NC_LISTEN || m.h.type == NC_CONNECT))
+			fh_note_id(m.sock.sockid, clients[c].tree);
 		if (fd < 0)
 			continue;
 		if ((size_t)n != sizeof(m.sock) || m.h.status != 0) {
@@ -449,6 +489,7 @@ static void fh_client_open(int c, uid_t uid, pid_t pid, uint64_t tree)
 	clients[c].fd = sv[0];
 	clients[c].uid = uid;
 	clients[c].pid = pid;
+	clients[c].tree = tree;
 	rpc_srv_adopt(sv[1], uid, pid, tree);
 	/* Each client stands for a process of its own: the kernel would stamp its messages with
 	 * its pid, not ours, so the daemon takes the pid it was given at accept. */
@@ -481,6 +522,7 @@ static void fh_request(struct fh_in *in)
 		fh_hdr(&q.h, type);
 		q.sockid = fh_sockid(in);
 		fh_opts(in, &q.opts);
+		fh_expect(c, q.sockid);
 		fh_send(c, &q, sizeof(q), -1);
 		break;
 	}
@@ -500,6 +542,7 @@ static void fh_request(struct fh_in *in)
 		q.ifindex = ifx[(b >> 3) % 4];
 		q.ttl = in_u8(in);
 		q.loop = (b >> 5) & 1;
+		fh_expect(c, q.sockid);
 		fh_send(c, &q, sizeof(q), -1);
 		break;
 	}
@@ -526,6 +569,7 @@ static void fh_request(struct fh_in *in)
 		clients[d].fd = sv[0];
 		clients[d].uid = clients[c].uid;
 		clients[d].pid = clients[c].pid;
+		clients[d].tree = clients[c].tree;
 		fh_pump();
 		fh_replies(d);
 		break;
@@ -546,12 +590,15 @@ static void fh_request(struct fh_in *in)
 		q.backlog = (int8_t)in_u8(in);
 		if (b & 8)
 			fh_opts(in, &q.opts);
+		if (type == NC_LISTEN || type == NC_CONNECT || type == NC_GETERR)
+			fh_expect(c, q.sockid);
 		fh_send(c, &q, sizeof(q), -1);
 		break;
 	}
 	}
 	fh_pump();
 	fh_replies(c);
+	refuse_seq = 0;
 }
 
 /* Bytes the input gives, as a message of any shape (the rpc validator's side). */
@@ -631,7 +678,7 @@ static void fh_read(struct fh_in *in)
 
 			memcpy(&am, buf, (size_t)n < sizeof(am) ? (size_t)n : sizeof(am));
 			if (f->kind == FK_LISTEN && (size_t)n == sizeof(am)) {
-				fh_note_id(am.sockid);
+				fh_note_id(am.sockid, clients[f->client].tree);
 				fh_add_fd(fd, FK_STREAM, f->client, am.sockid, false);
 			} else {
 				close(fd);
