@@ -444,7 +444,7 @@ static void fh_replies(int c)
 				(size_t)n == sizeof(m.sock) ? (unsigned long long)m.sock.sockid
 							    : 0ULL,
 				fd >= 0 ? " +fd" : "");
-		FH_CHECK(m.h.seq != refuse_seq || m.h.status < 0,
+		FH_CHECK(!refuse_seq || m.h.seq != refuse_seq || m.h.status < 0,
 			 "a process of run %llu used socket %llu of run %llu (request type %u)",
 			 (unsigned long long)clients[c].tree, (unsigned long long)refuse_id,
 			 (unsigned long long)refuse_tree, m.h.type);
