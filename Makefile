@@ -183,6 +183,14 @@ $(B)/fuzz/%: tests/fuzz/%.c $(B)/fuzz/libfuzznc.a
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -MMD -MP -o $@ $< \
 		$(B)/fuzz/libfuzznc.a -lsodium -llz4 -lpthread
 
+# The stateful handler fuzzer links the daemon itself (not its main or its epoll loop, which the
+# harness drives) and lwIP.
+FUZZ_HANDLERS_SRC := $(filter-out src/daemon/daemon.c src/daemon/loop.c,$(DAEMON_SRC))
+$(B)/fuzz/fuzz_handlers: tests/fuzz/fuzz_handlers.c $(COMMON_SRC) $(ZT_SRC) $(FUZZ_HANDLERS_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(LWIP_CFLAGS) -o $@ $< $(COMMON_SRC) $(ZT_SRC) \
+		$(FUZZ_HANDLERS_SRC) $(LWIP_LIBS) -lsodium -llz4 -lpthread
+
 fuzz: $(FUZZ_BIN)
 
 # make check replays every corpus through the harnesses (built if clang is present).

@@ -679,12 +679,34 @@ static void rpc_client_event(struct client *c, uint32_t events)
 	}
 }
 
+void rpc_srv_adopt(int fd, uid_t uid, pid_t pid, uint64_t tree)
+{
+	if (uid != my_uid && uid != 0 && !tree) {
+		struct client *rc;
+
+		log_warn("control: refused uid %u pid %d: not the daemon's user, root, "
+			 "or a program started by netcon run",
+			 (unsigned)uid, (int)pid);
+		/* Its first message gets the EACCES answer (closing now would lose the
+		 * reply behind the unread hello); a bounded number may wait. */
+		rc = nrefused < RPC_MAX_REFUSED ? rpc_client_new(fd, uid, pid, 0, NULL) : NULL;
+		if (!rc) {
+			close(fd);
+		} else {
+			rc->refused = true;
+			nrefused++;
+		}
+		return;
+	}
+	if (!rpc_client_new(fd, uid, pid, tree, NULL))
+		close(fd);
+}
+
 static void rpc_control_event(void)
 {
 	for (;;) {
 		struct ucred cr;
 		socklen_t cl = sizeof(cr);
-		uint64_t tree;
 		int fd = accept4(control_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -696,28 +718,7 @@ static void rpc_control_event(void)
 			close(fd);
 			continue;
 		}
-		tree = rpc_run_tree(cr.pid);
-		if (cr.uid != my_uid && cr.uid != 0 && !tree) {
-			struct client *rc;
-
-			log_warn("control: refused uid %u pid %d: not the daemon's user, root, "
-				 "or a program started by netcon run",
-				 (unsigned)cr.uid, (int)cr.pid);
-			/* Its first message gets the EACCES answer (closing now would lose the
-			 * reply behind the unread hello); a bounded number may wait. */
-			rc = nrefused < RPC_MAX_REFUSED
-				 ? rpc_client_new(fd, cr.uid, cr.pid, 0, NULL)
-				 : NULL;
-			if (!rc) {
-				close(fd);
-			} else {
-				rc->refused = true;
-				nrefused++;
-			}
-			continue;
-		}
-		if (!rpc_client_new(fd, cr.uid, cr.pid, tree, NULL))
-			close(fd);
+		rpc_srv_adopt(fd, cr.uid, cr.pid, rpc_run_tree(cr.pid));
 	}
 }
 

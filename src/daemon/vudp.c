@@ -280,8 +280,19 @@ void vudp_event(struct vsock *vs, uint32_t events)
 		vsock_kill(vs);
 		return;
 	}
+	if (vs->tx_eof)
+		return;
 	if (events & EPOLLIN)
 		vs->readable = true;
+	if (events & EPOLLRDHUP) {
+		/* shutdown(SHUT_WR) by the program: a read of 0 is now the end of its queue, not
+		 * an empty datagram (read as one, the end never drains: the loop would spin). What
+		 * it queued goes out; datagrams to it still arrive. */
+		while (vs->readable && vs->upcb && vs->fd >= 0)
+			vudp_pump(vs, true);
+		vs->tx_eof = true;
+		return;
+	}
 	if (vs->readable)
 		vudp_pump(vs, false);
 	/* Edge-triggered: what is left is read on the next loop iteration. */
@@ -297,6 +308,7 @@ static int vudp_pair(struct vsock *vs, int *fd_out)
 
 	if (r < 0)
 		return r;
+	vs->tx_eof = false; /* a new end (connect after bind): the old one's shutdown is gone */
 	setsockopt(vs->fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	setsockopt(vs->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	setsockopt(*fd_out, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));

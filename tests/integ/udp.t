@@ -1,8 +1,9 @@
 #!/bin/sh
 # UDP through netcon on one node: unconnected and connected sockets, boundaries, MSG_TRUNC and
 # MSG_PEEK, non-blocking, sendmmsg/recvmmsg, IPv6, 10,000 datagrams echoed; EDESTADDRREQ without an
-# address, ICMP port unreachable as ECONNREFUSED on a connected socket; split routing (a host
-# UDP service on 127.0.0.1 is reached through the kernel) and --isolate refusing it.
+# address, ICMP port unreachable as ECONNREFUSED on a connected socket; shutdown(SHUT_WR) leaves
+# the daemon idle; split routing (a host UDP service on 127.0.0.1 is reached through the kernel)
+# and --isolate refusing it.
 . "$(dirname "$0")/lib.sh"
 BIN=$NETCON_BUILD/tests/integ/udp_api
 [ -x "$BIN" ] || skip_all "build the test helpers first (make tests)"
@@ -70,5 +71,35 @@ except socket.timeout: pass
 print('got', len(got))" >"$W/burst.out" 2>&1
 grep -q "^got 300$" "$W/burst.out" && ok "300 datagrams sent just before exit all arrive" ||
 	{ not_ok "300 datagrams sent just before exit all arrive"; sed 's/^/# /' "$W/burst.out"; }
+# shutdown(SHUT_WR) on a UDP socket (connected, then only bound): what was sent before still
+# goes out, datagrams to it still arrive, and the daemon does not spin on the end of the queue
+# (it used to read it as endless empty datagrams: a core at 100% and a flood of them).
+cpu() { awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat"; }
+run_in "$H" python3 -c "
+import socket,time
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('10.79.0.2',0)); s.settimeout(3)
+c=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); c.connect(s.getsockname()); c.settimeout(3)
+b=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); b.bind(('10.79.0.1',0)); b.settimeout(3)
+c.send(b'before'); c.shutdown(socket.SHUT_WR)
+try: b.shutdown(socket.SHUT_WR)
+except OSError: pass
+d,a=s.recvfrom(64); s.sendto(d[::-1],a); s.sendto(b'to-bound',b.getsockname())
+print(c.recv(64).decode(), b.recvfrom(64)[0].decode(), flush=True)
+time.sleep(2)
+s.settimeout(0.5)
+try: print('extra', len(s.recvfrom(64)[0]))
+except socket.timeout: print('no extra')" >"$W/shut.out" 2>&1 &
+track $!
+for _ in $(seq 50); do grep -q erofeb "$W/shut.out" 2>/dev/null && break; sleep 0.1; done
+c0=$(cpu)
+sleep 1.5
+c1=$(cpu)
+grep -q "^erofeb to-bound$" "$W/shut.out" && ok "after shutdown(SHUT_WR) a UDP socket still receives" ||
+	{ not_ok "after shutdown(SHUT_WR) a UDP socket still receives"; sed 's/^/# /' "$W/shut.out"; }
+[ $((c1 - c0)) -lt 50 ] && ok "the daemon is idle after UDP shutdowns ($((c1 - c0)) ticks in 1.5 s)" ||
+	not_ok "the daemon is idle after UDP shutdowns ($((c1 - c0)) ticks of CPU in 1.5 s)"
+for _ in $(seq 50); do grep -q extra "$W/shut.out" 2>/dev/null && break; sleep 0.1; done
+grep -q "^no extra$" "$W/shut.out" && ok "no empty datagram follows a UDP shutdown" ||
+	{ not_ok "no empty datagram follows a UDP shutdown"; sed 's/^/# /' "$W/shut.out"; }
 kill -0 "$DAEMON_PID" && ok "the daemon is still running" || not_ok "the daemon is still running"
 done_testing
