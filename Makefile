@@ -104,6 +104,8 @@ $(B)/gen/sysnames.h:
 		sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/SANDBOX_NAME(\1)/p' | sort >$@.tmp && mv $@.tmp $@
 $(B)/obj/src/daemon/sandbox.o: $(B)/gen/sysnames.h
 $(B)/obj/src/daemon/sandbox.o: CFLAGS_ALL += -I$(B)/gen
+$(B)/fuzzobj/src/daemon/sandbox.o: $(B)/gen/sysnames.h
+$(B)/fuzzobj/src/daemon/sandbox.o: FUZZ_FLAGS += -I$(B)/gen
 
 $(B)/libnetcon.so: $(ICPT_OBJ)
 	$(CC) $(LDSAN_ICPT) -shared -Wl,-z,defs -o $@ $^ -ldl -lpthread
@@ -172,7 +174,7 @@ FUZZ_OBJ := $(patsubst %.c,$(B)/fuzzobj/%.o,$(COMMON_SRC) $(ZT_SRC))
 
 $(B)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -MMD -MP -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(LWIP_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -MMD -MP -c $< -o $@
 
 $(B)/fuzz/libfuzznc.a: $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
@@ -184,12 +186,16 @@ $(B)/fuzz/%: tests/fuzz/%.c $(B)/fuzz/libfuzznc.a
 		$(B)/fuzz/libfuzznc.a -lsodium -llz4 -lpthread
 
 # The stateful handler fuzzer links the daemon itself (not its main or its epoll loop, which the
-# harness drives) and lwIP.
+# harness drives) and lwIP: its objects are a second archive, built like the first.
 FUZZ_HANDLERS_SRC := $(filter-out src/daemon/daemon.c src/daemon/loop.c,$(DAEMON_SRC))
-$(B)/fuzz/fuzz_handlers: tests/fuzz/fuzz_handlers.c $(COMMON_SRC) $(ZT_SRC) $(FUZZ_HANDLERS_SRC)
+$(B)/fuzz/libfuzzdaemon.a: $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_HANDLERS_SRC))
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(LWIP_CFLAGS) -o $@ $< $(COMMON_SRC) $(ZT_SRC) \
-		$(FUZZ_HANDLERS_SRC) $(LWIP_LIBS) -lsodium -llz4 -lpthread
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/fuzz/fuzz_handlers: tests/fuzz/fuzz_handlers.c $(B)/fuzz/libfuzzdaemon.a $(B)/fuzz/libfuzznc.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(LWIP_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -MMD -MP -o $@ $< \
+		$(B)/fuzz/libfuzzdaemon.a $(B)/fuzz/libfuzznc.a $(LWIP_LIBS) -lsodium -llz4 -lpthread
 
 fuzz: $(FUZZ_BIN)
 
