@@ -68,8 +68,16 @@ app_skip() {
 		"$APP" "$APP_VERSION" "$(date -u +%F)" "$*" >"$RESULTS/SKIP.$APP"
 	skip_all "$*"
 }
-# app_done: OK.NAME if every check passed, else FAIL.NAME; the evidence follows the header
+# app_done: OK.NAME if every check passed, else FAIL.NAME; the evidence follows the header.
+# Under --seccomp, that the servers' logs ($W/NAME.log, NETCON_LOG=info) say it was chosen.
 app_done() {
+	case " $NETCON_RUN_FLAGS " in
+	*" --seccomp "*)
+		s=$(grep -l 'front end: seccomp' "$W"/*.log 2>/dev/null | sed 's|.*/||; s|\.log$||' | tr '\n' ' ')
+		[ -n "$s" ] && ok "netcon run --seccomp: the seccomp front end ran ${s% }" ||
+			not_ok "netcon run --seccomp: no server log says the seccomp front end ran"
+		;;
+	esac
 	r=OK
 	[ "$T_FAILED" = 0 ] && [ "$T_N" -gt 0 ] || r=FAIL
 	f=$RESULTS/$r.$APP
