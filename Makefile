@@ -135,13 +135,21 @@ $(B)/bench/%: bench/%.c $(B)/libnc.a
 # Programs the intercept cannot reach, for the --isolate and seccomp tests: a static musl build
 # and a Go build (stdlib only, offline). The tools are looked for when the recipe runs, not when
 # make reads this file (`make check` installs them first); without them the tests say skip.
-FOREIGN_BIN := $(B)/tests/integ/rawnet.musl $(B)/tests/integ/gonet
+FOREIGN_BIN := $(B)/tests/integ/rawnet.musl $(B)/tests/integ/gonet $(B)/tests/integ/tcp_api.musl
 
 $(B)/tests/integ/rawnet.musl: tests/integ/rawnet.c
 	@mkdir -p $(dir $@)
 	@if command -v musl-gcc >/dev/null 2>&1; then \
 		echo "musl-gcc -static -o $@ $<"; \
 		musl-gcc -static -std=gnu11 -D_GNU_SOURCE -O2 -Wall -o $@ $<; \
+	else echo "no musl-gcc (musl-tools): $@ not built"; fi
+
+# tcp_api.c built static with musl, for tests/apps/musl-tcpapi (the seccomp front end).
+$(B)/tests/integ/tcp_api.musl: tests/integ/tcp_api.c
+	@mkdir -p $(dir $@)
+	@if command -v musl-gcc >/dev/null 2>&1; then \
+		echo "musl-gcc -static -o $@ $<"; \
+		musl-gcc -static -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Itests -o $@ $<; \
 	else echo "no musl-gcc (musl-tools): $@ not built"; fi
 
 $(B)/tests/integ/gonet: tests/integ/gonet.go

@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential pkg-config liblwip-dev libsodium-dev liblz4-dev clang libclang-rt-14-dev
  clang-format perl python3 curl socat nginx-light apache2 redis-server redis-tools openssh-server
  openssh-client openssh-sftp-server iproute2 nftables procps psmisc util-linux wrk iperf3
- musl-tools golang-go prometheus"
+ musl-tools golang-go prometheus caddy etcd-server etcd-client busybox-static"
 # `tests/deps.sh bench` adds what bench/net.sh compares against and profiles with.
 [ "$1" = bench ] && PKGS="$PKGS wireguard-go wireguard-tools linux-perf"
 missing=""

@@ -47,9 +47,11 @@ diag() { echo "# $*" | tee -a "$EV"; }
 # evidence FILE [LINES]: the tail of a log into the evidence
 evidence() { [ -f "$1" ] && tail -n "${2:-15}" "$1" | sed "s|^|#   $(basename "$1"): |" | tee -a "$EV"; }
 
-# app_init NAME VERSION: start the clock and the evidence
+# app_init NAME VERSION: start the clock and the evidence. APP_AS renames the result (a wrapper
+# such as seccomp-sshd runs ../sshd/test.sh with NETCON_RUN_FLAGS=--seccomp); the flags go into
+# the version.
 app_init() {
-	APP=$1 APP_VERSION=$2 APP_T0=$(now)
+	APP=${APP_AS:-$1} APP_VERSION="$2${NETCON_RUN_FLAGS:+ (netcon run $NETCON_RUN_FLAGS)}" APP_T0=$(now)
 	mkdir -p "$RESULTS"
 	rm -f "$RESULTS/OK.$APP" "$RESULTS/FAIL.$APP" "$RESULTS/SKIP.$APP"
 	W=$(tmpdir)
@@ -66,8 +68,16 @@ app_skip() {
 		"$APP" "$APP_VERSION" "$(date -u +%F)" "$*" >"$RESULTS/SKIP.$APP"
 	skip_all "$*"
 }
-# app_done: OK.NAME if every check passed, else FAIL.NAME; the evidence follows the header
+# app_done: OK.NAME if every check passed, else FAIL.NAME; the evidence follows the header.
+# Under --seccomp, that the servers' logs ($W/NAME.log, NETCON_LOG=info) say it was chosen.
 app_done() {
+	case " $NETCON_RUN_FLAGS " in
+	*" --seccomp "*)
+		s=$(grep -l 'front end: seccomp' "$W"/*.log 2>/dev/null | sed 's|.*/||; s|\.log$||' | tr '\n' ' ')
+		[ -n "$s" ] && ok "netcon run --seccomp: the seccomp front end ran ${s% }" ||
+			not_ok "netcon run --seccomp: no server log says the seccomp front end ran"
+		;;
+	esac
 	r=OK
 	[ "$T_FAILED" = 0 ] && [ "$T_N" -gt 0 ] || r=FAIL
 	f=$RESULTS/$r.$APP

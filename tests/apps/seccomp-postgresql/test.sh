@@ -1,0 +1,6 @@
+#!/bin/sh
+# ../postgresql/test.sh with every program under the seccomp front end (netcon run --seccomp).
+NETCON_RUN_FLAGS="--seccomp${NETCON_RUN_FLAGS:+ $NETCON_RUN_FLAGS}"
+APP_AS=seccomp-postgresql
+export NETCON_RUN_FLAGS APP_AS
+exec "$(dirname "$0")/../postgresql/test.sh"
