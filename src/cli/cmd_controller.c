@@ -159,11 +159,16 @@ static int ctl_parse_v6(const char *s, uint32_t *out)
 static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'}, {"json", no_argument, NULL, 'j'},
-	    {"name", required_argument, NULL, 'n'}, {"private", no_argument, NULL, 'P'},
-	    {"public", no_argument, NULL, 'U'},	    {"pool", required_argument, NULL, 'p'},
-	    {"route", required_argument, NULL, 'r'}, {"mtu", required_argument, NULL, 'm'},
-	    {"ip", required_argument, NULL, 'i'},   {"help", no_argument, NULL, 'h'},
+	    {"home", required_argument, NULL, 'H'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"private", no_argument, NULL, 'P'},
+	    {"public", no_argument, NULL, 'U'},
+	    {"pool", required_argument, NULL, 'p'},
+	    {"route", required_argument, NULL, 'r'},
+	    {"mtu", required_argument, NULL, 'm'},
+	    {"ip", required_argument, NULL, 'i'},
+	    {"help", no_argument, NULL, 'h'},
 	    {"dns-domain", required_argument, NULL, 'd'},
 	    {"dns-server", required_argument, NULL, 's'},
 	    {"no-dns", no_argument, NULL, 'N'},
@@ -196,14 +201,15 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 		case 'd':
 			if (strlen(optarg) >= NC_CTL_DNS_DOMAIN_LEN || !*optarg ||
 			    strpbrk(optarg, " \t\n#;"))
-				return cli_usage_error(SUB, "--dns-domain '%s' is not a domain name",
-						       optarg);
+				return cli_usage_error(
+				    SUB, "--dns-domain '%s' is not a domain name", optarg);
 			o->dns_domain = optarg;
 			o->set_dns = true;
 			break;
 		case 's':
 			if (o->ndns >= NC_CTL_MAX_DNS)
-				return cli_usage_error(SUB, "at most %d --dns-server", NC_CTL_MAX_DNS);
+				return cli_usage_error(SUB, "at most %d --dns-server",
+						       NC_CTL_MAX_DNS);
 			if (ctl_parse_dns(optarg, &o->dns[o->ndns]) < 0)
 				return cli_usage_error(SUB, "bad --dns-server '%s' (IP or IP/PORT)",
 						       optarg);
@@ -255,7 +261,8 @@ static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 				return cli_usage_error(SUB, "at most %d routes", NC_CTL_MAX_ROUTES);
 			if (ctl_parse_addr(buf, &o->routes[o->nroutes].target, &bits) < 0 ||
 			    (comma && ctl_parse_addr(comma, &o->routes[o->nroutes].via, NULL) < 0))
-				return cli_usage_error(SUB, "bad --route '%s' (CIDR[,VIA])", optarg);
+				return cli_usage_error(SUB, "bad --route '%s' (CIDR[,VIA])",
+						       optarg);
 			o->nroutes++;
 			break;
 		case 'm':
@@ -578,8 +585,8 @@ static int ctl_network(int argc, char **argv)
 		if (r)
 			return r;
 		if (o.npools || o.npools6 || o.nroutes || o.nips || o.set_private || o.set_public)
-			return cli_usage_error(SUB,
-					       "network set changes --name, --mtu, DNS and --v6 only");
+			return cli_usage_error(
+			    SUB, "network set changes --name, --mtu, DNS and --v6 only");
 		req.h.type = NC_CTL_NET_SET;
 		if (o.set_name) {
 			req.change |= NC_CTL_CHANGE_NAME;
@@ -679,7 +686,8 @@ static int ctl_member(int argc, char **argv)
 		if (o.json)
 			printf("[");
 		for (uint64_t i = 0;; i++) {
-			struct nc_ctl_req req = {.h.type = NC_CTL_MEMBER_GET, .nwid = nwid, .index = i};
+			struct nc_ctl_req req = {
+			    .h.type = NC_CTL_MEMBER_GET, .nwid = nwid, .index = i};
 			struct nc_ctl_member rep;
 
 			r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));

@@ -104,13 +104,16 @@ static int init_net_status(const char *home, uint64_t nwid, struct nc_net_info *
 int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},  {"endpoint", required_argument, NULL, 'e'},
-	    {"name", required_argument, NULL, 'n'},  {"pool", required_argument, NULL, 'p'},
-	    {"route", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+	    {"home", required_argument, NULL, 'H'},
+	    {"endpoint", required_argument, NULL, 'e'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"pool", required_argument, NULL, 'p'},
+	    {"route", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *homeopt = NULL, *endpoint = "127.0.0.1/9993", *name = "netcon",
-		   *pool = NULL, *route = NULL;
+	const char *homeopt = NULL, *endpoint = "127.0.0.1/9993", *name = "netcon", *pool = NULL,
+		   *route = NULL;
 	char home[PATH_MAX], path[PATH_MAX + 64], pub[PATH_MAX + 64], planet[PATH_MAX + 64];
 	char out[4096], addr[16] = "", nwid_s[17] = "", port[16];
 	struct nc_net_info ni;
@@ -191,10 +194,10 @@ int cmd_init(int argc, char **argv)
 	if (fd >= 0) {
 		close(fd);
 	} else {
-		const char *pa[] = {"planet", "create", "--root", pub, "--endpoint", endpoint,
-				    "--out", planet, NULL};
-		const char *da[] = {"daemon", "--home", home, "--port", port, "--planet", planet,
-				    "-d", NULL};
+		const char *pa[] = {"planet", "create", "--root", pub, "--endpoint",
+				    endpoint, "--out",	planet,	  NULL};
+		const char *da[] = {"daemon",	"--home", home, "--port", port,
+				    "--planet", planet,	  "-d", NULL};
 
 		/* Our own planet, unless one we made is there already (same id and key). */
 		if (init_run(out, sizeof(out), pa) != 0) {
@@ -217,9 +220,18 @@ int cmd_init(int argc, char **argv)
 	if (strlen(nwid_s) != 16) {
 		/* A --pool without --route gets the route that covers it (the controller's rule);
 		 * neither gives the defaults. */
-		const char *ca[] = {"controller", "network", "create", "--home", home, "--name", name,
-				    "--private", "--pool", pool ? pool : INIT_DEFAULT_POOL,
-				    route || !pool ? "--route" : NULL, route ? route : INIT_DEFAULT_ROUTE,
+		const char *ca[] = {"controller",
+				    "network",
+				    "create",
+				    "--home",
+				    home,
+				    "--name",
+				    name,
+				    "--private",
+				    "--pool",
+				    pool ? pool : INIT_DEFAULT_POOL,
+				    route || !pool ? "--route" : NULL,
+				    route ? route : INIT_DEFAULT_ROUTE,
 				    NULL};
 		char *p;
 
@@ -242,8 +254,8 @@ int cmd_init(int argc, char **argv)
 	nwid = strtoull(nwid_s, NULL, 16);
 	{
 		const char *ja[] = {"join", "--home", home, nwid_s, NULL};
-		const char *aa[] = {"controller", "member", "authorize", "--home", home,
-				    nwid_s,	  addr,	    NULL};
+		const char *aa[] = {"controller", "member", "authorize", "--home",
+				    home,	  nwid_s,   addr,	 NULL};
 
 		if (init_run(out, sizeof(out), ja) != 0 || init_run(out, sizeof(out), aa) != 0) {
 			fprintf(stderr, "netcon init: join or authorize failed: %s\n", out);
@@ -263,9 +275,11 @@ int cmd_init(int argc, char **argv)
 		return 1;
 	}
 	if (!ni.naddrs) {
-		fprintf(stderr, "netcon init: network %s is up but gave this node no address (does a "
-				"route cover the pool? see 'netcon controller network show --home %s "
-				"%s')\n", nwid_s, home, nwid_s);
+		fprintf(stderr,
+			"netcon init: network %s is up but gave this node no address (does a "
+			"route cover the pool? see 'netcon controller network show --home %s "
+			"%s')\n",
+			nwid_s, home, nwid_s);
 		return 1;
 	}
 	printf("planet: %s\nnetwork: %s\nnode: %s\n", planet, nwid_s, addr);

@@ -106,12 +106,13 @@ static int net_call(const char *sub, int type, int argc, char **argv, const char
 
 int cmd_join(int argc, char **argv)
 {
-	return net_call("join", NC_NET_JOIN, argc, argv,
-			"Usage: netcon join [--home DIR] NWID\n\n"
-			"Join the ZeroTier network NWID (16 hex digits): the daemon asks the\n"
-			"network's controller (the first 10 digits) for a config, keeps the network\n"
-			"in HOME/networks.d/NWID.conf across restarts, and gives the network's\n"
-			"addresses to programs run with 'netcon run'. See 'netcon networks'.\n");
+	return net_call(
+	    "join", NC_NET_JOIN, argc, argv,
+	    "Usage: netcon join [--home DIR] NWID\n\n"
+	    "Join the ZeroTier network NWID (16 hex digits): the daemon asks the\n"
+	    "network's controller (the first 10 digits) for a config, keeps the network\n"
+	    "in HOME/networks.d/NWID.conf across restarts, and gives the network's\n"
+	    "addresses to programs run with 'netcon run'. See 'netcon networks'.\n");
 }
 
 int cmd_leave(int argc, char **argv)
@@ -197,7 +198,8 @@ int cmd_networks(int argc, char **argv)
 			}
 			continue;
 		}
-		printf("200 listnetworks %016" PRIx64 " %s %02x:%02x:%02x:%02x:%02x:%02x %s %s lwip ",
+		printf("200 listnetworks %016" PRIx64
+		       " %s %02x:%02x:%02x:%02x:%02x:%02x %s %s lwip ",
 		       n.nwid, n.name[0] ? n.name : "-", n.mac[0], n.mac[1], n.mac[2], n.mac[3],
 		       n.mac[4], n.mac[5], n.status < 4 ? net_status_names[n.status] : "?",
 		       n.type ? "PUBLIC" : "PRIVATE");

@@ -370,7 +370,7 @@ int cmd_ping(int argc, char **argv)
 				       "\"hops\":%u,\"direct\":%s,\"data\":",
 				       seq, m.from, m.rtt, m.hops, m.hops ? "false" : "true");
 				client_json_str(m.data,
-					      m.len > NC_ZT_DATA_MAX ? NC_ZT_DATA_MAX : m.len);
+						m.len > NC_ZT_DATA_MAX ? NC_ZT_DATA_MAX : m.len);
 				printf("}\n");
 			} else {
 				printf("reply from %010" PRIx64 ": seq=%d time=%d ms %s\n", m.from,

@@ -349,8 +349,8 @@ static int json_value(struct json_parser *ps, struct json *j, int depth)
 
 int json_parse(const char *text, size_t len, struct json **out, char *err, size_t errsize)
 {
-	struct json_parser ps = {.p = text, .end = text + len, .start = text, .err = err,
-				 .errsize = errsize};
+	struct json_parser ps = {
+	    .p = text, .end = text + len, .start = text, .err = err, .errsize = errsize};
 	struct json *j;
 
 	if (err && errsize)

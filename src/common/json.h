@@ -48,7 +48,8 @@ struct json_buf {
 void json_buf_init(struct json_buf *b);
 void json_buf_free(struct json_buf *b);
 void json_buf_raw(struct json_buf *b, const char *s, size_t n);
-void json_buf_printf(struct json_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void json_buf_printf(struct json_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* s as a quoted JSON string ("\"", "\\", control bytes escaped; other bytes kept). */
 void json_buf_str(struct json_buf *b, const char *s);
 

@@ -34,7 +34,8 @@ static int ctrl_path(char *buf, size_t size, uint64_t nwid, uint64_t member)
 	int n;
 
 	if (!member)
-		n = snprintf(buf, size, "%s/network/%016llx.json", ct.dir, (unsigned long long)nwid);
+		n = snprintf(buf, size, "%s/network/%016llx.json", ct.dir,
+			     (unsigned long long)nwid);
 	else
 		n = snprintf(buf, size, "%s/network/%016llx/member/%010llx.json", ct.dir,
 			     (unsigned long long)nwid, (unsigned long long)member);
@@ -111,9 +112,11 @@ static bool ctrl_write_record(uint64_t nwid, uint64_t addr, int made, char *text
 		if (made >= 0)
 			free(text);
 		if (addr)
-			log_err("controller: cannot write member %010llx", (unsigned long long)addr);
+			log_err("controller: cannot write member %010llx",
+				(unsigned long long)addr);
 		else
-			log_err("controller: cannot write network %016llx", (unsigned long long)nwid);
+			log_err("controller: cannot write network %016llx",
+				(unsigned long long)nwid);
 		return false;
 	}
 	r = ctrl_write_atomic(path, text, len);
@@ -324,8 +327,8 @@ static void ctrl_send_config(uint64_t to, uint64_t in_re_id)
 		int n = zt_controller_chunk_payload(&ct.c, &ct.a, in_re_id, &off, buf, sizeof(buf));
 
 		if (n < 0) {
-			log_warn("controller: config chunk for %010llx: %s",
-				 (unsigned long long)to, strerror(-n));
+			log_warn("controller: config chunk for %010llx: %s", (unsigned long long)to,
+				 strerror(-n));
 			return;
 		}
 		if (ztnode_send_verb(to, in_re_id ? ZT_VERB_OK : ZT_VERB_NETWORK_CONFIG, buf,
@@ -465,7 +468,8 @@ bool ctrl_input(uint64_t from, unsigned verb, const uint8_t *payload, size_t len
 
 		log_info("controller: %010llx asked for %016llx: %s", (unsigned long long)from,
 			 (unsigned long long)rq.nwid,
-			 ct.a.error == ZT_ERROR_OBJ_NOT_FOUND ? "no such network" : "access denied");
+			 ct.a.error == ZT_ERROR_OBJ_NOT_FOUND ? "no such network"
+							      : "access denied");
 		if (n > 0)
 			ztnode_send_verb(from, ZT_VERB_ERROR, buf, (size_t)n, NULL);
 	} else {
@@ -688,8 +692,7 @@ int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out)
 	if (!n)
 		return r;
 	ctrl_save_dirty();
-	log_info("controller: network %016llx (%s) created", (unsigned long long)n->nwid,
-		 n->name);
+	log_info("controller: network %016llx (%s) created", (unsigned long long)n->nwid, n->name);
 	ctrl_net_out(n, out);
 	return 0;
 }

@@ -144,7 +144,8 @@ static size_t resolv_text(char *buf, size_t size, int *dropped)
 	}
 	/* resolv.conf(5) allows six search domains in 256 bytes; the intercept reads six. */
 	for (int i = 0; i < nd && i < 6 && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? " " : "search ", doms[i]);
+		len +=
+		    (size_t)snprintf(buf + len, size - len, "%s%s", i ? " " : "search ", doms[i]);
 	if (nd && len < size)
 		len += (size_t)snprintf(buf + len, size - len, "\n");
 	return len < size ? len : size - 1;
@@ -199,7 +200,8 @@ static int resolv_update(void)
 	memcpy(rs.last, text, len + 1);
 	rs.written = true;
 	if (dropped)
-		log_warn("%s/" RESOLV_FILE ": %d DNS server(s) of the networks left out, %d at most",
+		log_warn("%s/" RESOLV_FILE
+			 ": %d DNS server(s) of the networks left out, %d at most",
 			 rs.home, dropped, RESOLV_MAX_SERVERS);
 	return 0;
 }

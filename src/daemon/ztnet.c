@@ -581,7 +581,8 @@ static err_t ztnet_linkoutput(struct netif *nif, struct pbuf *p)
 
 		if (!memcmp(frame, bcast, 6)) {
 			if (et == ZTNET_ETHERTYPE_ARP && len >= ZTNET_ETHER_HDR + 28)
-				adi = (uint32_t)frame[14 + 24] << 24 | (uint32_t)frame[14 + 25] << 16 |
+				adi = (uint32_t)frame[14 + 24] << 24 |
+				      (uint32_t)frame[14 + 25] << 16 |
 				      (uint32_t)frame[14 + 26] << 8 | frame[14 + 27];
 			else if (!(n->nc->flags & ZT_NETCONF_FLAG_ENABLE_BROADCAST))
 				return ERR_OK;
@@ -673,7 +674,8 @@ static void ztnet_netif_up(struct ztnet *n)
 	ztnet_netif_down(n);
 	memset(&n->netif, 0, sizeof(n->netif));
 	if (!netif_add(&n->netif, NULL, NULL, NULL, n, ztnet_netif_init, ethernet_input)) {
-		log_warn("network %016llx: lwIP refused the interface", (unsigned long long)n->nwid);
+		log_warn("network %016llx: lwIP refused the interface",
+			 (unsigned long long)n->nwid);
 		return;
 	}
 	n->netif_added = true;
@@ -784,13 +786,13 @@ static int ztnet_apply(struct ztnet *n, const char *text, size_t len, bool save)
 	if (save)
 		ztnet_write(n->nwid, text, len);
 	{
-		bool changed = !n->has_config || n->nc->n_static_ips != nc->n_static_ips ||
-			       memcmp(n->nc->static_ips, nc->static_ips,
-				      sizeof(nc->static_ips[0]) * nc->n_static_ips) ||
-			       n->nc->mtu != nc->mtu || n->nc->n_routes != nc->n_routes ||
-			       memcmp(n->nc->routes, nc->routes,
-				      sizeof(nc->routes[0]) * nc->n_routes) ||
-			       !n->netif_added;
+		bool changed =
+		    !n->has_config || n->nc->n_static_ips != nc->n_static_ips ||
+		    memcmp(n->nc->static_ips, nc->static_ips,
+			   sizeof(nc->static_ips[0]) * nc->n_static_ips) ||
+		    n->nc->mtu != nc->mtu || n->nc->n_routes != nc->n_routes ||
+		    memcmp(n->nc->routes, nc->routes, sizeof(nc->routes[0]) * nc->n_routes) ||
+		    !n->netif_added;
 
 		free(n->nc);
 		n->nc = nc;
@@ -810,9 +812,10 @@ static int ztnet_apply(struct ztnet *n, const char *text, size_t len, bool save)
 		if (changed) {
 			ztnet_netif_up(n);
 			n->announce_now = true;
-			log_info("network %016llx (%s): config revision %llu, %u address(es), MTU %u",
-				 (unsigned long long)n->nwid, nc->name,
-				 (unsigned long long)nc->revision, nc->n_static_ips, nc->mtu);
+			log_info(
+			    "network %016llx (%s): config revision %llu, %u address(es), MTU %u",
+			    (unsigned long long)n->nwid, nc->name, (unsigned long long)nc->revision,
+			    nc->n_static_ips, nc->mtu);
 		}
 	}
 	return 0;
@@ -960,8 +963,8 @@ static void ztnet_take_com(uint64_t from, const uint8_t *p, size_t len, int64_t 
 }
 
 /* An Ethernet frame for lwIP: dest, src, ethertype, data. */
-static void ztnet_deliver(struct ztnet *n, const uint8_t dest[6], const uint8_t src[6],
-			  uint16_t et, const uint8_t *data, size_t len)
+static void ztnet_deliver(struct ztnet *n, const uint8_t dest[6], const uint8_t src[6], uint16_t et,
+			  const uint8_t *data, size_t len)
 {
 	struct pbuf *p;
 
@@ -1084,8 +1087,8 @@ static void ztnet_like(uint64_t from, const uint8_t *p, size_t len, int64_t now)
 		for (int j = 0; j < ZTNET_LIKES && !slot; j++) {
 			struct ztnet_like *e = &likes[j];
 
-			if (e->t && e->nwid == l[i].nwid && e->addr == from &&
-			    e->adi == l[i].adi && !memcmp(e->mac, l[i].mac, 6))
+			if (e->t && e->nwid == l[i].nwid && e->addr == from && e->adi == l[i].adi &&
+			    !memcmp(e->mac, l[i].mac, 6))
 				slot = e;
 			else if (e->t < oldest->t)
 				oldest = e;
@@ -1160,8 +1163,8 @@ static void ztnet_error(uint64_t from, const uint8_t *p, size_t len, int64_t now
 	if (e.in_re_verb != ZT_VERB_NETWORK_CONFIG_REQUEST || from != ztnet_controller(n->nwid))
 		return;
 	if (e.code == ZT_ERROR_OBJ_NOT_FOUND || e.code == ZT_ERROR_NETWORK_ACCESS_DENIED) {
-		uint8_t st = e.code == ZT_ERROR_OBJ_NOT_FOUND ? NC_NET_NOT_FOUND
-							     : NC_NET_ACCESS_DENIED;
+		uint8_t st =
+		    e.code == ZT_ERROR_OBJ_NOT_FOUND ? NC_NET_NOT_FOUND : NC_NET_ACCESS_DENIED;
 
 		if (n->status != st)
 			log_info("network %016llx: %s", (unsigned long long)n->nwid,
@@ -1450,7 +1453,8 @@ int ztnet_info(uint64_t index, struct nc_net_info *out)
 	out->revision = n->nc->revision;
 	snprintf(out->name, sizeof(out->name), "%s", n->nc->name);
 	if (n->status == NC_NET_OK) {
-		for (unsigned i = 0; i < n->nc->n_static_ips && out->naddrs < NC_NET_MAX_ADDRS; i++) {
+		for (unsigned i = 0; i < n->nc->n_static_ips && out->naddrs < NC_NET_MAX_ADDRS;
+		     i++) {
 			ztnet_addr(&out->addrs[out->naddrs].addr, &n->nc->static_ips[i]);
 			out->addrs[out->naddrs++].prefix = (uint8_t)n->nc->static_ips[i].port;
 		}

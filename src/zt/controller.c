@@ -161,7 +161,7 @@ struct zt_controller_member *zt_controller_member_find(const struct zt_controlle
 }
 
 struct zt_controller_member *zt_controller_member_get(struct zt_controller_network *n,
-						     uint64_t address, int64_t now)
+						      uint64_t address, int64_t now)
 {
 	struct zt_controller_member *m;
 	bool found;
@@ -209,9 +209,9 @@ static bool controller_ip_taken(const struct zt_controller_network *n,
 	return false;
 }
 
-int zt_controller_member_authorize(struct zt_controller_network *n,
-				   struct zt_controller_member *m, bool authorized,
-				   const struct zt_inetaddr *ips, unsigned n_ips, int64_t now)
+int zt_controller_member_authorize(struct zt_controller_network *n, struct zt_controller_member *m,
+				   bool authorized, const struct zt_inetaddr *ips, unsigned n_ips,
+				   int64_t now)
 {
 	if (n_ips > ZT_CONTROLLER_MAX_IPS)
 		return -E2BIG;
@@ -315,7 +315,8 @@ static int controller_assign_start(const struct zt_controller_network *n,
 	for (unsigned i = 0; i < n->n_members; i++)
 		for (unsigned k = 0; k < n->members[i].n_ips; k++)
 			if (n->members[i].ips[k].family == family)
-				memcpy(t->ip[t->n++], n->members[i].ips[k].ip, family == 4 ? 4 : 16);
+				memcpy(t->ip[t->n++], n->members[i].ips[k].ip,
+				       family == 4 ? 4 : 16);
 	qsort(t->ip, t->n, sizeof(*t->ip), cmp_ip16);
 	return 1;
 }
@@ -358,8 +359,8 @@ int zt_controller_assign_ipv4(struct zt_controller_network *n, struct zt_control
 		start = m->address % len;
 		for (uint64_t i = 0; i < len && i < (1u << 24); i++) {
 			uint32_t ip = first + (uint32_t)((start + i) % len);
-			uint8_t key[16] = {(uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8),
-					   (uint8_t)ip};
+			uint8_t key[16] = {(uint8_t)(ip >> 24), (uint8_t)(ip >> 16),
+					   (uint8_t)(ip >> 8), (uint8_t)ip};
 
 			if ((ip & 0xff) == 0xff || (ip & 0xff) == 0)
 				continue;
@@ -520,7 +521,8 @@ int zt_controller_request(struct zt_controller *c, const struct zt_identity *req
 	m->last_request = now;
 	zt_dict_view(&meta, metadata, metadata_len);
 	{
-		int maj = controller_meta_int(&meta, "majv"), min = controller_meta_int(&meta, "minv"),
+		int maj = controller_meta_int(&meta, "majv"),
+		    min = controller_meta_int(&meta, "minv"),
 		    rev = controller_meta_int(&meta, "revv"), pv = controller_meta_int(&meta, "pv");
 
 		if (maj != m->vmajor || min != m->vminor || rev != m->vrev || pv != m->vproto) {
@@ -571,9 +573,8 @@ int zt_controller_error_payload(uint8_t *out, size_t size, uint64_t in_re_id, ui
 	return 18;
 }
 
-int zt_controller_chunk_payload(const struct zt_controller *c,
-				const struct zt_controller_answer *a, uint64_t in_re_id,
-				uint32_t *offset, uint8_t *out, size_t size)
+int zt_controller_chunk_payload(const struct zt_controller *c, const struct zt_controller_answer *a,
+				uint64_t in_re_id, uint32_t *offset, uint8_t *out, size_t size)
 {
 	size_t head = in_re_id ? 9 : 0;
 	int r;
@@ -673,8 +674,8 @@ int zt_controller_network_json(const struct zt_controller_network *n, char **out
 	} else {
 		json_buf_raw(&b, "[]", 2);
 	}
-	json_buf_printf(&b, ",\"enableBroadcast\":%s,\"id\":",
-			n->enable_broadcast ? "true" : "false");
+	json_buf_printf(&b,
+			",\"enableBroadcast\":%s,\"id\":", n->enable_broadcast ? "true" : "false");
 	controller_hex16(&b, n->nwid);
 	json_buf_raw(&b, ",\"ipAssignmentPools\":[", 22);
 	for (unsigned i = 0; i < n->n_pools; i++) {
@@ -740,8 +741,7 @@ int zt_controller_network_json(const struct zt_controller_network *n, char **out
 int zt_controller_member_json(const struct zt_controller_network *n,
 			      const struct zt_controller_member *m, char **out, size_t *len)
 {
-	char a[ZT_IDENTITY_ADDRESS_STRING_LEN], ip[ZT_INETADDR_STRLEN],
-	    idt[ZT_IDENTITY_STRING_LEN];
+	char a[ZT_IDENTITY_ADDRESS_STRING_LEN], ip[ZT_INETADDR_STRLEN], idt[ZT_IDENTITY_STRING_LEN];
 	struct json_buf b;
 
 	zt_identity_address_to_hex(m->address, a);
@@ -752,8 +752,8 @@ int zt_controller_member_json(const struct zt_controller_network *n,
 			m->active_bridge ? "true" : "false", a, m->authorized ? "true" : "false");
 	for (unsigned i = 0; i < m->n_caps; i++)
 		json_buf_printf(&b, "%s%" PRIu32, i ? "," : "", m->caps[i]);
-	json_buf_printf(&b, "],\"creationTime\":%" PRId64 ",\"id\":\"%s\",\"identity\":",
-			m->creation_time, a);
+	json_buf_printf(
+	    &b, "],\"creationTime\":%" PRId64 ",\"id\":\"%s\",\"identity\":", m->creation_time, a);
 	if (m->has_identity && zt_identity_to_string(&m->identity, false, idt, sizeof(idt)) > 0)
 		json_buf_str(&b, idt);
 	else
@@ -764,8 +764,8 @@ int zt_controller_member_json(const struct zt_controller_network *n,
 			json_buf_raw(&b, ",", 1);
 		json_buf_str(&b, zt_controller_ip_string(&m->ips[i], false, ip));
 	}
-	json_buf_raw(&b, "],\"lastAuthorizedCredential\":null,\"lastAuthorizedCredentialType\":",
-		     65);
+	json_buf_raw(&b,
+		     "],\"lastAuthorizedCredential\":null,\"lastAuthorizedCredentialType\":", 65);
 	if (m->last_authorized_credential_type[0])
 		json_buf_str(&b, m->last_authorized_credential_type);
 	else
@@ -801,8 +801,7 @@ static int controller_bad(char *err, size_t errsize, const char *why)
 	return -EBADMSG;
 }
 
-static int controller_hex_id(const struct json *j, const char *key, unsigned digits,
-			     uint64_t *out)
+static int controller_hex_id(const struct json *j, const char *key, unsigned digits, uint64_t *out)
 {
 	const char *s;
 	char *end;
@@ -1124,7 +1123,8 @@ int zt_controller_load_member(struct zt_controller *c, const char *text, size_t 
 		goto out;
 	}
 	if (json_get_str(j, "identity", &s) == 0 && *s) {
-		if (zt_identity_from_string(&t.identity, s) < 0 || t.identity.address != t.address) {
+		if (zt_identity_from_string(&t.identity, s) < 0 ||
+		    t.identity.address != t.address) {
 			controller_bad(err, errsize, "bad identity");
 			goto out;
 		}

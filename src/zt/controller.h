@@ -125,12 +125,12 @@ struct zt_controller_member *zt_controller_member_find(const struct zt_controlle
 						       uint64_t address);
 /* Find or add (unauthorized) a member. NULL on -ENOSPC/-ENOMEM. */
 struct zt_controller_member *zt_controller_member_get(struct zt_controller_network *n,
-						     uint64_t address, int64_t now);
+						      uint64_t address, int64_t now);
 /* Authorize or deauthorize; ips (n_ips > 0) replace the member's assignments after a collision
  * check against the other members (-EADDRINUSE). Returns 0 or -errno. */
-int zt_controller_member_authorize(struct zt_controller_network *n,
-				   struct zt_controller_member *m, bool authorized,
-				   const struct zt_inetaddr *ips, unsigned n_ips, int64_t now);
+int zt_controller_member_authorize(struct zt_controller_network *n, struct zt_controller_member *m,
+				   bool authorized, const struct zt_inetaddr *ips, unsigned n_ips,
+				   int64_t now);
 /* Give m an IPv4 address from the pools if the network assigns them and m has none. Returns 0
  * (assigned or nothing to do), -ENOSPC (pools exhausted). */
 int zt_controller_assign_ipv4(struct zt_controller_network *n, struct zt_controller_member *m);
@@ -165,9 +165,8 @@ int zt_controller_config(struct zt_controller *c, struct zt_controller_network *
  * *offset advanced (loop until it reaches a->dict_len). Return the payload length or -errno. */
 int zt_controller_error_payload(uint8_t *out, size_t size, uint64_t in_re_id, uint64_t nwid,
 				int code);
-int zt_controller_chunk_payload(const struct zt_controller *c,
-				const struct zt_controller_answer *a, uint64_t in_re_id,
-				uint32_t *offset, uint8_t *out, size_t size);
+int zt_controller_chunk_payload(const struct zt_controller *c, const struct zt_controller_answer *a,
+				uint64_t in_re_id, uint32_t *offset, uint8_t *out, size_t size);
 
 /* Records as JSON text (stock controller shape); the caller frees *out. 0 or -ENOMEM. */
 int zt_controller_network_json(const struct zt_controller_network *n, char **out, size_t *len);
@@ -175,8 +174,8 @@ int zt_controller_member_json(const struct zt_controller_network *n,
 			      const struct zt_controller_member *m, char **out, size_t *len);
 /* Load records (a network before its members). Bad JSON or fields: -EBADMSG with a reason in
  * err. Loading a network that exists replaces its settings and keeps its members. */
-int zt_controller_load_network(struct zt_controller *c, const char *text, size_t len,
-			       char *err, size_t errsize);
+int zt_controller_load_network(struct zt_controller *c, const char *text, size_t len, char *err,
+			       size_t errsize);
 int zt_controller_load_member(struct zt_controller *c, const char *text, size_t len, char *err,
 			      size_t errsize);
 

@@ -420,7 +420,8 @@ static void t_split(int host_port)
 static int echo_mode(int argc, char **argv)
 {
 	struct sockaddr_in a = sin4(argv[2], atoi(argv[3]));
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), n = argc > 4 ? atoi(argv[4]) : 0, good = 0, bad = 0;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), n = argc > 4 ? atoi(argv[4]) : 0, good = 0,
+	    bad = 0;
 
 	if (!strcmp(argv[1], "echo-server")) {
 		char b[65536];

@@ -34,7 +34,8 @@ int main(void)
 	unsigned lz4 = 0, flipped_fail = 0, resealed = 0, nokey = 0, hops1 = 0;
 	uint8_t buf[ZT_PACKET_MAX_LEN], orig[ZT_PACKET_MAX_LEN];
 
-	ok(zt_test_read_id("m3-legacy", "secret", &me) == 0 && me.has_private, "m3-legacy secret loads");
+	ok(zt_test_read_id("m3-legacy", "secret", &me) == 0 && me.has_private,
+	   "m3-legacy secret loads");
 	for (int i = 0; i < 4; i++)
 		ok(zt_test_read_id(peer_names[i], "public", &peers[i]) == 0, "%s public loads",
 		   peer_names[i]);

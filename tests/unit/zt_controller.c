@@ -61,9 +61,10 @@ out:
 static void test_json(void)
 {
 	static const char *bad[] = {
-	    "",	       "{",	   "{\"a\":}", "[1,]",	      "{\"a\" 1}",    "\"abc",
-	    "01",      "1.",	   "-",	       "tru",	      "{\"a\":1}x",   "\"\\u0000\"",
-	    "\"\\ud800\"", "\"\\q\"", "[\"\x01\"]", "{1:2}", "nul",	      "[1 2]",
+	    "",		  "{",		 "{\"a\":}",	"[1,]",	   "{\"a\" 1}",
+	    "\"abc",	  "01",		 "1.",		"-",	   "tru",
+	    "{\"a\":1}x", "\"\\u0000\"", "\"\\ud800\"", "\"\\q\"", "[\"\x01\"]",
+	    "{1:2}",	  "nul",	 "[1 2]",
 	};
 	char err[128], deep[200];
 	struct json *j;
@@ -141,11 +142,12 @@ static void test_vectors(void)
 		zt_controller_member_json(n, m, &out, &ol);
 		is_int(zt_controller_load_member(&c2, out, ol, err, sizeof(err)), 0,
 		       "member JSON we write loads");
-		zt_controller_member_json(n, zt_controller_member_find(
-						 zt_controller_network_find(&c2, NWID), m->address),
-					  &out2, &ol2);
+		zt_controller_member_json(
+		    n, zt_controller_member_find(zt_controller_network_find(&c2, NWID), m->address),
+		    &out2, &ol2);
 		ok(ol == ol2 && !memcmp(out, out2, ol), "and writes back byte for byte");
-		len = zt_test_slurp(VEC "/5f4e89e209000001/member/8f953d94cf.json", text, sizeof(text));
+		len = zt_test_slurp(VEC "/5f4e89e209000001/member/8f953d94cf.json", text,
+				    sizeof(text));
 		ok(ol == len && !memcmp(out, text, len),
 		   "our member JSON equals the stock controller's record");
 		free(out);
@@ -176,7 +178,8 @@ static void test_vectors(void)
 		{
 			static const char *bad[] = {
 			    "{\"id\":\"1234567890\",\"nwid\":\"5f4e89e209000001\",\"tags\":[[1]]}",
-			    "{\"id\":\"1234567890\",\"nwid\":\"5f4e89e209000001\",\"tags\":[[1,-2]]}",
+			    "{\"id\":\"1234567890\",\"nwid\":\"5f4e89e209000001\",\"tags\":[[1,-2]]"
+			    "}",
 			    "{\"id\":\"1234567890\",\"nwid\":\"5f4e89e209000001\","
 			    "\"capabilities\":[1,2,3,4,5,6,7,8,9]}",
 			    "{\"id\":\"1234567890\",\"nwid\":\"5f4e89e209000001\","
@@ -264,7 +267,8 @@ static void test_requests(void)
 	   "RT = 10.147.20.0/24");
 	ok(nc.rules_len == 2 && nc.rules[0] == 1, "R = one ACCEPT");
 	ok(nc.has_dns && nc.has_sso, "DNS, ssov, ssoe as 1.14 sends");
-	ok(nc.has_com && zt_com_verify(&nc.com, &root) == 0, "its COM verifies with the controller");
+	ok(nc.has_com && zt_com_verify(&nc.com, &root) == 0,
+	   "its COM verifies with the controller");
 	ok(zt_com_issued_to(&nc.com) == m1.address && zt_com_network_id(&nc.com) == NWID,
 	   "COM issued to m1 for the network");
 	is_int(zt_controller_request(&ctl, &m2, NWID, (const uint8_t *)meta, strlen(meta), 78,
@@ -276,8 +280,8 @@ static void test_requests(void)
 	ok(!zt_com_agrees(&nc.com, &nc2.com, &m1), "m2's COM does not pass for m1's identity");
 
 	/* A stranger on the private network: denied, recorded unauthorized. */
-	is_int(zt_controller_request(&ctl, &stranger, NWID, (const uint8_t *)meta, strlen(meta), 79, NOW,
-				     &ans),
+	is_int(zt_controller_request(&ctl, &stranger, NWID, (const uint8_t *)meta, strlen(meta), 79,
+				     NOW, &ans),
 	       0, "request from the stranger (a new identity)");
 	is_int(ans.error, ZT_ERROR_NETWORK_ACCESS_DENIED, "denied: NETWORK_ACCESS_DENIED");
 	mm = zt_controller_member_find(zt_controller_network_find(&ctl, NWID), stranger.address);
@@ -290,14 +294,17 @@ static void test_requests(void)
 	is_int(zt_controller_member_authorize(zt_controller_network_find(&ctl, NWID), mm, true,
 					      NULL, 0, NOW),
 	       0, "authorize the stranger");
-	zt_controller_request(&ctl, &stranger, NWID, (const uint8_t *)meta, strlen(meta), 80, NOW, &ans);
+	zt_controller_request(&ctl, &stranger, NWID, (const uint8_t *)meta, strlen(meta), 80, NOW,
+			      &ans);
 	ok(ans.error == 0 && member_parse(&ans, &nc) == 0 && nc.issued_to == stranger.address,
 	   "the stranger's next request gets a config");
 	ok(nc.n_static_ips == 0, "no pools on the lab network: no address for the stranger");
 	zt_controller_member_authorize(zt_controller_network_find(&ctl, NWID), mm, false, NULL, 0,
 				       NOW);
-	zt_controller_request(&ctl, &stranger, NWID, (const uint8_t *)meta, strlen(meta), 81, NOW, &ans);
-	is_int(ans.error, ZT_ERROR_NETWORK_ACCESS_DENIED, "deauthorized: the next request is denied");
+	zt_controller_request(&ctl, &stranger, NWID, (const uint8_t *)meta, strlen(meta), 81, NOW,
+			      &ans);
+	is_int(ans.error, ZT_ERROR_NETWORK_ACCESS_DENIED,
+	       "deauthorized: the next request is denied");
 
 	/* Unknown network. */
 	zt_controller_request(&ctl, &m1, NWID + 1, (const uint8_t *)meta, strlen(meta), 82, NOW,
@@ -340,8 +347,8 @@ static void test_requests(void)
 
 			zt_controller_parse_ip("10.0.0.7", &ip, NULL);
 			zt_inetaddr_set(&ip, 4, (uint8_t[]){10, 0, 0, got[1]}, 0);
-			is_int(zt_controller_member_authorize(n, mm, true, &ip, 1, NOW), -EADDRINUSE,
-			       "an address another member holds is refused");
+			is_int(zt_controller_member_authorize(n, mm, true, &ip, 1, NOW),
+			       -EADDRINUSE, "an address another member holds is refused");
 		}
 	}
 	{
@@ -387,7 +394,7 @@ static void test_dns(void)
 	   "domain, 4 servers (the fifth ignored, as stock), IP/PORT keeps the port");
 	zt_controller_network_json(n, &out, &ol);
 	ok(strstr(out, "\"dns\":{\"domain\":\"lab.zt\",\"servers\":[\"10.147.20.11\","
-			"\"fd00::53/5353\",\"10.147.20.12\",\"10.147.20.13\"]},\"enableBroadcast\""),
+		       "\"fd00::53/5353\",\"10.147.20.12\",\"10.147.20.13\"]},\"enableBroadcast\""),
 	   "written back in the stock shape, in key order");
 	free(out);
 	is_int(zt_controller_request(&ctl, &m1, NWID, (const uint8_t *)meta, strlen(meta), 80, NOW,

@@ -17,8 +17,8 @@ static void test_member_conf(void)
 	char name[128];
 	uint64_t v;
 	bool b;
-	size_t n =
-	    zt_test_slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text, sizeof(text));
+	size_t n = zt_test_slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text,
+				 sizeof(text));
 	int r;
 
 	zt_dict_view(&d, text, n);
@@ -52,7 +52,7 @@ static void test_member_conf(void)
 	is_int(zt_dict_get_u64(&d, "C", &v), -EBADMSG, "C is not an integer");
 
 	n = zt_test_slurp("tests/data/zt/homes/m3-legacy/networks.d/5f4e89e209000001.conf", text,
-		  sizeof(text));
+			  sizeof(text));
 	zt_dict_view(&d, text, n);
 	ok(!zt_dict_has(&d, "DNS") && !zt_dict_has(&d, "ssoe"), "1.4.6 conf has no DNS or ssoe");
 	ok(zt_dict_get_u64(&d, "id", &v) == 0 && v == 0x282e082f37ULL, "m3 id");

@@ -62,8 +62,8 @@ static void test_member(const char *home, uint64_t addr, int last_octet, bool v1
 static void test_errors(void)
 {
 	struct zt_dict d, w;
-	size_t n =
-	    zt_test_slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text, sizeof(text));
+	size_t n = zt_test_slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text,
+				 sizeof(text));
 	char small[64];
 
 	memset(&nc2, 0x77, sizeof(nc2));
@@ -142,8 +142,8 @@ static void test_chunks(void)
 	static struct zt_netconf_asm a;
 	static uint8_t ch[8][2048];
 	int len[8], n, r, k;
-	size_t tlen =
-	    zt_test_slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text, sizeof(text));
+	size_t tlen = zt_test_slurp("tests/data/zt/homes/m1/networks.d/5f4e89e209000001.conf", text,
+				    sizeof(text));
 	uint32_t off = 0;
 	struct zt_netconf_chunk c;
 	struct zt_identity m1;

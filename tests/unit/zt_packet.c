@@ -662,7 +662,8 @@ static void synthetic(void)
 int main(void)
 {
 	for (int i = 0; i < 4; i++)
-		ok(zt_test_read_id(lab[i].name, "public", &ids[i]) == 0, "%s public loads", lab[i].name);
+		ok(zt_test_read_id(lab[i].name, "public", &ids[i]) == 0, "%s public loads",
+		   lab[i].name);
 	ok(zt_test_read_id("m3-legacy", "secret", &me) == 0, "m3 secret loads");
 	capture();
 	synthetic();
