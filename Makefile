@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # netcon: one build for the daemon/CLI, the intercept library, tests, fuzzers and benchmarks.
 #
 #   make                  build/netcon and build/libnetcon.so

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Application benchmarks (issue 7): nginx (wrk), redis (redis-benchmark) and ssh (scp 256 MiB)
 # through netcon across two nodes of a private network on this machine, beside the same programs
 # over kernel loopback, in one run. Prints figures and ratios; never fails on a time.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Container core benchmarks (issue 2): one TCP stream, connect+accept+close rate and round-trip
 # time through netcon on one node, each beside the same workload over kernel loopback in the
 # same run; and the daemon's memory per idle connection. Prints figures and ratios only.

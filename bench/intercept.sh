@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The intercept's cost on host traffic: the same programs over kernel loopback (127.0.0.1, which
 # stays on the host under split routing) run plain and under `netcon run`, interleaved, median
 # of BENCH_ROUNDS rounds: a 1-byte TCP request/response loop, one TCP stream, and a 1-byte

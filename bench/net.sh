@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Two netcon nodes on one machine (`netcon init` + a member on its planet and network): programs
 # in containers on node 1 and node 2 talk over the ZeroTier network (armored UDP on loopback).
 # Beside each figure the same workload over kernel loopback in the same run: one TCP stream and

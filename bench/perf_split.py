@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Where a netcon daemon's CPU goes: a perf.data file's samples summed into crypto, lwIP, copies,
 scheduler, other kernel work (syscalls, UDP/IP, Unix sockets), the daemon's own code and libc."""
 import collections

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The seccomp front end against the intercept, and both against the kernel, interleaved, median
 # of BENCH_ROUNDS rounds (the same dynamic program, tcp_bench, run under `netcon run` and
 # `netcon run --seccomp`): connect+accept+close per second (every call trapped), one TCP stream

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # UDP datagrams per second between containers on two netcon nodes (`netcon init` + a member on
 # its planet and network, as bench/net.sh): a sender under netcon on node 2 blasts datagrams of
 # 64 and 1,200 bytes at a receiver under netcon on node 1 for BENCH_SECS; beside it the same two

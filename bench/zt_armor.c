@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Benchmark: ZeroTier armor (Salsa20/12 + Poly1305) seal+open per core, against memcpy; each of
  * our Salsa20/12 implementations (AVX-512VL, AVX2, SSE2, one-block C). */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Benchmark: ECHO round trips between two nodes, direct and through a root relay, with the nodes
  * wired in memory (no sockets): the state machine's packets per second and CPU per packet, beside
  * the bare seal+open of the same packets as the baseline. */

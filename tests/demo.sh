@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The embedded default, two nodes on one machine: `netcon init` makes node 1 the root of a new
 # private planet and the controller of a new private network; node 2 (another home, another
 # port) joins with the printed planet file and network id and is authorized by node 1; a web

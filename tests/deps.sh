@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Install the Debian packages that building and testing netcon need, when they are missing.
 # Runs apt-get only as root and only if something is missing, so `make check` is fast when set up.
 set -e

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The local proof that a server under `netcon run` cannot be reached through the host's kernel,
 # made without sending a packet (sourced by tests/integ/lib.sh, so by every integration,
 # application and stress test, and by tests/demo.sh). A connect from the host to a virtual address

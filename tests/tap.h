@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Minimal TAP output for unit tests: ok(), is_int(), skip(), done_testing(); header-only. */
 #ifndef NETCON_TAP_H
 #define NETCON_TAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Header-only reader of classic pcap files (Ethernet/IPv4/UDP) for the ZeroTier capture tests. */
 #ifndef NETCON_TESTS_ZT_PCAP_H
 #define NETCON_TESTS_ZT_PCAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Header-only helpers of the ZeroTier unit tests: read a data file, load a lab identity. */
 #ifndef NETCON_TESTS_ZT_TESTUTIL_H
 #define NETCON_TESTS_ZT_TESTUTIL_H

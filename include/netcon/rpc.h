@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The intercept <-> daemon control protocol (normative): fixed-size, versioned messages. */
 #ifndef NETCON_RPC_H
 #define NETCON_RPC_H

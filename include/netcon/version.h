@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The netcon release version, printed by `netcon --version` and reported in status. */
 #ifndef NETCON_VERSION_H
 #define NETCON_VERSION_H

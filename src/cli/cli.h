@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The netcon command: subcommand entry points and helpers they share. */
 #ifndef NETCON_CLI_H
 #define NETCON_CLI_H

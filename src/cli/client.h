@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The CLI's connection to a running daemon's control socket. */
 #ifndef NETCON_CLIENT_H
 #define NETCON_CLIENT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* netcon controller: networks and members of the daemon's controller role. */
 #include <arpa/inet.h>
 #include <errno.h>

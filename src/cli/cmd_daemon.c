@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* netcon daemon: parse the command line and run the daemon. */
 #include <getopt.h>
 #include <limits.h>

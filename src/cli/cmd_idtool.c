@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* netcon idtool: zerotier-idtool's generate, validate, getpublic, sign and verify. */
 #include <errno.h>
 #include <fcntl.h>

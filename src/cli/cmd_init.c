@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* netcon init: the embedded default, a private planet and network on this node in one command. */
 #include <arpa/inet.h>
 #include <errno.h>

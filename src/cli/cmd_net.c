@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* netcon join, leave, networks: ZeroTier network membership, zerotier-cli's keys in --json. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* netcon info, peers, ping, message: the daemon's ZeroTier node, zerotier-cli's keys in --json. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* netcon planet: show and create ZeroTier planet (and moon) World files. */
 #include <errno.h>
 #include <fcntl.h>

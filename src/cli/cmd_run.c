@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* netcon run: start a program with libnetcon.so preloaded, its sockets on the virtual network. */
 #include <errno.h>
 #include <getopt.h>

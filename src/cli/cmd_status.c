@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* netcon status: the daemon's addresses and a table of its sockets and connections. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Which front end a program needs: LD_PRELOAD reaches only programs whose libc is loaded by ld.so. */
 #ifndef NETCON_CLI_ELFKIND_H
 #define NETCON_CLI_ELFKIND_H

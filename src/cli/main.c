@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The netcon command: a table of subcommands, each in its own file. */
 #include <errno.h>
 #include <getopt.h>

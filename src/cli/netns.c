@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* A network namespace with only a loopback, so an --isolate program cannot reach the host's. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* netcon run --isolate: a network namespace of the program's own, with only a loopback. */
 #ifndef NETCON_CLI_NETNS_H
 #define NETCON_CLI_NETNS_H

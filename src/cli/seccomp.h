@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* netcon run's second front end: a seccomp filter on the program, its socket calls answered here. */
 #ifndef NETCON_CLI_SECCOMP_H
 #define NETCON_CLI_SECCOMP_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Addresses: conversions between sockaddr and the rpc's nc_addr, CIDR parsing, formatting. */
 #include <arpa/inet.h>
 #include <errno.h>

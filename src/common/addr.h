@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Addresses: conversions between sockaddr and the rpc's nc_addr, CIDR parsing, formatting. */
 #ifndef NETCON_ADDR_H
 #define NETCON_ADDR_H

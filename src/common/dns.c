@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* DNS messages (RFC 1035): one-question queries and the answers to them, bounds-checked. */
 #include <errno.h>
 #include <string.h>

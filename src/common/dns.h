@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* DNS messages (RFC 1035): a query for one name and type, and the parse of its answer. Pure code:
  * no I/O, no allocation; every read is bounds-checked and anything malformed is -EBADMSG. */
 #ifndef NETCON_DNS_H

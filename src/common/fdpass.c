@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Sending and receiving one message with file descriptors (SCM_RIGHTS) on a unix socket. */
 #include <errno.h>
 #include <string.h>

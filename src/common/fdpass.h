@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sending and receiving one message with file descriptors (SCM_RIGHTS) on a unix socket. */
 #ifndef NETCON_FDPASS_H
 #define NETCON_FDPASS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* A small HTTP/1.1 request parser for the local JSON API: bytes in, one request out, no I/O. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ICMP and ICMPv6 port unreachable: which UDP datagram of ours a received error quotes. */
 #ifndef NETCON_ICMPERR_H
 #define NETCON_ICMPERR_H

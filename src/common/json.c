@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* A small JSON reader (a tree) and writer (a growing buffer), for the controller's records. */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A small JSON reader (a tree) and writer (a growing buffer), for the controller's records. */
 #ifndef NETCON_JSON_H
 #define NETCON_JSON_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Logging: formats into a stack buffer and writes one line with write(2), no stdio, no malloc. */
 #include <errno.h>
 #include <fcntl.h>

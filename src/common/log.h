@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Logging for every part of netcon: one line per message on stderr (or the daemon's log file),
  * level from NETCON_LOG. */
 #ifndef NETCON_LOG_H

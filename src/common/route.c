@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Where a socket goes: the decision the intercept and the seccomp supervisor both take. */
 #include <errno.h>
 #include <netinet/in.h>

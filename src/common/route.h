@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Where a socket goes: the decision the intercept and the seccomp supervisor both take. */
 #ifndef NETCON_ROUTE_H
 #define NETCON_ROUTE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Validation of control messages: magic, version, type and exact size, before any field is used. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Validation of control messages: magic, version, type and exact size, before any field is used. */
 #ifndef NETCON_RPC_CHECK_H
 #define NETCON_RPC_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Socket options: which a virtual socket carries to the daemon and what it reports, for both
  * front ends (the intercept and the seccomp supervisor). */
 #ifndef NETCON_SOCKOPTS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The JSON of ZeroTier's local API (zerotier-cli -j's keys), built from the daemon's replies. */
 #include <arpa/inet.h>
 #include <inttypes.h>

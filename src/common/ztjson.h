@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The JSON of ZeroTier's local API (zerotier-cli -j's keys), built from the daemon's replies.
  * One builder for both `netcon ... --json` and the daemon's HTTP API (src/daemon/api.c). */
 #ifndef NETCON_ZTJSON_H

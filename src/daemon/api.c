@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier's local HTTP API (zerotier-cli, ztncui, Prometheus) on 127.0.0.1 and ::1.
  *
  * No HTTP library: the surface is a handful of JSON endpoints on loopback, and the parser

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The local API's endpoints: ZeroTier's /status, /peer, /network, /controller and /metrics, over
  * the same daemon functions the control socket calls (ztnode.c, ztnet.c, ctrl.c), so a change
  * made here takes effect exactly as `netcon controller ...` or `netcon join` makes it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The local API's endpoints: a parsed request in, a status and a JSON (or text) body out. */
 #ifndef NETCON_API_ROUTES_H
 #define NETCON_API_ROUTES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The daemon's controller role: records in controller.d/, config requests, control messages. */
 #ifndef NETCON_CTRL_H
 #define NETCON_CTRL_H

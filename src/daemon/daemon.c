@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The netcon daemon: start-up, the loop, shutdown. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The netcon daemon: start-up, the loop, shutdown. */
 #ifndef NETCON_DAEMON_H
 #define NETCON_DAEMON_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The daemon's one epoll loop: objects registered with a type tag, lwIP driven between batches. */
 #include <errno.h>
 #include <sys/epoll.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The daemon's one epoll loop: objects registered with a type tag, deferred frees, dirty lists. */
 #ifndef NETCON_LOOP_H
 #define NETCON_LOOP_H

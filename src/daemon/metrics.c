@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* GET /metrics: the node's counters in Prometheus' text format (zerotier-one's names where netcon
  * has the quantity, netcon_* for its own). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* HOME/resolv.conf: written at start (and by network configs), read by the intercept. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HOME/resolv.conf: the DNS servers and domain of the virtual network, for the intercept. */
 #ifndef NETCON_RESOLV_H
 #define NETCON_RESOLV_H

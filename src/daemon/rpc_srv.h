@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The control socket: channels to programs and the CLI, access checks, request dispatch. */
 #ifndef NETCON_RPC_SRV_H
 #define NETCON_RPC_SRV_H

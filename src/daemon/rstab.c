@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The reset table: a shared read-only memfd telling programs which connections were reset. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The reset table: a shared read-only memfd telling programs which connections were reset. */
 #ifndef NETCON_RSTAB_H
 #define NETCON_RSTAB_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The daemon's confinement: a dedicated user, no new privileges, and a seccomp allowlist. */
 #include <errno.h>
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The daemon confines itself once started: its own user, no new privileges, a seccomp filter. */
 #ifndef NETCON_SANDBOX_H
 #define NETCON_SANDBOX_H

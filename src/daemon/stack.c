@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* lwIP glue: one-thread lwIP driven from the daemon's epoll loop, netifs for the virtual addresses. */
 #include <errno.h>
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The ZeroTier UDP transport: one dual-stack socket in the epoll loop, batched receive and send. */
 #ifndef NETCON_TRANSPORT_H
 #define NETCON_TRANSPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Virtual sockets: lwIP TCP pcbs tied to the program's socketpair ends (bound, listening, connected). */
 #ifndef NETCON_VSOCK_H
 #define NETCON_VSOCK_H

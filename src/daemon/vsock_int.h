@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Virtual sockets, private to the daemon's socket modules (vsock.c TCP, vudp.c UDP). */
 #ifndef NETCON_VSOCK_INT_H
 #define NETCON_VSOCK_INT_H

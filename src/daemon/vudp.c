@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Virtual UDP sockets: an lwIP udp_pcb tied to the program's SOCK_SEQPACKET socketpair end. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Joined ZeroTier networks: membership, configs, certificates, multicast, one lwIP Ethernet each. */
 #include <dirent.h>
 #include <errno.h>

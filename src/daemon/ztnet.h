@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Joined ZeroTier networks: membership, configs, certificates, multicast, one lwIP Ethernet each. */
 #ifndef NETCON_ZTNET_H
 #define NETCON_ZTNET_H

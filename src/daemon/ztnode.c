@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The daemon's ZeroTier node: state in NETCON_HOME, the UDP transport, timers, control queries. */
 #include <dirent.h>
 #include <errno.h>

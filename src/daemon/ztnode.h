@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The daemon's ZeroTier node: state in NETCON_HOME, the UDP transport, timers, control queries. */
 #ifndef NETCON_ZTNODE_H
 #define NETCON_ZTNODE_H

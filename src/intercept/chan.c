@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The process's control channel to the daemon: connect, clone after fork, one call at a time. */
 #include <errno.h>
 #include <stdio.h>

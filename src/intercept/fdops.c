@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* close and dup: keep the fd table's entries with their descriptors, without a syscall of ours. */
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The intercept's table of sockets by fd number, validated by inode; close/dup keep it current. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libnetcon.so start-up: configuration read once, real libc functions, fork handlers. */
 #include <dlfcn.h>
 #include <errno.h>

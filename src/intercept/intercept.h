@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libnetcon.so internals: configuration, real libc functions, the control channel, the fd table. */
 #ifndef NETCON_INTERCEPT_H
 #define NETCON_INTERCEPT_H

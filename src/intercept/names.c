@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Name lookups: NETCON_HOME/hosts, then DNS over the virtual network, then the host's resolver. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The receive calls: the kernel answers; an EOF on a connection the peer reset becomes ECONNRESET. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The socket calls: socket, bind, listen, connect, accept; each decides host or virtual. */
 #include <errno.h>
 #include <fcntl.h>

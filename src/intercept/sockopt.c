@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* getsockopt/setsockopt: recorded before a socket turns virtual, answered truthfully after. */
 #include <errno.h>
 #include <netinet/in.h>

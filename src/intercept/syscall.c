@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* syscall(): the socket calls made through it (libuv's accept4, for one) are routed like their
  * libc wrappers; io_uring, which the intercept cannot see into, is refused under --isolate. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* UDP data path of unconnected virtual sockets: a header in front of each datagram, by iovec. */
 #include <errno.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier packet armor: Poly1305 MAC (suite 0) or Salsa20/12 + Poly1305 (suite 1), in place. */
 #include <errno.h>
 #include <string.h>

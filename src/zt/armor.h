@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ZeroTier packet armor: Poly1305 MAC (suite 0) or Salsa20/12 + Poly1305 (suite 1), in place. */
 #ifndef NETCON_ZT_ARMOR_H
 #define NETCON_ZT_ARMOR_H

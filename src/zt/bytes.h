@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Big-endian integers of 1 to 8 bytes, as ZeroTier puts every field on the wire. */
 #ifndef NETCON_ZT_BYTES_H
 #define NETCON_ZT_BYTES_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier's C25519 key pairs (X25519 + Ed25519) and its 96-byte signature form, over libsodium. */
 #include <errno.h>
 #include <string.h>

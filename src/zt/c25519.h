@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ZeroTier's C25519 key pairs (X25519 + Ed25519) and its 96-byte signature form, over libsodium. */
 #ifndef NETCON_ZT_C25519_H
 #define NETCON_ZT_C25519_H

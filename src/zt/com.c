@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier's CertificateOfMembership: read, write, sign, verify and the agreement of two. */
 #include <errno.h>
 #include <sodium.h>

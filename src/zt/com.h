@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ZeroTier's CertificateOfMembership: read, write, sign, verify and the agreement of two. */
 #ifndef NETCON_ZT_COM_H
 #define NETCON_ZT_COM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The network controller role: networks and members in memory, config requests answered with
  * signed configs and certificates, IPv4 and IPv6 pool assignment, rfc4193 and 6plane addresses,
  * records as stock-controller JSON. */

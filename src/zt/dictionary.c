@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier's Dictionary: the key=value text of network configs and config requests. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ZeroTier's Dictionary: the key=value text of network configs and config requests. */
 #ifndef NETCON_ZT_DICTIONARY_H
 #define NETCON_ZT_DICTIONARY_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier packet fragmentation at a path MTU and a bounded, clock-free reassembly table. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ZeroTier identities: address from the memory-hard hash, text and binary forms, sign/agree. */
 #ifndef NETCON_ZT_IDENTITY_H
 #define NETCON_ZT_IDENTITY_H

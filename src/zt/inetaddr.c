@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier's InetAddress: its binary form (HELLO, World, network configs) and its IP/PORT text. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ZeroTier's InetAddress: its binary form (HELLO, World, network configs) and its IP/PORT text. */
 #ifndef NETCON_ZT_INETADDR_H
 #define NETCON_ZT_INETADDR_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier's NDP emulation for rfc4193 and 6plane addresses: no solicitation leaves the node. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ZeroTier's NDP emulation for rfc4193 and 6plane addresses: no solicitation leaves the node. */
 #ifndef NETCON_ZT_NDP_H
 #define NETCON_ZT_NDP_H

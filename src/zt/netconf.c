@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier network configs: the fields a member needs, to/from a Dictionary, and the signed
  * chunks NETWORK_CONFIG and OK(NETWORK_CONFIG_REQUEST) carry them in. */
 #include <errno.h>

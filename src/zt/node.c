@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The ZeroTier node's protocol state machine: peers, paths, WHOIS, relaying, root role; no I/O. */
 #include <errno.h>
 #include <sodium.h>

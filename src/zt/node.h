@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The ZeroTier node's protocol state machine: peers, paths, WHOIS, relaying, root role; no I/O. */
 #ifndef NETCON_ZT_NODE_H
 #define NETCON_ZT_NODE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier 1.x packets: header fields, verbs, LZ4 payloads, and the payload of every verb we use. */
 #include <errno.h>
 #include <string.h>

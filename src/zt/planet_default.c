@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier's public planet (ZT_DEFAULT_WORLD, world 149604618): the default when no --planet is
  * given. Generated from tests/data/zt/public-planet.bin; public data from the ZeroTierOne source. */
 #include "zt/planet_default.h"

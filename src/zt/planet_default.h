@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ZeroTier's public planet, compiled in as the default world. */
 #ifndef NETCON_ZT_PLANET_DEFAULT_H
 #define NETCON_ZT_PLANET_DEFAULT_H

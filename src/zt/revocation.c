@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier's Revocation credential: read, write, sign and verify. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ZeroTier's Revocation credential: read, write, sign and verify. */
 #ifndef NETCON_ZT_REVOCATION_H
 #define NETCON_ZT_REVOCATION_H

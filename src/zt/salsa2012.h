@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Salsa20 stream ciphers ZeroTier uses: Salsa20/12 for packets, Salsa20/20 for the identity hash. */
 #ifndef NETCON_ZT_SALSA2012_H
 #define NETCON_ZT_SALSA2012_H

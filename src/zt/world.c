@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ZeroTier's World (planet or moon): the roots, their endpoints, and the key that signs updates. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ZeroTier's World (planet or moon): the roots, their endpoints, and the key that signs updates. */
 #ifndef NETCON_ZT_WORLD_H
 #define NETCON_ZT_WORLD_H

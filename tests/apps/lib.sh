@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared set-up for the application tests (sourced by tests/apps/NAME/test.sh): one private
 # ZeroTier network on loopback, as tests/integ/network.t makes it (C = root + controller +
 # member, A and B members, authorized, addressed), and the OK./FAIL./SKIP. result file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: CertificateOfMembership parsing; whatever parses writes back the same bytes. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: the Dictionary reader on any bytes, and every entry it finds survives a rewrite. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: DNS answers as the intercept parses them (dns_answer_parse for the query the
  * message's own question names, and for a fixed one), names read at every offset, and queries
  * encoded from fuzzed names that must parse back as their own question. */

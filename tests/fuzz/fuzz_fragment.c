@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer harness: the fragment reassembly table fed a stream of datagrams, and splitting. */
 #include <stddef.h>
 #include <stdint.h>

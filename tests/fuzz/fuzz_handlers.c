@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: the daemon's request handlers driven statefully, in one process: real lwIP with the
  * standalone interfaces of `netcon daemon --addr 10.7.0.1/24 --addr 10.7.0.2/24 --addr fd07::1/64`,
  * three clients on socketpairs with identities of our choosing (uid, pid, netcon run tree), and

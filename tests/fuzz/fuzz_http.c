@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: the local API's HTTP request parser on any bytes, and the invariants it promises. */
 #include <errno.h>
 #include <stdint.h>

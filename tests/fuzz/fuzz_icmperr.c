@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: ICMP/ICMPv6 port unreachable parsing (the daemon's IP input path): any bytes give
  * 0, -ENOENT or -EBADMSG, the output is touched only on 0, and a result names a UDP 4-tuple of
  * the packet's own family. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: the JSON reader on any bytes, and the controller's record loaders behind it. */
 #include <stdint.h>
 #include <stdlib.h>

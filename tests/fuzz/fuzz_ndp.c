@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer harness: the NDP emulation's view of an outgoing IPv6 packet, and the forged reply. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: network configs from any dictionary (stable after one rewrite) and config chunks
  * through the reassembler. The first byte picks which. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer harness: the node state machine's packet input. The input is a script of records
  * [1] kind, [2] length, [length] bytes: kind 0 a raw datagram from one of two endpoints; kind 1
  * a packet armored by the root (first byte: verb, the rest: payload), kind 2 the same from a

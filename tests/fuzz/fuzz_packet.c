@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer harness: dearmor with the lab keys, LZ4, and every verb's payload decoder. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: Revocation parsing; what parses writes back and reads back the same. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: control-message validation (rpc_check_request/reply) against an independent oracle,
  * then every field the daemon, intercept and CLI read from an accepted message, decoded the way
  * they decode it (addresses to sockaddrs and text, routes), and the --addr CIDR parser. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer: World parsing and verification; whatever parses writes back to an equal world. */
 #include <stdint.h>
 #include <stdlib.h>

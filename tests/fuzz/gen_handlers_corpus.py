@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Write the seed corpus of fuzz_handlers (tests/fuzz/corpus/handlers/): sequences of operations
 as tests/fuzz/fuzz_handlers.c decodes them, each reaching one part of the daemon: TCP listen,
 connect, accept, data both ways, half-close and close; bind then listen or connect; UDP bind,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Write the seed corpus of fuzz_rpc (tests/fuzz/corpus/rpc/): a valid message of every request
 and reply type as include/netcon/rpc.h lays them out (host order, x86-64), error replies, broken
 ones (runt, truncated, oversized, bad magic, wrong version, unknown type) and --addr strings.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Replay every fuzz corpus through its libFuzzer harness (built by `make fuzz`): no crash, no
 # sanitizer report. Harnesses that clang could not build are reported as skipped, not passed.
 cd "$(dirname "$0")/../.." || exit 1

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Who may open sockets through the daemon: its own user, root, and processes descended from an
 # authorized `netcon run` (even after they change user). Everyone else is refused at the control
 # socket, with an EACCES reply or a hang-up, and the daemon logs it.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # ZeroTier's local JSON API and metrics on a netcon daemon: a root+controller and two members on
 # loopback with a private planet, driven only through the API by a client that finds the service
 # as zerotier-cli does (HOME/zerotier-one.port, HOME/authtoken.secret). Every endpoint's answer has

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Real programs on one node, server and client both through netcon, the server on a virtual
 # address: python3 http.server + curl, socat echo, nginx (master + 2 workers) + curl, redis-server
 # + redis-cli/redis-benchmark, sshd + ssh/sftp. Each is checked for real results, and each is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Bad input: malformed, truncated, oversized, wrong-version, unknown-type control messages and
 # messages with unexpected descriptors each get their sender dropped while the daemon goes on
 # serving everyone else (an established virtual connection keeps echoing, new programs connect);

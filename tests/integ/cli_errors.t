@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Every CLI verb says what is wrong: each failure below is checked for its exact stderr and exit
 # status (2 for a bad command line, 1 when the daemon or the world says no; idtool keeps
 # zerotier-idtool's). No daemon at a home; a network this node does not control, or that does

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The controller role on loopback: a root+controller daemon and a member daemon on a private
 # planet. Create a network (with DNS settings); the member's request is denied and recorded;
 # authorized, it gets a pool address and the DNS settings in its resolv.conf; records survive a

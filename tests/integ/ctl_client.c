@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* ctl_client CONTROL [KIND]: talk to a daemon's control socket directly, as a test of its checks.
  *
  * With KIND "hello" (the default) it sends an NC_HELLO and prints "status N" (the reply's status,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A daemon started in the background lets go of its caller: `netcon daemon -d 2>&1 | cat` and
 # `netcon init ... 2>&1 | tee FILE` end within seconds, exit 0, while the daemon goes on; from
 # then on it logs to HOME/netcon.log, which is moved to netcon.log.1 when it would pass its bound

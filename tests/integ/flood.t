@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # One client floods the daemon: sockets until its limit (EMFILE), then requests without reading
 # the answers (ENOBUFS, then a hang-up: the daemon never waits for it). Another client's round
 # trips are measured before, during and after (the bound is on hangs, not on speed), and the

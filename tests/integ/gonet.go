@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A Go test program: Go makes its own system calls, so LD_PRELOAD never sees them.
 //
 //	gonet dial HOST:PORT     connect and write "leak\n"; "connected" or "refused ERR" (exit 1)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* hostsock: every socket call on sockets netcon does not carry (AF_UNIX stream and datagram,
  * socketpair and accepted ends, AF_NETLINK), after each first call a program may make
  * (setsockopt, getsockopt, getsockname, fcntl, ioctl, all of them in either order). Prints one

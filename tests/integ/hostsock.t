@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Sockets netcon does not carry (unix stream and datagram, socketpair and accepted ends,
 # netlink) answer every call as without netcon, whatever the program called on them first
 # (setsockopt, getsockopt, getsockname, fcntl, ioctl): hostsock's lines under `netcon run`, with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # netcon idtool: the zerotier-idtool verbs, outputs and exit codes, against the lab identities.
 cd "$(dirname "$0")/../.." || exit 1
 NETCON=${NETCON:-${NETCON_BUILD:-build}/netcon}

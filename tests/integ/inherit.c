@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* inherit: a virtual socket inherited across exec while the daemon cannot answer (stopped) is
  * not taken for a host socket for good: once the daemon is back, the next call finds it virtual.
  * `inherit DAEMON-PID` under netcon run with a daemon on 10.81.0.1/24 (TAP). */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # A virtual fd inherited across exec is asked about again after the daemon could not answer:
 # the child's first call meets a stopped daemon (a timeout, not an answer), its next call, once
 # the daemon is back, finds the socket virtual and sends through it.

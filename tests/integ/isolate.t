@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # --isolate is enforced by the kernel: the program runs in a network namespace with only a
 # loopback, so a leak to a host service fails whatever kind of program tries it (dynamic through
 # libc, inline `syscall` instructions, static musl, Go, io_uring), while the virtual network is

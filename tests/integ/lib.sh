@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared helpers for integration tests (sourced): TAP output, a daemon in a temporary home,
 # cleanup of exactly the processes the test started.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)

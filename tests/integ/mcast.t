@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Multicast across two nodes of a private ZeroTier network on loopback: a receiver on A joins
 # 239.77.1.2 and ff05::7a (IP_ADD_MEMBERSHIP, IPV6_JOIN_GROUP), a sender on B sends to both and to
 # a group nobody joined; what the receiver gets, then nothing once it has left the groups. Then

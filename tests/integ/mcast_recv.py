@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """mcast.t's receiver, run under `netcon run` on node A: joins 239.77.1.2 and ff05::7a on the
 virtual network, reports what arrives, leaves, and reports anything that still arrives."""
 import socket

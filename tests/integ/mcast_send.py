@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """mcast.t's sender, run under `netcon run` on node B: repeats datagrams to the groups (and to a
 group nobody joined) until told to switch, then sends "after" ones until told to stop."""
 import os

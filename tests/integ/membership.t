@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The membership gate of a private network, from outside: zt_inject, a ZeroTier node of its own,
 # sends member A well-formed, correctly armored FRAME, EXT_FRAME and MULTICAST_FRAME packets
 # carrying UDP datagrams for a server in a container on A. Without a certificate, with one for

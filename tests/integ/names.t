@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Names on the virtual network: HOME/hosts, and DNS queries the intercept sends through the daemon
 # to a DNS server of the test's own running under netcon on 10.79.0.53; host fallback and
 # --isolate; curl reaching a web server by its virtual name.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* names_api: name lookups through the intercept (TAP). Run under `netcon run` with a daemon given
  * --dns 10.79.0.53 --domain vnet, names.t's DNS server there, and HOME/hosts naming files.vnet
  * 10.79.0.20. `names_api isolated` runs the --isolate checks. */

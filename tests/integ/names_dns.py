@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A tiny DNS server for names.t and network.t: A/AAAA for a few names (and NAME=IPV4 arguments
 after the log file), NXDOMAIN otherwise, one log line per query. garbage.vnet gets the query's
 id followed by bytes that are not a DNS message."""

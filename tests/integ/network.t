@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # ZeroTier networks on loopback, netcon only: `netcon init` makes node C the root of a private
 # planet and the controller of a private network; members A and B join and are authorized; real
 # programs on A answer clients on B through netcon (http.server + curl 50 MB, redis-benchmark,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # ZeroTier nodes live on loopback: a private planet with a netcon root and two netcon leaves. They
 # learn each other through the root, talk relayed, then directly; keep talking with the root
 # gone; a restarted node keeps its address; garbage and tampered datagrams are dropped and counted.

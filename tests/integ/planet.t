@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # netcon planet: show the lab and public planets, create/update/show round trips, bad input.
 . "$(dirname "$0")/lib.sh"
 [ -x "$NETCON" ] || skip_all "build/netcon not built"

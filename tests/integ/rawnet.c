@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* A test program that reaches the network without libc's socket calls where asked: inline
  * `syscall` instructions and io_uring. Built dynamic and, with musl-gcc, static, to check what
  * netcon's front ends and --isolate catch from each kind of program.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The daemon confines itself once started: a seccomp filter (a forbidden call ends it with a log
 # line naming the call), no new privileges, and, started as root, a user of its own that owns its
 # home. --no-sandbox turns it all off.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The seccomp front end: programs LD_PRELOAD cannot reach (a static musl program, a Go program)
 # get their TCP and UDP sockets on the virtual network; which front end netcon run chose is logged; a
 # registration with epoll made before connect survives the swap; a daemonising server is still

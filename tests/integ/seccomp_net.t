@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The seccomp front end across two nodes of a ZeroTier network (netcon init, members A and B): a
 # Go net/http server on A and a Go client on B (sha256), a static musl echo server on B and client
 # on A (1 MB, byte for byte), a Go UDP server on A and a Go UDP client on B.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* stress_tcp: connection churn across nodes for tests/stress (a server that accepts and closes,
  * a client that connects, waits for the close and closes, N times). */
 #include <arpa/inet.h>

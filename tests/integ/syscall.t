@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Raw syscall(): socket calls made through it go through netcon like their libc wrappers;
 # io_uring_setup is refused under --isolate.
 . "$(dirname "$0")/lib.sh"

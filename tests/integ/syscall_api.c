@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* syscall_api: socket calls made with syscall() are routed like their libc wrappers (TAP).
  * Run under `netcon run` with a daemon on 10.80.0.1/24; `syscall_api isolated` under --isolate. */
 #include <arpa/inet.h>

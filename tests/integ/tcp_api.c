@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* tcp_api: the socket API's TCP semantics through the intercept, one forked child per subtest (TAP). */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tcp_api.t: the intercept's TCP semantics (tcp_api.c, one line per subtest), that a server on a
 # virtual address has no socket in the host's kernel, no daemon, and the daemon killed or stopped
 # in the middle of a transfer.

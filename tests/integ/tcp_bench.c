@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* tcp_bench: the workloads bench/core.sh times, run over the kernel or through netcon. */
 #include <arpa/inet.h>
 #include <errno.h>

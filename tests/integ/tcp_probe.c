@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* tcp_probe IP PORT: exit 0 if a TCP connect to IP:PORT succeeds (a readiness probe for tests). */
 #include <arpa/inet.h>
 #include <netinet/in.h>

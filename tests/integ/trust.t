@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Every request that names a socket is checked against the socket's kind and its owner: a raw RPC
 # client (trust_client) sends each request with the wrong kind of socket, a closed one, ids never
 # issued, and another client's sockets (another netcon run as root, and as nobody). Each must be

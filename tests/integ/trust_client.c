@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* trust_client CONTROL MODE ...: a raw RPC client that sends requests naming sockets it should not
  * touch, as a test of the daemon's per-request checks (tests/integ/trust.t, flood.t).
  *

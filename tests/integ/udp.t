@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # UDP through netcon on one node: unconnected and connected sockets, boundaries, MSG_TRUNC and
 # MSG_PEEK, non-blocking, sendmmsg/recvmmsg, IPv6, 10,000 datagrams echoed; EDESTADDRREQ without an
 # address, ICMP port unreachable as ECONNREFUSED on a connected socket; shutdown(SHUT_WR) leaves

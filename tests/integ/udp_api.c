@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* udp_api: UDP through the intercept, checked byte for byte (TAP). Run under `netcon run` with a
  * daemon on 10.79.0.1/24 and fd79::1/64; `udp_api host PORT` serves the split-routing check. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* udp_bench: the UDP workloads bench/udp.sh and bench/intercept.sh time, over the kernel or
  * through netcon.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* udp_peer: the source a connected socket's receive calls report, checked on the kernel's own
  * loopback sockets and on virtual ones in the same run (TAP). A connected UDP socket reports its
  * peer (recvfrom, recvmsg, recvmmsg; truncated to the caller's buffer, the full length

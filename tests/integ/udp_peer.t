@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The source a connected socket's receive calls report, through netcon as in Linux: a connected
 # UDP socket reports its peer (recvfrom, recvmsg, recvmmsg; IPv4, IPv6, v4-mapped; truncated to
 # the caller's buffer with the full length reported), a connected TCP socket length 0 and the

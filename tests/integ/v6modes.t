@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # IPv6 assignment modes rfc4193 and 6plane, netcon only, on loopback: `netcon init` makes node C
 # the root and controller; C creates a second network with `--v6 rfc4193,6plane`; members A and B
 # join it (B also joins C's IPv4 network, so it has two interfaces and lwIP must pick the source

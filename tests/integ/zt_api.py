@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A client of the local JSON API that finds the service as zerotier-cli does: the port in
 HOME/zerotier-one.port, the token in HOME/authtoken.secret (or HOME/metricstoken.secret).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* zt_inject: a ZeroTier node of its own that sends a member frames for a private network, with
  * no certificate, a wrong one, or a real one, to test the member's membership gate.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # netcon against a stock ZeroTierOne node, both roles, in a network namespace this script makes.
 #   ZEROTIER_ONE=/path/to/zerotier-one tests/interop/stock.sh
 # The stock binary is the user's own (this repository neither ships nor builds it). It runs in a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A multithreaded server under load: apache2 with the event MPM (threaded children) on A, wrk on B
 # over 200 files, no errors; then every file by curl (8 at a time), sha256 equal; then 64 parallel
 # curls of one 1 MiB file, all equal.

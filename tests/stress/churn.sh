@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Connection churn: 100,000 TCP connections B -> A opened and closed (in 4 rounds; the long form
 # goes on in rounds of 25,000 for STRESS_SECONDS), then the daemons' fd count, RSS and socket count
 # against a baseline taken after a warm-up: no growth beyond a small slack.

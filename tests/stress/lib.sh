@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared set-up for the stress tests (sourced by tests/stress/NAME.sh): the application tests'
 # network (tests/apps/lib.sh: controller C, members A and B on loopback, $IA $IB, serve/on/track),
 # results in tests/stress/_results, the figures line, and the short or long form.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Packet loss on the UDP path between the nodes: A's and B's daemons restarted with
 # NETCON_TEST_LOSS=P:SEED (the transport's test-only seeded drop of received datagrams, both
 # directions; no netem on these machines) at 0, 1, 5 and 10 %; a TCP transfer B -> A at each, sha256

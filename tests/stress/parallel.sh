@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Many parallel transfers: 64 concurrent TCP streams B -> A (4 MiB each; the long form repeats
 # rounds of 64 x 16 MiB for STRESS_SECONDS), each checked by sha256 at both ends.
 . "$(dirname "$0")/lib.sh"

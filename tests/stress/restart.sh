@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A daemon killed under load, twice: 4 checked streams B -> A (server on A) and 4 A -> B (clients on
 # A) run, A's daemon gets SIGKILL. Every program must end by itself with an error, not hang: those
 # on A (their daemon gone) at once, those on B (their peer gone) once A is back and answers their

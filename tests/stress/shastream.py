@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Checked TCP streams for tests/stress: each end computes the sha256 of what it sent or got.
 
 server IP PORT: accept until killed; per connection (a thread) read to EOF, answer

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A large continuous transfer: one TCP stream B -> A, 4 GiB in the short form (CI; ~55 s at ~75
 # MiB/s), more in the long form (STRESS_SECONDS x 32 MiB, at least 4 GiB); sha256 computed at both
 # ends. The only time bound is on a hang: run-all's STRESS_TIMEOUT less a minute for the set-up.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Web stress: wrk on B against nginx (master + 2 workers) on A over 200 distinct files of random
 # sizes; wrk's errors must be 0; then every file fetched again by curl, sha256 equal.
 . "$(dirname "$0")/lib.sh"

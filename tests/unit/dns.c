@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* DNS codec: query encoding, answers with CNAME chains and compression, and malformed input. */
 #include <arpa/inet.h>
 #include <errno.h>

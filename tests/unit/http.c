@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The local API's HTTP request parser: requests it takes, requests it refuses, and its bounds. */
 #include <errno.h>
 #include <string.h>

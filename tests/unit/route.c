@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The shared decision core: which sockets netcon carries and where an address goes. */
 #include <errno.h>
 #include <netinet/in.h>

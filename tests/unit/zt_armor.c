@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests for src/zt/armor: every packet of the 1.4.6 lab capture opens; tampering fails. */
 #include <errno.h>
 #include <stdio.h>

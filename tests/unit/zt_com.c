@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* CertificateOfMembership: the lab members' certificates verify, agree, and re-sign identically. */
 #include <errno.h>
 #include <stdint.h>

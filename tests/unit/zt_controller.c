@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The controller role: configs for authorized members parse and carry a COM the controller signed
  * that agrees with another member's; chunks verify; denied and not found; pool assignment without
  * collisions (IPv4 and IPv6); JSON records round trip; the lab controller's records load; the JSON reader refuses

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Dictionary: the lab members' saved network configs, escaping round trips, writer edge cases. */
 #include <errno.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests for src/zt/fragment: split/reassemble in any order, timeouts, bounds under floods. */
 #include <errno.h>
 #include <stdio.h>

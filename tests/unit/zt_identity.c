@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests for src/zt/identity and c25519: lab identities, tampering, sign/verify, agreement. */
 #include <errno.h>
 #include <stdint.h>

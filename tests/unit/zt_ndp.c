@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* rfc4193 and 6plane address derivations against published and hand-computed vectors, and the
  * NDP emulation: which solicitations are answered, and the advertisement's bytes. */
 #include <arpa/inet.h>

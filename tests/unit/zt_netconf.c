@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Network configs: the lab members' saved configs parse and re-serialize byte for byte; chunks
  * signed by the controller reassemble; tampered or foreign chunks are refused. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Node state machine: a root and two leaves wired together in memory with a fake clock. */
 #include <errno.h>
 #include <sodium.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests for src/zt/packet: every packet of the 1.4.6 capture decodes to the lab's values and
  * re-encodes to the same bytes; synthetic round trips for the verbs the capture lacks. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Revocation: the wire and signed layouts byte by byte, sign/verify, tampering, bad input. */
 #include <errno.h>
 #include <stdint.h>

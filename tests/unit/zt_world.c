@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* World: the lab planet and ZeroTier's public planet parse and verify; sign, update, tamper. */
 #include <errno.h>
 #include <stdint.h>

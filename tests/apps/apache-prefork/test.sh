@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # apache2 on A (MPM prefork, or event with MPM=event: threaded), curl on B (lib.sh's apache_up).
 . "$(dirname "$0")/../lib.sh"
 MPM=${MPM:-prefork}

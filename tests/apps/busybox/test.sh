@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # busybox (static: netcon run gives it the seccomp front end): httpd on A, wget on B (sha256);
 # nc B -> A and A -> B, 2 MB each way (sha256).
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # caddy (Go: netcon run gives it the seccomp front end) on A: file_server (curl on B gets 8 MB,
 # sha256) and reverse_proxy to a python3 http.server on B (curl on B through caddy on A to the
 # backend on B: 3 MB, sha256, and the backend sees caddy's virtual address).

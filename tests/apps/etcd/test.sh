@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # etcd (Go: the seccomp front end) on A, client and peer URLs on its virtual address; etcdctl on
 # B: 1,000 keys put (10 transactions of 100) and read back with their values, a single put/get,
 # and a watch on B that sees a put made from B.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A Go program (tests/integ/gonet.go, built by make tests; Go makes its own system calls, so
 # netcon run gives it the seccomp front end): net/http server on A, client on B (16 MB, sha256);
 # UDP echo server (ReadFrom/WriteTo) on A, connected UDP client on B; net.DialTimeout from B to a

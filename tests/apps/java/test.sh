@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # java on A: com.sun.net.httpserver.HttpServer; on B: java.net.http.HttpClient. JDK 17.
 . "$(dirname "$0")/../lib.sh"
 J=/usr/lib/jvm/java-17-openjdk-amd64/bin

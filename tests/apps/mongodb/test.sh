@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # MongoDB: not packaged in Debian 12 (no mongodb, mongodb-server or FerretDB candidate); the row stays.
 . "$(dirname "$0")/../lib.sh"
 app_init mongodb "-"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/integ/tcp_api.c built static with musl (make tests: tcp_api.musl), so netcon run gives it
 # the seccomp front end; its subtests use fixed addresses (10.77.0.1/24, fd77::1/64) on one
 # daemon, as tests/integ/tcp_api.t runs them under the intercept. The subtests the seccomp front

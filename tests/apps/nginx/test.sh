@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # nginx (master + 2 workers) on A, curl on B.
 . "$(dirname "$0")/../lib.sh"
 app_init nginx "nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\///')"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # node on A: an http server and a plain net (TCP) echo server; node clients on B (http.get, net).
 . "$(dirname "$0")/../lib.sh"
 app_init node "Node.js $(node --version 2>/dev/null)"

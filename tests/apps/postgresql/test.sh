@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # PostgreSQL 15 on A (initdb, postgres as user postgres), psql and pgbench on B.
 . "$(dirname "$0")/../lib.sh"
 PG=/usr/lib/postgresql/15/bin

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # prometheus (Go: the seccomp front end) on A scrapes a target on B (python3 http.server serving
 # a fixed /metrics text) every second across the network; curl on B asks prometheus's HTTP API:
 # up == 1 for the target at B's virtual address, and the scraped sample's value.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # python asyncio: a stream server on A (echo + sha256), 16 concurrent asyncio clients on B.
 . "$(dirname "$0")/../lib.sh"
 app_init python-asyncio "Python $(/usr/bin/python3 -c 'import platform; print(platform.python_version())') asyncio"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # python3 -m http.server on A, curl on B.
 . "$(dirname "$0")/../lib.sh"
 app_init python-http "Python $(/usr/bin/python3 -c 'import platform; print(platform.python_version())') http.server"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # redis-server on A; redis-cli and redis-benchmark on B.
 . "$(dirname "$0")/../lib.sh"
 app_init redis "redis $(redis-server --version 2>/dev/null | sed -n 's/.* v=\([^ ]*\).*/\1/p')"

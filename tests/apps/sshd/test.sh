@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # sshd on A, ssh/scp/sftp on B: a command, 64 MB scp both ways (sha256), -L forwarding through
 # the tunnel to an http.server on A, sftp put/get.
 . "$(dirname "$0")/../lib.sh"

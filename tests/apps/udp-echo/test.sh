@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # UDP across nodes: an echo server on A, a client on B sends 10,000 datagrams of 64..1363 bytes
 # through netcon; every one comes back with its boundaries and bytes.
 . "$(dirname "$0")/../lib.sh"
