@@ -62,6 +62,10 @@
 #define MEMP_NUM_TCP_SEG TCP_SND_QUEUELEN
 /* Writable again (the program's socketpair read) once this much is free; lwIP wants it below 64 KiB. */
 #define TCP_SNDLOWAT (32 * TCP_MSS)
+/* lwIP counts retransmission timeouts in slow-timer ticks (2 * TCP_TMR_INTERVAL) and never goes
+ * below 3 ticks. stack.c runs the slow timer 4 times as often: with a 125 ms fast timer a tick is
+ * 62.5 ms, an RTO at least 187.5 ms (Linux: 200 ms), delayed ACKs at most 125 ms. */
+#define TCP_TMR_INTERVAL 125
 #define LWIP_TCP_SACK_OUT 1
 #define LWIP_TCP_MAX_SACK_NUM 4
 
