@@ -4,7 +4,9 @@
 # (NETCON_TEST_LOSS), at 20 and 100 ms round trip, 0 and 1 % loss each way. For each build given
 # (default: build, our lwIP, and build-sys, Debian's: `make B=build-sys LWIP=system all`), Mbit/s
 # beside the bandwidth-delay limit of a 64 KiB and a 4 MiB window, and at 1 % loss Reno's
-# MSS/RTT*1.22/sqrt(p) with p the loss of one direction. Prints figures only.
+# MSS/RTT*1.22/sqrt(p) with p the loss of one direction. Then a loss burst (the receiving daemon
+# stopped for 0.5 s) in a 12 s stream at 20 ms: the rate after it against the rate before, so a
+# window that collapses for good shows. Prints figures only.
 # Usage: bench/wan.sh [BUILD...]   BENCH_SECS (default 10) per transfer; BENCH_CASES="20:0 100:1"
 cd "$(dirname "$0")/.." || exit 1
 SECS=${BENCH_SECS:-10}
@@ -23,7 +25,8 @@ stop_nodes() {
 trap 'stop_nodes; rm -rf "$D"' EXIT
 trap "exit 1" INT TERM
 
-# one BUILD RTT LOSS: prints Mbit/s, or "fail: why"
+# one BUILD RTT LOSS [burst]: prints Mbit/s (with burst: before, after, verdict, per second), or
+# "fail: why"
 one() {
 	N=$1/netcon half=$(($2 / 2))
 	PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -40,10 +43,30 @@ one() {
 	$N run --home "$D/n1" -- iperf3 -s -B "$IP1" -p 5211 >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
 	for _ in $(seq 100); do $N run --home "$D/n2" --isolate -- "$1/tests/integ/tcp_probe" "$IP1" 5211 2>/dev/null && break; sleep 0.1; done
-	$N run --home "$D/n2" --isolate -- iperf3 -c "$IP1" -p 5211 -t "$SECS" -J >"$D/iperf.json" 2>/dev/null
-	python3 -c 'import json,sys
+	if [ -z "$4" ]; then
+		$N run --home "$D/n2" --isolate -- iperf3 -c "$IP1" -p 5211 -t "$SECS" -J >"$D/iperf.json" 2>/dev/null
+		python3 -c 'import json,sys
 try: print("%.1f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))
-except Exception as e: print("fail: iperf3 gave no figure")' "$D/iperf.json"
+except Exception as e: print("fail: iperf3 gave no figure: " + open(sys.argv[1]).read()[-300:].replace("\n", " "))' "$D/iperf.json"
+		return
+	fi
+	# The loss burst: node 1's daemon stopped for 0.5 s after 4 s of a 12 s stream; what arrives
+	# meanwhile beyond its UDP socket's buffer is lost. Seconds 2-4 against seconds 9-12.
+	$N run --home "$D/n2" --isolate -- iperf3 -c "$IP1" -p 5211 -t 12 -i 1 -J >"$D/iperf.json" 2>"$D/iperf.err" &
+	ip=$!
+	sleep 4.5
+	kill -STOP "$(cat "$D/n1/netcon.pid")"
+	sleep 0.5
+	kill -CONT "$(cat "$D/n1/netcon.pid")"
+	wait $ip
+	python3 -c 'import json,sys
+try:
+    iv = [i["sum"]["bits_per_second"] / 1e6 for i in json.load(open(sys.argv[1]))["intervals"]]
+    a, b = sum(iv[1:4]) / 3, sum(iv[8:12]) / len(iv[8:12])
+    # Reno halves the window and regains one segment per round trip: slow, but it grows.
+    ok = b >= a / 4 and iv[-1] >= min(iv[5:8])
+    print("%.1f %.1f %s %s" % (a, b, "recovering" if ok else "COLLAPSED", " ".join("%.0f" % x for x in iv)))
+except Exception as e: print("fail: iperf3 gave no figure: " + open(sys.argv[1]).read()[-300:].replace("\n", " "))' "$D/iperf.json"
 }
 
 printf '%-10s %5s %5s %10s %12s %12s %12s\n' build rtt_ms loss% Mbit/s 64KiB_limit 4MiB_limit Reno
@@ -58,4 +81,12 @@ for c in $CASES; do
 			reno = p > 0 ? sprintf("%.1f", 1460 * 8 / (rtt / 1000) * 1.22 / sqrt(p / 100) / 1e6) : "-"
 			printf "%-10s %5d %5s %10s %12.1f %12.1f %12s\n", b, rtt, p, r, w64, w4, reno }'
 	done
+done
+# A window that collapses for good after a loss burst would stay low after it: 20 ms round trip.
+[ "${BENCH_BURST:-1}" = 1 ] || exit 0
+echo "loss burst at 20 ms RTT (node 1's daemon stopped 0.5 s at 4.5 s): Mbit/s in s 2-4, s 9-12, per second"
+for b in $BUILDS; do
+	[ -x "$b/netcon" ] || continue
+	echo "$b $(one "$b" 20 0 burst)"
+	stop_nodes
 done
