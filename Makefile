@@ -107,12 +107,15 @@ $(B)/pic/%.o: %.c
 $(B)/netcon: $(NETCON_OBJ) $(LWIP_DEP)
 	$(CC) $(LDSAN) -o $@ $(NETCON_OBJ) $(LIBS)
 
+FORCE:
+
 build/lwip-src/.ok: lwip/fetch.sh
 	lwip/fetch.sh build/lwip-src
 
 # lwIP is not our code: compiled without our warnings, with the build's optimisation and sanitizers.
-$(B)/lwip/liblwip.a: build/lwip-src/.ok lwip/include/lwipopts.h lwip/lwip.mk
-	$(MAKE) -f lwip/lwip.mk SRC=$(LWIP_SRC) OUT=$(B)/lwip \
+# Always asked of lwip/lwip.mk, which knows lwIP's objects and remakes only what is out of date.
+$(B)/lwip/liblwip.a: build/lwip-src/.ok lwip/include/lwipopts.h lwip/lwip.mk FORCE
+	@$(MAKE) --no-print-directory -f lwip/lwip.mk SRC=$(LWIP_SRC) OUT=$(B)/lwip \
 		LWIP_CC_FLAGS="-std=gnu11 -D_GNU_SOURCE $(OPT) -fPIC -w $(filter -fsanitize% -fno-%,$(CFLAGS_ALL))"
 
 $(B)/libnetcon.so: $(ICPT_OBJ)
