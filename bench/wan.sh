@@ -13,6 +13,10 @@ SECS=${BENCH_SECS:-10}
 CASES=${BENCH_CASES:-20:0 20:1 100:0 100:1}
 BUILDS=${*:-build build-sys}
 command -v iperf3 >/dev/null || { echo "bench/wan.sh: needs iperf3"; exit 0; }
+# Debian's lwIP, for the "before" column: built beside ours when missing.
+case " $BUILDS " in *" build-sys "*)
+	[ -x build-sys/netcon ] || make -s B=build-sys LWIP=system build-sys/netcon build-sys/tests/integ/tcp_probe >/dev/null ;;
+esac
 D=$(mktemp -d /tmp/netcon-wan.XXXXXX)
 PIDS=""
 stop_nodes() {
