@@ -4,7 +4,7 @@
 # (NETCON_TEST_LOSS), at 20 and 100 ms round trip, 0 and 1 % loss each way. For each build given
 # (default: build, our lwIP, and build-sys, Debian's: `make B=build-sys LWIP=system all`), Mbit/s
 # beside the bandwidth-delay limit of a 64 KiB and a 4 MiB window, and at 1 % loss Reno's
-# MSS/RTT*1.22/sqrt(p) with p the loss of one direction. Then a loss burst (the receiving daemon
+# MSS/RTT*1.22/sqrt(p) with p the loss of one direction (of datagrams: a segment is two of them). Then a loss burst (the receiving daemon
 # stopped for 0.5 s) in a 12 s stream at 20 ms: the rate after it against the rate before, so a
 # window that collapses for good shows. Prints figures only.
 # Usage: bench/wan.sh [BUILD...]   BENCH_SECS (default 10) per transfer; BENCH_CASES="20:0 100:1"
@@ -80,9 +80,12 @@ for c in $CASES; do
 		[ -x "$b/netcon" ] || { echo "$b/netcon not built"; continue; }
 		r=$(one "$b" "$rtt" "$loss")
 		stop_nodes
-		awk -v b="$b" -v rtt="$rtt" -v p="$loss" -v r="$r" 'BEGIN {
+		# the MSS each lwIP sends on a ZeroTier network (lwip/include/lwipopts.h, Debian's)
+		mss=1460
+		[ "$b" = build-sys ] || mss=2760
+		awk -v b="$b" -v rtt="$rtt" -v p="$loss" -v r="$r" -v mss=$mss 'BEGIN {
 			w64 = 65535 * 8 / (rtt / 1000) / 1e6; w4 = 4194304 * 8 / (rtt / 1000) / 1e6
-			reno = p > 0 ? sprintf("%.1f", 1460 * 8 / (rtt / 1000) * 1.22 / sqrt(p / 100) / 1e6) : "-"
+			reno = p > 0 ? sprintf("%.1f", mss * 8 / (rtt / 1000) * 1.22 / sqrt(p / 100) / 1e6) : "-"
 			printf "%-10s %5d %5s %10s %12.1f %12.1f %12s\n", b, rtt, p, r, w64, w4, reno }'
 	done
 done

@@ -53,15 +53,19 @@
 /* TCP for long paths. A window of 4 MiB fills 1.6 Gbit/s at 20 ms and 335 Mbit/s at 100 ms. The
  * scale 7 lets the window field say up to 8 MiB. The send queue counts segments (pbufs) as well
  * as bytes: room for the buffer in segments of a quarter MSS (small writes). */
-#define TCP_MSS 1460
+/* The MSS a stock ZeroTier node's kernel uses on its 2800-byte MTU: a 1460-byte segment takes two
+ * UDP datagrams of the underlay (1432 bytes each at most) as well, so this halves the datagrams
+ * per byte. lwIP sends min(TCP_MSS, netif MTU - 40) and the peer's. */
+#define TCP_MSS 2760
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 7
 #define TCP_WND (4 << 20)
 #define TCP_SND_BUF (4 << 20)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
 #define MEMP_NUM_TCP_SEG TCP_SND_QUEUELEN
-/* Writable again (the program's socketpair read) once this much is free; lwIP wants it below 64 KiB. */
-#define TCP_SNDLOWAT (32 * TCP_MSS)
+/* Writable again (the program's socketpair read) once this much is free; lwIP wants it 4 MSS
+ * below 64 KiB. */
+#define TCP_SNDLOWAT (16 * TCP_MSS)
 /* lwIP counts retransmission timeouts in slow-timer ticks (2 * TCP_TMR_INTERVAL) and never goes
  * below 3 ticks. stack.c runs the slow timer 4 times as often: with a 125 ms fast timer a tick is
  * 62.5 ms, an RTO at least 187.5 ms (Linux: 200 ms), delayed ACKs at most 125 ms. */
