@@ -52,10 +52,23 @@ CFLAGS_ALL += -DNETCON_ASAN_BUILD
 endif
 endif
 
+# lwIP: by default our own build (LWIP=own) of Debian's lwIP source, pinned and checksummed
+# (lwip/fetch.sh), with lwip/include/lwipopts.h: 4 MiB TCP windows, SACK (doc/design.md, "Our own
+# lwIP build"). LWIP=system uses the installed liblwip-dev as Debian compiled it (64 KiB windows).
+LWIP ?= own
+ifeq ($(LWIP),system)
 # Asked of pkg-config at first use, not when make reads this file: `make deps all` on a fresh
 # machine installs liblwip-dev between the two (a value taken at parse time would be empty).
 LWIP_CFLAGS = $(eval LWIP_CFLAGS := $(shell pkg-config --cflags lwip 2>/dev/null))$(LWIP_CFLAGS)
 LWIP_LIBS = $(eval LWIP_LIBS := $(shell pkg-config --libs lwip 2>/dev/null || echo -llwip))$(LWIP_LIBS)
+LWIP_DEP :=
+else
+# The source is fetched once for every build folder; each compiles it with its own flags.
+LWIP_SRC := build/lwip-src/lwip-2.1.3
+LWIP_CFLAGS := -Ilwip/include -I$(LWIP_SRC)/src/include -I$(LWIP_SRC)/port/include
+LWIP_LIBS := $(B)/lwip/liblwip.a
+LWIP_DEP := $(B)/lwip/liblwip.a
+endif
 LIBS = $(LWIP_LIBS) -lsodium -llz4 -lpthread
 
 COMMON_SRC := $(wildcard src/common/*.c)
@@ -87,7 +100,7 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 
 all: $(B)/netcon $(B)/libnetcon.so
 
-$(B)/obj/%.o: %.c
+$(B)/obj/%.o: %.c | $(LWIP_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LWIP_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -95,8 +108,19 @@ $(B)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ICPT) -fvisibility=hidden -MMD -MP -c $< -o $@
 
-$(B)/netcon: $(NETCON_OBJ)
-	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
+$(B)/netcon: $(NETCON_OBJ) $(LWIP_DEP)
+	$(CC) $(LDSAN) -o $@ $(NETCON_OBJ) $(LIBS)
+
+FORCE:
+
+build/lwip-src/.ok: lwip/fetch.sh
+	lwip/fetch.sh build/lwip-src
+
+# lwIP is not our code: compiled without our warnings, with the build's optimisation and sanitizers.
+# Always asked of lwip/lwip.mk, which knows lwIP's objects and remakes only what is out of date.
+$(B)/lwip/liblwip.a: build/lwip-src/.ok lwip/include/lwipopts.h lwip/lwip.mk FORCE
+	@$(MAKE) --no-print-directory -f lwip/lwip.mk SRC=$(LWIP_SRC) OUT=$(B)/lwip \
+		LWIP_CC_FLAGS="-std=gnu11 -D_GNU_SOURCE $(OPT) -fPIC -w $(filter -fsanitize% -fno-%,$(CFLAGS_ALL))"
 
 # The sandbox names a refused system call: every name, from the C library's <sys/syscall.h>.
 $(B)/gen/sysnames.h:

@@ -3,7 +3,7 @@
 # Install the Debian packages that building and testing netcon need, when they are missing.
 # Runs apt-get only as root and only if something is missing, so `make check` is fast when set up.
 set -e
-PKGS="build-essential pkg-config liblwip-dev libsodium-dev liblz4-dev clang libclang-rt-14-dev
+PKGS="build-essential pkg-config patch xz-utils liblwip-dev libsodium-dev liblz4-dev clang libclang-rt-14-dev
  clang-format perl python3 curl socat nginx-light apache2 redis-server redis-tools openssh-server
  openssh-client openssh-sftp-server iproute2 nftables procps psmisc util-linux wrk iperf3
  musl-tools golang-go prometheus caddy etcd-server etcd-client busybox-static"

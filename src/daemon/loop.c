@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "daemon/loop.h"
 #include "daemon/stack.h"
+#include "daemon/transport.h"
 
 #define LOOP_BATCH 256
 
@@ -48,7 +49,8 @@ int loop_run(void (*dispatch)(struct loop_obj *obj, uint32_t events), void (*idl
 	struct epoll_event evs[LOOP_BATCH];
 
 	while (!stopping) {
-		int n = epoll_wait(epfd, evs, LOOP_BATCH, stack_timeout_ms(1000));
+		int n =
+		    epoll_wait(epfd, evs, LOOP_BATCH, transport_timeout_ms(stack_timeout_ms(1000)));
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -62,6 +64,7 @@ int loop_run(void (*dispatch)(struct loop_obj *obj, uint32_t events), void (*idl
 			if (!o->dead)
 				dispatch(o, evs[i].events);
 		}
+		transport_run_due(); /* the test knob's delayed datagrams */
 		/* lwIP's timers and loopback, then what the batch left to flush. */
 		do
 			idle();

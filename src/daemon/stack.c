@@ -128,8 +128,9 @@ static err_t stack_netif_init(struct netif *n)
 
 /*
  * lwIP counts TCP retransmission timeouts in ticks of its slow timer (TCP_SLOW_INTERVAL, 500 ms in
- * Debian's prebuilt library), so no RTO is below ~1.5 s, and without SACK a lossy path recovers
- * segment by segment at that pace. While there are TCP connections we run the slow timer
+ * Debian's prebuilt library, 250 ms in ours: lwip/include/lwipopts.h), never fewer than 3, so
+ * with Debian's no RTO is below ~1.5 s, and without SACK a lossy path recovers segment by segment
+ * at that pace. While there are TCP connections we run the slow timer
  * STACK_TCP_SLOW_SCALE times as often: finer ticks, a finer RTT estimate, a lower RTO floor.
  * Times lwIP counts in ticks shrink by as much: TIME_WAIT, FIN_WAIT_2, SYN_RCVD and the total
  * time before it gives up retransmitting (12 tries). Two stay as they were: a SYN_SENT

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -24,6 +25,26 @@ static struct transport_stats stats;
 /* Test-only: NETCON_TEST_LOSS=PERCENT[:SEED] drops that share of received datagrams (seeded
  * xorshift32), for tests/stress/loss.sh; the machines it runs on have no netem. */
 static uint32_t loss_permille, loss_state;
+/* Test-only: NETCON_TEST_DELAY_MS=MS and NETCON_TEST_JITTER_MS=MS hold each received datagram that
+ * long (plus 0..jitter, never overtaking the one before: order is kept) before the node sees it,
+ * to emulate distance. A ring of datagrams with their due times; the loop sleeps until the next is
+ * due (transport_timeout_ms). When the ring is full (DELAY_SLOTS datagrams, DELAY_BYTES in all)
+ * new datagrams are dropped, as a router's full queue would. */
+#define DELAY_SLOTS 32768
+#define DELAY_BYTES (48u << 20)
+struct delayed {
+	uint64_t due_us;
+	struct zt_inetaddr from;
+	size_t len;
+	uint8_t *data;
+};
+static struct {
+	uint32_t delay_us, jitter_us, rng;
+	struct delayed *ring; /* DELAY_SLOTS, allocated when the knob is set */
+	unsigned head, n;
+	size_t bytes;
+	uint64_t last_due_us;
+} dq;
 
 static struct {
 	struct mmsghdr msg[TRANSPORT_BATCH];
@@ -142,6 +163,109 @@ static bool transport_loss_drop(void)
 	return loss_state % 1000 < loss_permille;
 }
 
+static uint64_t transport_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void transport_delay_init(void)
+{
+	const char *d = getenv("NETCON_TEST_DELAY_MS"), *j = getenv("NETCON_TEST_JITTER_MS");
+	double dms = d && *d ? atof(d) : 0, jms = j && *j ? atof(j) : 0;
+
+	if (dms < 0 || dms > 10000 || jms < 0 || jms > 10000) {
+		log_warn("NETCON_TEST_DELAY_MS/JITTER_MS out of 0..10000, ignored");
+		return;
+	}
+	if (dms <= 0 && jms <= 0)
+		return;
+	dq.ring = calloc(DELAY_SLOTS, sizeof(*dq.ring));
+	if (!dq.ring) {
+		log_warn("NETCON_TEST_DELAY_MS: no memory for the queue, not delaying");
+		return;
+	}
+	dq.rng = 0x9e3779b9u;
+	dq.delay_us = (uint32_t)(dms * 1000);
+	dq.jitter_us = (uint32_t)(jms * 1000);
+	log_warn("NETCON_TEST_DELAY_MS: holding received UDP datagrams %.1f ms (+0..%.1f ms "
+		 "jitter, in order), a test knob",
+		 dq.delay_us / 1000.0, dq.jitter_us / 1000.0);
+}
+
+/* Queue a received datagram for later; false if the queue is full (then it is dropped). */
+static bool transport_delay_push(const struct zt_inetaddr *from, const uint8_t *data, size_t len)
+{
+	struct delayed *e;
+	uint64_t due = transport_now_us() + dq.delay_us;
+
+	if (dq.n == DELAY_SLOTS || dq.bytes + len > DELAY_BYTES)
+		return false;
+	if (dq.jitter_us) {
+		dq.rng ^= dq.rng << 13;
+		dq.rng ^= dq.rng >> 17;
+		dq.rng ^= dq.rng << 5;
+		due += dq.rng % (dq.jitter_us + 1);
+	}
+	if (due < dq.last_due_us)
+		due = dq.last_due_us;
+	e = &dq.ring[(dq.head + dq.n) % DELAY_SLOTS];
+	e->data = malloc(len);
+	if (!e->data)
+		return false;
+	memcpy(e->data, data, len);
+	e->len = len;
+	e->from = *from;
+	e->due_us = due;
+	dq.last_due_us = due;
+	dq.bytes += len;
+	dq.n++;
+	return true;
+}
+
+void transport_run_due(void)
+{
+	uint64_t now;
+	unsigned done = 0;
+
+	if (!dq.n)
+		return;
+	now = transport_now_us();
+	/* A bounded batch per call, so a long queue does not starve the loop. */
+	while (dq.n && done < 8 * TRANSPORT_BATCH) {
+		struct delayed *e = &dq.ring[dq.head];
+
+		if (e->due_us > now)
+			break;
+		dq.head = (dq.head + 1) % DELAY_SLOTS;
+		dq.n--;
+		dq.bytes -= e->len;
+		if (rx_fn)
+			rx_fn(&e->from, e->data, e->len);
+		free(e->data);
+		e->data = NULL;
+		done++;
+	}
+	if (done)
+		transport_flush();
+}
+
+int transport_timeout_ms(int max_ms)
+{
+	uint64_t now, due, wait;
+
+	if (!dq.n)
+		return max_ms;
+	now = transport_now_us();
+	due = dq.ring[dq.head].due_us;
+	if (due <= now)
+		return 0;
+	wait = (due - now + 999) / 1000; /* rounded up: never wake before it is due */
+	return wait < (uint64_t)max_ms ? (int)wait : max_ms;
+}
+
 int transport_open(uint16_t port, bool fallback, transport_rx_fn rx_cb)
 {
 	struct sockaddr_in6 ss;
@@ -175,6 +299,7 @@ int transport_open(uint16_t port, bool fallback, transport_rx_fn rx_cb)
 	udp_fd = fd;
 	rx_fn = rx_cb;
 	transport_loss_init();
+	transport_delay_init();
 	for (unsigned i = 0; i < TRANSPORT_BATCH; i++) {
 		rx.iov[i].iov_base = rx.buf[i];
 		rx.iov[i].iov_len = TRANSPORT_MTU;
@@ -193,6 +318,14 @@ void transport_close(void)
 	if (udp_fd < 0)
 		return;
 	transport_flush();
+	while (dq.n) {
+		free(dq.ring[dq.head].data);
+		dq.head = (dq.head + 1) % DELAY_SLOTS;
+		dq.n--;
+	}
+	free(dq.ring);
+	dq.ring = NULL;
+	dq.bytes = 0;
 	loop_del(udp_fd);
 	close(udp_fd);
 	udp_fd = -1;
@@ -224,7 +357,11 @@ void transport_event(struct loop_obj *obj, uint32_t events)
 			}
 			if (transport_loss_drop())
 				continue;
-			if (transport_from_sockaddr(&from, &rx.addr[i]))
+			if (!transport_from_sockaddr(&from, &rx.addr[i]))
+				continue;
+			if (dq.ring)
+				transport_delay_push(&from, rx.buf[i], len);
+			else
 				rx_fn(&from, rx.buf[i], len);
 		}
 		transport_flush();

@@ -32,6 +32,10 @@ void transport_event(struct loop_obj *obj, uint32_t events);
 void transport_send(const struct zt_inetaddr *to, const uint8_t *data, size_t len, unsigned ttl);
 /* Send what is queued (sendmmsg). */
 void transport_flush(void);
+/* Test knob NETCON_TEST_DELAY_MS: hand the node the held datagrams now due; and the loop's
+ * epoll timeout, max_ms or less so it wakes when the next one is due. */
+void transport_run_due(void);
+int transport_timeout_ms(int max_ms);
 void transport_get_stats(struct transport_stats *out);
 
 #endif
