@@ -100,7 +100,7 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 
 all: $(B)/netcon $(B)/libnetcon.so
 
-$(B)/obj/%.o: %.c | $(LWIP_DEP)
+$(B)/obj/%.o: %.c $(LWIP_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LWIP_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -205,7 +205,7 @@ FUZZ_SAN := address,undefined
 FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc
 FUZZ_OBJ := $(patsubst %.c,$(B)/fuzzobj/%.o,$(COMMON_SRC) $(ZT_SRC))
 
-$(B)/fuzzobj/%.o: %.c
+$(B)/fuzzobj/%.o: %.c $(LWIP_DEP)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(LWIP_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -MMD -MP -c $< -o $@
 
@@ -225,10 +225,17 @@ $(B)/fuzz/libfuzzdaemon.a: $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_HANDLERS_SRC))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/fuzz/fuzz_handlers: tests/fuzz/fuzz_handlers.c $(B)/fuzz/libfuzzdaemon.a $(B)/fuzz/libfuzznc.a
+# The harness keeps lwIP's clock (sys_now) itself: our static lwIP's own is made weak in a copy.
+FUZZ_LWIP_LIBS = $(if $(LWIP_DEP),$(B)/fuzz/liblwip-fuzz.a,$(LWIP_LIBS))
+$(B)/fuzz/liblwip-fuzz.a: $(LWIP_DEP)
+	@mkdir -p $(dir $@)
+	objcopy --weaken-symbol=sys_now $< $@
+
+$(B)/fuzz/fuzz_handlers: tests/fuzz/fuzz_handlers.c $(B)/fuzz/libfuzzdaemon.a $(B)/fuzz/libfuzznc.a \
+		$(if $(LWIP_DEP),$(B)/fuzz/liblwip-fuzz.a)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(LWIP_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -MMD -MP -o $@ $< \
-		$(B)/fuzz/libfuzzdaemon.a $(B)/fuzz/libfuzznc.a $(LWIP_LIBS) -lsodium -llz4 -lpthread
+		$(B)/fuzz/libfuzzdaemon.a $(B)/fuzz/libfuzznc.a $(FUZZ_LWIP_LIBS) -lsodium -llz4 -lpthread
 
 fuzz: $(FUZZ_BIN)
 
