@@ -112,8 +112,9 @@ static size_t sc_assemble(const struct sc_ins *in, size_t n, struct sock_filter 
 	}
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 
-/* The calls that take or give a socket's identity; data calls (read, write, poll, sendmsg on a
- * connected socket) are never trapped, so they cost the program nothing. */
+/* The calls that take or give a socket's identity; data calls (read, write, poll, send, recv)
+ * are never trapped, so they cost the program nothing. sendmsg and sendmmsg are, every one: the
+ * filter cannot see whether they carry an address (answered with one read when they do not). */
 static const struct sc_ins sc_prog[] = {
     LD(offsetof(struct seccomp_data, arch)),
     JEQ(AUDIT_ARCH_X86_64, SC_NEXT, SC_I386),
@@ -128,6 +129,8 @@ static const struct sc_ins sc_prog[] = {
     JEQ(SYS_getpeername, SC_NOTIFY, SC_NEXT),
     JEQ(SYS_sendto, SC_ADDR4, SC_NEXT),
     JEQ(SYS_recvfrom, SC_ADDR4, SC_NEXT),
+    JEQ(SYS_sendmsg, SC_NOTIFY, SC_NEXT), /* msg_name is behind a pointer: every one */
+    JEQ(SYS_sendmmsg, SC_NOTIFY, SC_NEXT),
     JEQ(SYS_getsockopt, SC_GSO, SC_NEXT),
     JEQ(SYS_setsockopt, SC_SSO, SC_ALLOW),
     /* sendto/recvfrom: only with an address (unconnected UDP); send() and recv() have none. */
@@ -1189,106 +1192,218 @@ static bool sc_unbound(int sock)
 					: ((struct sockaddr_in6 *)&ss)->sin6_port) == 0;
 }
 
-/* sendto(fd, buf, len, flags, addr, alen) on a virtual unconnected UDP end. */
-static void sc_udp_send(struct sc_call *c, int fd, const struct nc_addr *to)
+/* The call went away while we read its memory: nothing to answer. */
+#define SC_GONE (-ESRCH - 1000)
+
+/* One datagram to `to` on a virtual unconnected UDP end, its bytes gathered from the program's
+ * iovecs riov[0..niov) in one read. The bytes sent, or -errno, or SC_GONE. */
+static ssize_t sc_udp_send(struct sc_call *c, int fd, const struct nc_addr *to,
+			   const struct iovec *riov, size_t niov, int flags)
 {
-	size_t len = (size_t)c->n.data.args[2];
-	int flags = (int)c->n.data.args[3] & (MSG_DONTWAIT | MSG_CONFIRM | MSG_MORE);
 	struct nc_dgram_hdr h = {.magic = NC_DGRAM_MAGIC, .addr = *to};
-	struct iovec iov[2];
+	struct iovec iov[2], local;
 	struct msghdr m;
+	size_t len = 0, i;
 	char *buf;
 	ssize_t n;
-	int r;
 
-	if (len > NC_DGRAM_MAX) {
-		sc_reply(c, 0, EMSGSIZE);
-		return;
+	for (i = 0; i < niov; i++) {
+		if (riov[i].iov_len > NC_DGRAM_MAX || len + riov[i].iov_len > NC_DGRAM_MAX)
+			return -EMSGSIZE;
+		len += riov[i].iov_len;
 	}
-	if (addr_is_any(to) || (!addr_is_multicast(to) && !sc_route(to, ROUTE_DEST))) {
-		sc_reply(c, 0, ENETUNREACH); /* a virtual socket reaches only the virtual network */
-		return;
-	}
+	if (addr_is_any(to) || (!addr_is_multicast(to) && !sc_route(to, ROUTE_DEST)))
+		return -ENETUNREACH; /* a virtual socket reaches only the virtual network */
 	buf = malloc(len ? len : 1);
-	if (!buf) {
-		sc_reply(c, 0, ENOMEM);
-		return;
-	}
-	r = sc_peek((pid_t)c->n.pid, c->n.data.args[1], buf, len);
-	if (r < 0 || !sc_valid(c)) {
-		if (r < 0)
-			sc_reply(c, 0, -r);
+	if (!buf)
+		return -ENOMEM;
+	local = (struct iovec){buf, len};
+	n = len ? process_vm_readv((pid_t)c->n.pid, &local, 1, riov, (unsigned long)niov, 0) : 0;
+	if (n < 0 || (size_t)n != len || !sc_valid(c)) {
 		free(buf);
-		return;
+		return !sc_valid(c) ? SC_GONE : -EFAULT;
 	}
 	iov[0] = (struct iovec){&h, sizeof(h)};
 	iov[1] = (struct iovec){buf, len};
 	memset(&m, 0, sizeof(m));
 	m.msg_iov = iov;
 	m.msg_iovlen = 2;
-	n = sendmsg(fd, &m, flags | MSG_NOSIGNAL);
+	n = sendmsg(fd, &m, (flags & (MSG_DONTWAIT | MSG_CONFIRM | MSG_MORE)) | MSG_NOSIGNAL);
 	free(buf);
 	if (n < 0)
-		sc_reply(c, 0, errno);
-	else
-		sc_reply(c, n >= (ssize_t)sizeof(h) ? n - (ssize_t)sizeof(h) : 0, 0);
+		return -errno;
+	return n >= (ssize_t)sizeof(h) ? n - (ssize_t)sizeof(h) : 0;
 }
 
-static void sc_sendto(struct sc_call *c)
+/* Where a datagram to the address at (aptr, alen) goes from the program's socket: SC_HOST (the
+ * kernel sends it), or 0 with *fd the virtual end to send it on (a new end, made virtual as the
+ * kernel binds on a first datagram, if *fd != c->sock: the caller closes it) and *a the
+ * destination; or -errno for the program, or SC_GONE. */
+#define SC_HOST 1
+static int sc_udp_dest(struct sc_call *c, uint64_t aptr, uint64_t alen, struct nc_addr *a, int *fd)
 {
 	struct nc_sock_reply rep;
 	struct nc_sock_req req;
-	struct nc_addr a;
 	int family = 0, proto, r, newfd;
 
 	proto = sc_ip_proto(c, &family);
 	if (proto == 0 && sc_lookup(c, &rep) == 0 && rep.proto == NC_PROTO_UDP &&
 	    rep.state == NC_ST_BOUND) {
-		r = sc_get_addr(c, c->n.data.args[4], c->n.data.args[5], &a);
+		r = sc_get_addr(c, aptr, alen, a);
 		if (!sc_valid(c))
-			return;
-		if (r < 0 || (rep.family == 4 && a.family != 4)) {
-			sc_reply(c, 0, r == -EAFNOSUPPORT || r == 0 ? EAFNOSUPPORT : EINVAL);
-			return;
-		}
-		sc_udp_send(c, c->sock, &a);
-		return;
+			return SC_GONE;
+		if (r < 0 || (rep.family == 4 && a->family != 4))
+			return r == -EAFNOSUPPORT || r == 0 ? -EAFNOSUPPORT : -EINVAL;
+		*fd = c->sock;
+		return 0;
 	}
-	if (proto != NC_PROTO_UDP || !sc_unbound(c->sock)) {
-		sc_continue(c);
-		return;
-	}
-	r = sc_get_addr(c, c->n.data.args[4], c->n.data.args[5], &a);
+	if (proto != NC_PROTO_UDP || !sc_unbound(c->sock))
+		return SC_HOST;
+	r = sc_get_addr(c, aptr, alen, a);
 	if (!sc_valid(c))
-		return;
-	if (r < 0 || (a.family != family && !(family == 6 && a.family == 4)) ||
-	    (addr_is_linklocal6(&a) && !a.scope)) {
-		sc_continue(c);
-		return;
-	}
-	if (addr_is_multicast(&a) ? !sup.isolate : !sc_route(&a, ROUTE_DEST)) {
-		r = addr_is_multicast(&a) ? 0 : route_refusal(&a, ROUTE_DEST, sup.isolate);
-		if (r)
-			sc_reply(c, 0, r);
-		else
-			sc_continue(c);
-		return;
+		return SC_GONE;
+	if (r < 0 || (a->family != family && !(family == 6 && a->family == 4)) ||
+	    (addr_is_linklocal6(a) && !a->scope))
+		return SC_HOST;
+	if (addr_is_multicast(a) ? !sup.isolate : !sc_route(a, ROUTE_DEST)) {
+		r = addr_is_multicast(a) ? 0 : route_refusal(a, ROUTE_DEST, sup.isolate);
+		return r ? -r : SC_HOST;
 	}
 	/* The first datagram binds the socket, as the kernel does: to the wildcard, port 0. */
 	sc_req(&req, NC_BIND, family, NC_PROTO_UDP);
 	sc_opts_from(c->sock, &req.opts);
 	req.addr.family = (uint8_t)family;
 	r = sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), &newfd);
+	if (r < 0)
+		return r == -ENOTCONN ? -ENETUNREACH : r;
+	r = sc_swap(c, newfd);
 	if (r < 0) {
-		sc_reply(c, 0, r == -ENOTCONN ? ENETUNREACH : -r);
+		close(newfd);
+		return r;
+	}
+	*fd = newfd;
+	return 0;
+}
+
+/* Answer a send: n bytes or -errno; nothing if the call is gone. */
+static void sc_send_reply(struct sc_call *c, ssize_t n)
+{
+	if (n == SC_GONE)
+		return;
+	if (n < 0)
+		sc_reply(c, 0, (int)-n);
+	else
+		sc_reply(c, n, 0);
+}
+
+static void sc_sendto(struct sc_call *c)
+{
+	struct iovec riov = {(void *)(uintptr_t)c->n.data.args[1], (size_t)c->n.data.args[2]};
+	struct nc_addr a;
+	int fd = -1, r;
+
+	r = sc_udp_dest(c, c->n.data.args[4], c->n.data.args[5], &a, &fd);
+	if (r == SC_HOST) {
+		sc_continue(c);
 		return;
 	}
-	r = sc_swap(c, newfd);
-	if (r < 0)
-		sc_reply(c, 0, -r);
-	else
-		sc_udp_send(c, newfd, &a);
-	close(newfd);
+	sc_send_reply(c, r < 0 ? r : sc_udp_send(c, fd, &a, &riov, 1, (int)c->n.data.args[3]));
+	if (r == 0 && fd != c->sock)
+		close(fd);
+}
+
+/* A msghdr's iovecs, read once; at most IOV_MAX, as the kernel takes. The count or -errno. */
+static int sc_get_iov(const struct sc_call *c, const struct msghdr *m, struct iovec *iov)
+{
+	int r;
+
+	if (m->msg_iovlen > IOV_MAX)
+		return -EMSGSIZE;
+	if (!m->msg_iovlen)
+		return 0;
+	r = sc_peek((pid_t)c->n.pid, (uint64_t)(uintptr_t)m->msg_iov, iov,
+		    m->msg_iovlen * sizeof(*iov));
+	return r < 0 ? r : (int)m->msg_iovlen;
+}
+
+/* sendmsg(fd, msg, flags): trapped on every call, as the filter cannot see msg_name. Without a
+ * name, or to a host address from a host socket, the kernel sends it (sc_handle looked first). */
+static void sc_sendmsg(struct sc_call *c, const struct msghdr *m)
+{
+	struct iovec iov[IOV_MAX];
+	struct nc_addr a;
+	int fd = -1, r, n;
+
+	r = sc_udp_dest(c, (uint64_t)(uintptr_t)m->msg_name, m->msg_namelen, &a, &fd);
+	if (r == SC_HOST) {
+		sc_continue(c);
+		return;
+	}
+	if (r == 0) {
+		n = sc_get_iov(c, m, iov);
+		sc_send_reply(
+		    c, n < 0 ? n : sc_udp_send(c, fd, &a, iov, (size_t)n, (int)c->n.data.args[2]));
+		if (fd != c->sock)
+			close(fd);
+		return;
+	}
+	sc_send_reply(c, r);
+}
+
+#define SC_MMSG_MAX 1024 /* UIO_MAXIOV: the kernel sends no more at once */
+
+/* sendmmsg(fd, vec, vlen, flags): the first message decides, as a first sendto would; on a
+ * virtual end each message goes as sendmsg would, msg_len written back, the count answered. */
+static void sc_sendmmsg(struct sc_call *c, const struct mmsghdr *v, unsigned int vlen)
+{
+	struct iovec iov[IOV_MAX];
+	uint64_t vec = c->n.data.args[1];
+	struct nc_addr a;
+	unsigned int i, sent = 0;
+	int fd = -1, r, n;
+	ssize_t len = 0;
+
+	r = sc_udp_dest(c, (uint64_t)(uintptr_t)v[0].msg_hdr.msg_name, v[0].msg_hdr.msg_namelen, &a,
+			&fd);
+	if (r == SC_HOST) {
+		sc_continue(c);
+		return;
+	}
+	if (r < 0) {
+		sc_send_reply(c, r);
+		return;
+	}
+	for (i = 0; i < vlen; i++) {
+		const struct msghdr *m = &v[i].msg_hdr;
+		unsigned int ml;
+
+		if (i > 0 && !m->msg_name)
+			len = -EDESTADDRREQ;
+		else if (i > 0)
+			len = sc_get_addr(c, (uint64_t)(uintptr_t)m->msg_name, m->msg_namelen, &a);
+		if (len >= 0) {
+			n = sc_get_iov(c, m, iov);
+			len = n < 0
+				  ? n
+				  : sc_udp_send(c, fd, &a, iov, (size_t)n, (int)c->n.data.args[3]);
+		}
+		if (len == SC_GONE)
+			break;
+		if (len < 0)
+			break;
+		ml = (unsigned int)len;
+		if (sc_poke((pid_t)c->n.pid,
+			    vec + i * sizeof(*v) + offsetof(struct mmsghdr, msg_len), &ml,
+			    sizeof(ml)) < 0) {
+			len = -EFAULT;
+			break;
+		}
+		sent++;
+	}
+	if (len != SC_GONE)
+		sc_send_reply(c, sent ? (ssize_t)sent : len);
+	if (fd != c->sock)
+		close(fd);
 }
 
 /* One datagram for recvfrom(fd, buf, len, flags, addr, alen): 0 if answered, -EAGAIN if none. */
@@ -1393,10 +1508,43 @@ static void sc_recvfrom(struct sc_call *c)
 		c->sock = -1; /* the thread has it */
 }
 
+/* sendmsg and sendmmsg: their headers, read once. Without a name in the (first) message the
+ * kernel sends it, at the cost of this one read: false then, answered. */
+static bool sc_msg_named(struct sc_call *c, struct msghdr *m, struct mmsghdr **v,
+			 unsigned int *vlen)
+{
+	int r;
+
+	if (c->n.data.nr == SYS_sendmsg) {
+		r = sc_peek((pid_t)c->n.pid, c->n.data.args[1], m, sizeof(*m));
+	} else {
+		*vlen = (unsigned int)c->n.data.args[2];
+		if (*vlen > SC_MMSG_MAX)
+			*vlen = SC_MMSG_MAX;
+		*v = *vlen ? calloc(*vlen, sizeof(**v)) : NULL;
+		r = *v ? sc_peek((pid_t)c->n.pid, c->n.data.args[1], *v, *vlen * sizeof(**v)) : -1;
+		if (r == 0)
+			*m = (*v)[0].msg_hdr;
+	}
+	if (r < 0 || !m->msg_name) {
+		sc_continue(c); /* the kernel gives EFAULT, or sends it */
+		return false;
+	}
+	return true;
+}
+
 static void sc_handle(struct sc_call *c)
 {
 	int fd = (int)c->n.data.args[0];
+	struct mmsghdr *v = NULL;
+	unsigned int vlen = 0;
+	struct msghdr m;
 
+	if ((c->n.data.nr == SYS_sendmsg || c->n.data.nr == SYS_sendmmsg) &&
+	    !sc_msg_named(c, &m, &v, &vlen)) {
+		free(v);
+		return;
+	}
 	c->sock = sc_getfd((pid_t)c->n.pid, fd);
 	if (c->sock < 0) {
 		/* Not an fd (EBADF), or the program is gone: the kernel answers either way. */
@@ -1437,10 +1585,17 @@ static void sc_handle(struct sc_call *c)
 	case SYS_recvfrom:
 		sc_recvfrom(c);
 		break;
+	case SYS_sendmsg:
+		sc_sendmsg(c, &m);
+		break;
+	case SYS_sendmmsg:
+		sc_sendmmsg(c, v, vlen);
+		break;
 	default:
 		sc_continue(c);
 		break;
 	}
+	free(v);
 	if (c->sock >= 0)
 		close(c->sock);
 }

@@ -121,6 +121,46 @@ print(d.decode(), a[0], a[1], c.getsockname()[1] == int(d.decode().rsplit(':',1)
 		{ not_ok "python ${how:-(intercept)}: sendto/recvfrom with the Go UDP server"; sed 's/^/# /' "$W/gup$how.out"; }
 done
 
+# sendmsg and sendmmsg with an address (msg_name), trapped every one: to a virtual UDP server from
+# a socket neither bound nor connected (the first datagram makes it virtual, as sendto does; under
+# --isolate too) and from one bound to a virtual address; to a host server on 127.0.0.1 still
+# through the kernel. Each checked by the bytes echoed and the addresses seen.
+"$NETCON" run --home "$H" -- /usr/bin/python3 -c "
+import socket
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('10.86.0.2',$((PORT + 12)))); print('ready', flush=True)
+while True:
+    d,a=s.recvfrom(200); s.sendto(d+(' %s:%d' % a).encode(),a)" >"$W/sm.srv" 2>&1 &
+track $!
+/usr/bin/python3 -c "
+import socket
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('127.0.0.1',$((PORT + 12)))); print('ready', flush=True)
+while True:
+    d,a=s.recvfrom(200); s.sendto(d+(' %s:%d' % a).encode(),a)" >"$W/smh.srv" 2>&1 &
+track $!
+wait_for ready "$W/sm.srv" && wait_for ready "$W/smh.srv" || not_ok "the UDP echo servers are up"
+SMC=$TOP/tests/integ/sendmsg_client.py
+for call in sendmsg sendmmsg; do
+	[ $call = sendmsg ] && want="^sent 7 ~^reply one-two 10.86.0.1:[0-9]* from 10.86.0.2 $((PORT + 12))$" ||
+		want="^sent 2  5 7 ~^reply first 10.86.0.1:[0-9]* from 10.86.0.2 $((PORT + 12))$~^reply second- 10.86.0.1:[0-9]* from"
+	for how in "- --seccomp" "10.86.0.1 --seccomp" "- --seccomp --isolate"; do
+		b=${how%% *} flags=${how#* }
+		f="$W/sm.$call.$b.${flags#*--isolate}"
+		nrun $flags -- /usr/bin/python3 "$SMC" $call "$b" 10.86.0.2 $((PORT + 12)) >"$f" 2>&1
+		bad=
+		IFS='~'
+		for w in $want; do grep -q "$w" "$f" || bad=1; done
+		unset IFS
+		[ "$b" = - ] && from="an unbound socket" || from="a socket bound to $b"
+		[ -z "$bad" ] && ok "$flags: $call from $from to a virtual UDP server, echoed" ||
+			{ not_ok "$flags: $call from $from to a virtual UDP server"; sed 's/^/# /' "$f"; }
+	done
+	f="$W/smh.$call"
+	nrun --seccomp -- /usr/bin/python3 "$SMC" $call - 127.0.0.1 $((PORT + 12)) >"$f" 2>&1
+	[ $call = sendmsg ] && w="^reply one-two 127.0.0.1:[0-9]* from 127.0.0.1" || w="^reply second- 127.0.0.1:[0-9]* from 127.0.0.1"
+	grep -q "$w" "$f" && ok "--seccomp: $call to a host UDP server on 127.0.0.1 goes through the kernel" ||
+		{ not_ok "--seccomp: $call to a host UDP server on 127.0.0.1"; sed 's/^/# /' "$f"; }
+done
+
 # busybox (static glibc): httpd (a child per connection) serves busybox wget and curl; nc.
 if command -v busybox >/dev/null && ! ldd "$(command -v busybox)" >/dev/null 2>&1; then
 	mkdir "$W/www" && head -c 300000 /dev/urandom >"$W/www/f.bin"
