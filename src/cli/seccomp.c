@@ -181,7 +181,8 @@ int seccomp_install(int sock)
 	 * program on CPUs that have it. The program ran without it before netcon; this filter is
 	 * not a sandbox. (This machine's CPU reports no such mitigation either way.) */
 	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-	int fd, r;
+	int fd, r = 0;
+	char ack;
 
 	/* Without CAP_SYS_ADMIN the kernel wants no_new_privs: setuid programs inside then run
 	 * with the caller's rights. Root keeps setuid and file capabilities working. */
@@ -195,9 +196,12 @@ int seccomp_install(int sock)
 		fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 	if (fd < 0)
 		return -errno;
-	r = (int)fdpass_send(sock, "L", 1, &fd, 1, 0);
+	/* sendmsg is trapped from here on, and nobody answers yet: the listener's number goes by
+	 * write, the supervisor takes the file with pidfd_getfd and says so by a byte back. */
+	if (write(sock, &fd, sizeof(fd)) != (ssize_t)sizeof(fd) || read(sock, &ack, 1) != 1)
+		r = errno ? -errno : -EPIPE;
 	close(fd);
-	return r < 0 ? r : 0;
+	return r;
 }
 
 /* ---- the supervisor's state ---- */
@@ -1633,18 +1637,39 @@ static bool sc_background(void)
 	return true;
 }
 
+/* The child's listener: its number comes by read, the file by pidfd_getfd (see
+ * seccomp_install), then a byte back lets the child go on. 1 if taken, 0 if the child said
+ * nothing (it failed, and said why), -errno. */
+static int sc_take_listener(pid_t pid, int sock)
+{
+	int fd, pfd;
+	ssize_t n = read(sock, &fd, sizeof(fd));
+
+	if (n <= 0)
+		return n < 0 ? -errno : 0;
+	if (n != (ssize_t)sizeof(fd))
+		return -EPROTO;
+	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0)
+		return -errno;
+	sup.listener = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	close(pfd);
+	if (sup.listener < 0)
+		return -errno;
+	return write(sock, "L", 1) == 1 ? 1 : -errno;
+}
+
 int seccomp_supervise(const struct seccomp_opts *o, pid_t pid, int sock)
 {
 	struct seccomp_notif_sizes sizes;
-	int nfds = 1, status = 0, r, child;
+	int status = 0, r, child;
 	bool reaped = false, background = false;
-	char c;
 
 	sup.isolate = o->isolate;
 	sup.listen_host = o->listen_host;
-	r = (int)fdpass_recv(sock, &c, 1, &sup.listener, &nfds, MSG_CMSG_CLOEXEC);
+	r = sc_take_listener(pid, sock);
 	close(sock);
-	if (r <= 0 || nfds != 1) {
+	if (r <= 0) {
 		/* The child said why on stderr before it exited. */
 		waitpid(pid, &status, 0);
 		return r == 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 1;

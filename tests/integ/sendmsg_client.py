@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 # sendmsg / sendmmsg (by ctypes: python has no sendmmsg) of UDP datagrams to an echo server,
 # from a socket bound to BIND or (BIND "-") neither bound nor connected; prints what the calls
 # returned and each reply. Usage: sendmsg_client.py sendmsg|sendmmsg BIND IP PORT
