@@ -140,8 +140,8 @@ track $!
 wait_for ready "$W/sm.srv" && wait_for ready "$W/smh.srv" || not_ok "the UDP echo servers are up"
 SMC=$TOP/tests/integ/sendmsg_client.py
 for call in sendmsg sendmmsg; do
-	[ $call = sendmsg ] && want="^sent 7 ~^reply one-two 10.86.0.1:[0-9]* from 10.86.0.2 $((PORT + 12))$" ||
-		want="^sent 2  5 7 ~^reply first 10.86.0.1:[0-9]* from 10.86.0.2 $((PORT + 12))$~^reply second- 10.86.0.1:[0-9]* from"
+	[ $call = sendmsg ] && want="^sent 7$~^reply one-two 10.86.0.1:[0-9]* from 10.86.0.2 $((PORT + 12))$" ||
+		want="^sent 2  5 7$~^reply first 10.86.0.1:[0-9]* from 10.86.0.2 $((PORT + 12))$~^reply second- 10.86.0.1:[0-9]* from"
 	for how in "- --seccomp" "10.86.0.1 --seccomp" "- --seccomp --isolate"; do
 		b=${how%% *} flags=${how#* }
 		f="$W/sm.$call.$b.${flags#*--isolate}"
