@@ -265,6 +265,11 @@ install: all
 	install -m 0755 $(B)/netcon $(DESTDIR)$(PREFIX)/bin/netcon
 	install -m 0755 $(B)/libnetcon.so $(DESTDIR)$(PREFIX)/lib/netcon/libnetcon.so
 	install -m 0644 doc/netcon.1 $(DESTDIR)$(PREFIX)/share/man/man1/netcon.1
+	@# The user a daemon started as root becomes (src/daemon/sandbox.c); a staged install
+	@# (DESTDIR) leaves that to the package's own scripts.
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && ! getent passwd netcon >/dev/null; then \
+		useradd --system --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin netcon && echo "install: created system user netcon"; fi
 
 FMT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format:
