@@ -19,6 +19,7 @@ void icpt_resolve(void)
 	R(socket);
 	R(bind);
 	R(listen);
+	R(shutdown);
 	R(accept);
 	R(accept4);
 	R(connect);

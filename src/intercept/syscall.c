@@ -41,6 +41,8 @@ NC_EXPORT long syscall(long nr, ...)
 			return bind((int)a[0], (const struct sockaddr *)a[1], (socklen_t)a[2]);
 		case SYS_connect:
 			return connect((int)a[0], (const struct sockaddr *)a[1], (socklen_t)a[2]);
+		case SYS_shutdown:
+			return shutdown((int)a[0], (int)a[1]);
 		case SYS_listen:
 			return listen((int)a[0], (int)a[1]);
 		case SYS_accept:
