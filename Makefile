@@ -140,9 +140,12 @@ $(B)/libnc.a: $(call obj,$(COMMON_SRC) $(ZT_SRC))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# The file module's test watches its system calls through the linker.
+UNIT_LDFLAGS_file := -Wl,--wrap=fsync,--wrap=rename,--wrap=open
+
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libnc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(LDSAN) -lsodium -llz4 -lpthread
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(UNIT_LDFLAGS_$*) $(LDSAN) -lsodium -llz4 -lpthread
 
 $(B)/tests/integ/%: tests/integ/%.c
 	@mkdir -p $(dir $@)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/addr.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "daemon/api.h"
 #include "daemon/daemon.h"
@@ -105,24 +106,28 @@ static int daemon_prepare_home(const char *home)
 
 static void daemon_write_pid(const char *home)
 {
-	char path[4096], buf[32];
-	int fd, n;
+	char *path = file_path("%s/netcon.pid", home), buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 
-	snprintf(path, sizeof(path), "%s/netcon.pid", home);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (write(fd, buf, (size_t)n) != n)
-		log_warn("writing %s failed", path);
-	close(fd);
+	if (!path || file_write_atomic(path, buf, (size_t)n, 0644) < 0)
+		log_warn("writing %s/netcon.pid failed", home);
+	free(path);
+}
+
+static void daemon_remove_pid(const char *home)
+{
+	char *path = file_path("%s/netcon.pid", home);
+
+	if (path)
+		unlink(path);
+	free(path);
 }
 
 int daemon_main(const struct daemon_config *cfg)
 {
 	int r, ready[2] = {-1, -1};
 	sigset_t mask;
-	char path[4096];
+	char *path;
 
 	r = daemon_prepare_home(cfg->home);
 	if (r < 0) {
@@ -135,12 +140,13 @@ int daemon_main(const struct daemon_config *cfg)
 		pid_t pid;
 
 		/* Opened here, so that the caller hears of a log we cannot write. */
-		snprintf(path, sizeof(path), "%s/" DAEMON_LOG_NAME, cfg->home);
-		r = log_open_file(path, cfg->log_max);
-		if (r < 0) {
-			log_err("log file %s: %s", path, strerror(-r));
+		path = file_path("%s/" DAEMON_LOG_NAME, cfg->home);
+		r = path ? log_open_file(path, cfg->log_max) : -ENOMEM;
+		if (r < 0)
+			log_err("log file %s/" DAEMON_LOG_NAME ": %s", cfg->home, strerror(-r));
+		free(path);
+		if (r < 0)
 			return 1;
-		}
 		if (pipe2(ready, O_CLOEXEC) < 0) {
 			log_err("pipe: %m");
 			return 1;
@@ -231,8 +237,7 @@ int daemon_main(const struct daemon_config *cfg)
 		rpc_srv_close();
 		ztnode_stop();
 		resolv_remove(cfg->home);
-		snprintf(path, sizeof(path), "%s/netcon.pid", cfg->home);
-		unlink(path);
+		daemon_remove_pid(cfg->home);
 		goto fail;
 	}
 	log_info("ready: home %s, pid %d", cfg->home, (int)getpid());
@@ -256,8 +261,7 @@ int daemon_main(const struct daemon_config *cfg)
 	rpc_srv_close();
 	ztnode_stop();
 	resolv_remove(cfg->home);
-	snprintf(path, sizeof(path), "%s/netcon.pid", cfg->home);
-	unlink(path);
+	daemon_remove_pid(cfg->home);
 	if (log_file())
 		log_note("stopped");
 	else

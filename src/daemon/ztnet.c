@@ -18,6 +18,7 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 
+#include "common/file.h"
 #include "common/log.h"
 #include "daemon/resolv.h"
 #include "daemon/stack.h"
@@ -179,31 +180,22 @@ static struct ztnet_member *ztnet_member(struct ztnet *n, uint64_t addr, bool cr
 	return m;
 }
 
-static void ztnet_path(char *buf, size_t size, uint64_t nwid, const char *suffix)
+/* HOME/networks.d/NWID + suffix (free it), or NULL. */
+static char *ztnet_path(uint64_t nwid, const char *suffix)
 {
-	snprintf(buf, size, "%s/networks.d/%016llx%s", ztnode_home(), (unsigned long long)nwid,
-		 suffix);
+	return file_path("%s/networks.d/%016llx%s", ztnode_home(), (unsigned long long)nwid,
+			 suffix);
 }
 
 static int ztnet_write(uint64_t nwid, const void *data, size_t len)
 {
-	char path[4200], tmp[4300];
-	int fd, r = 0;
+	char *path = ztnet_path(nwid, ".conf");
+	int r = path ? file_write_atomic(path, data, len, 0600) : -ENOMEM;
 
-	ztnet_path(path, sizeof(path), nwid, ".conf");
-	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
-		r = errno ? -errno : -EIO;
-	close(fd);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		log_warn("writing %s: %s", path, strerror(-r));
-	}
+	if (r < 0)
+		log_warn("writing networks.d/%016llx.conf: %s", (unsigned long long)nwid,
+			 strerror(-r));
+	free(path);
 	return r;
 }
 
@@ -1337,47 +1329,43 @@ int64_t ztnet_tick(int64_t now)
  * ZeroTier writes on join) when none came yet. */
 void ztnet_start(int64_t now)
 {
-	char path[4200];
+	char *dir = file_path("%s/networks.d", ztnode_home());
 	const char *env = getenv("NETCON_NETCONF_PERIOD_MS");
 	struct dirent *de;
 	DIR *d;
 
 	if (env && atoll(env) >= 100)
 		period = atoll(env);
-	snprintf(path, sizeof(path), "%s/networks.d", ztnode_home());
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		log_warn("mkdir %s: %m", path);
-	d = opendir(path);
-	if (!d)
+	if (!dir)
 		return;
-	while ((de = readdir(d))) {
-		char *end, *text;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		log_warn("mkdir %s: %m", dir);
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		char *end, *text = NULL, *path;
 		uint64_t nwid;
 		struct ztnet *n;
-		ssize_t len = 0;
-		int fd;
+		ssize_t len;
 
 		if (strlen(de->d_name) != 21 || strcmp(de->d_name + 16, ".conf"))
 			continue;
 		nwid = strtoull(de->d_name, &end, 16);
 		if (end != de->d_name + 16 || !nwid || ztnet_find(nwid) || !(n = ztnet_new(nwid)))
 			continue;
-		snprintf(path, sizeof(path), "%s/networks.d/%s", ztnode_home(), de->d_name);
-		text = malloc(ZT_NETCONF_MAX_DICT);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (text && fd >= 0)
-			len = read(fd, text, ZT_NETCONF_MAX_DICT);
-		if (fd >= 0)
-			close(fd);
-		if (text && len > 1 && ztnet_apply(n, text, (size_t)len, false) == 0)
+		path = file_path("%s/%s", dir, de->d_name);
+		len = path ? file_read(path, ZT_NETCONF_MAX_DICT, 0, &text) : -ENOMEM;
+		if (len > 1 && ztnet_apply(n, text, (size_t)len, false) == 0)
 			log_info("network %016llx: config from %s", (unsigned long long)nwid, path);
 		else
 			log_info("network %016llx: joined, asking its controller",
 				 (unsigned long long)nwid);
 		free(text);
+		free(path);
 		n->last_request = now - period; /* ask at once */
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
+	free(dir);
 }
 
 void ztnet_stop(void)
@@ -1410,16 +1398,19 @@ int ztnet_join(uint64_t nwid)
 
 int ztnet_leave(uint64_t nwid)
 {
+	static const char *const suffixes[] = {".conf", ".local.conf"};
 	struct ztnet *n = ztnet_find(nwid);
-	char path[4200];
 
 	if (!n)
 		return -ENOENT;
 	ztnet_free(n);
-	ztnet_path(path, sizeof(path), nwid, ".conf");
-	unlink(path);
-	ztnet_path(path, sizeof(path), nwid, ".local.conf");
-	unlink(path);
+	for (unsigned i = 0; i < 2; i++) {
+		char *path = ztnet_path(nwid, suffixes[i]);
+
+		if (path)
+			unlink(path);
+		free(path);
+	}
 	log_info("network %016llx: left", (unsigned long long)nwid);
 	return 0;
 }
