@@ -244,11 +244,6 @@ void api_reap(void)
 	}
 }
 
-unsigned api_conns(void)
-{
-	return nconns;
-}
-
 /* Queue an answer (only its head for HEAD); the connection stops reading until it has gone
  * out. */
 static void api_respond_head(struct api_conn *c, int status, const char *ctype, const char *body,
@@ -312,7 +307,7 @@ static void api_handle(struct api_conn *c, const struct http_req *req)
 		return;
 	}
 	json_buf_init(&b);
-	status = api_route(req, &b, &ctype);
+	status = api_route(req, nconns, &b, &ctype);
 	if (b.err) {
 		json_buf_free(&b);
 		api_error(c, 500);

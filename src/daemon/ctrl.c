@@ -14,7 +14,6 @@
 #include "common/file.h"
 #include "common/log.h"
 #include "daemon/ctrl.h"
-#include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "zt/controller.h"
 #include "zt/packet.h"
@@ -316,13 +315,11 @@ static int ctrl_revocation(uint64_t nwid, uint64_t target, int64_t threshold, ui
 	return zt_packet_encode_credentials(&c, out, size);
 }
 
-/* Credentials to a member; to ourselves (a member of our own network) without the network. */
+/* Credentials to a member; to ourselves (a member of our own network) through the node's
+ * queue, as every packet to ourselves. */
 static void ctrl_send_credentials(uint64_t to, const uint8_t *p, size_t len)
 {
-	if (to == ct.c.id.address)
-		ztnet_input(to, ZT_VERB_NETWORK_CREDENTIALS, p, len, ztnode_time());
-	else
-		ztnode_send_verb(to, ZT_VERB_NETWORK_CREDENTIALS, p, len, NULL);
+	ztnode_send_verb(to, ZT_VERB_NETWORK_CREDENTIALS, p, len, NULL);
 }
 
 /* A member was deauthorized: its certificate still agrees with the others' for up to the

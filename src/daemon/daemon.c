@@ -24,6 +24,8 @@
 #include "daemon/stack.h"
 #include "daemon/transport.h"
 #include "daemon/vsock.h"
+#include "daemon/ctrl.h"
+#include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "netcon/version.h"
 
@@ -65,12 +67,53 @@ static void daemon_dispatch(struct loop_obj *obj, uint32_t events)
 	}
 }
 
+/* The ZeroTier layers, composed here so that each calls only down: the node (ztnode.c) hands
+ * network verbs up through this callback; the networks (ztnet.c) and the controller (ctrl.c)
+ * send through the node. A config request for one of our networks is the controller's,
+ * everything else the networks'. */
+static void daemon_zt_network(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
+			      size_t len, int64_t now)
+{
+	if (!ctrl_input(from, verb, payload, len, now))
+		ztnet_input(from, verb, payload, len, now);
+}
+
+static int daemon_zt_start(const struct daemon_config *cfg)
+{
+	struct ztnode_config zc = {
+	    .home = cfg->home,
+	    .planet = cfg->planet,
+	    .port = cfg->port,
+	    .network = daemon_zt_network,
+	};
+	int r = ztnode_start(&zc);
+
+	if (r < 0)
+		return r;
+	ctrl_start(cfg->home, ztnode_time()); /* without it the node still runs, as a member only */
+	ztnet_start(ztnode_time());
+	return 0;
+}
+
+/* Timers of the networks, then of the node (which sends what both queued). */
+static void daemon_zt_idle(void)
+{
+	ztnode_idle(ztnet_tick(ztnode_time()));
+}
+
+static void daemon_zt_stop(void)
+{
+	ztnet_stop();
+	ctrl_stop();
+	ztnode_stop();
+}
+
 static void daemon_idle(void)
 {
 	vsock_flush();
 	rpc_srv_reap();
 	api_reap();
-	ztnode_idle();
+	daemon_zt_idle();
 }
 
 /* fds in flight count against our limit (doc/design.md, "Descriptor limits"). Root may raise the
@@ -207,17 +250,13 @@ int daemon_main(const struct daemon_config *cfg)
 		log_err("control socket in %s: %s", cfg->home, strerror(-r));
 		goto fail;
 	}
-	{
-		struct ztnode_config zc = {
-		    .home = cfg->home, .planet = cfg->planet, .port = cfg->port};
-
-		r = ztnode_start(&zc);
-		if (r < 0) {
-			ztnode_stop();
-			rpc_srv_close();
-			goto fail;
-		}
+	r = daemon_zt_start(cfg);
+	if (r < 0) {
+		daemon_zt_stop();
+		rpc_srv_close();
+		goto fail;
 	}
+	daemon_zt_idle();
 	{
 		/* zerotier-cli, ztncui and Prometheus find the node where zerotier-one would be. */
 		struct nc_zt_info zi;
@@ -235,7 +274,7 @@ int daemon_main(const struct daemon_config *cfg)
 	if (sandbox_enter(cfg->home, !cfg->no_sandbox) < 0) {
 		vsock_shutdown_all();
 		rpc_srv_close();
-		ztnode_stop();
+		daemon_zt_stop();
 		resolv_remove(cfg->home);
 		daemon_remove_pid(cfg->home);
 		goto fail;
@@ -259,7 +298,7 @@ int daemon_main(const struct daemon_config *cfg)
 	vsock_shutdown_all();
 	api_stop();
 	rpc_srv_close();
-	ztnode_stop();
+	daemon_zt_stop();
 	resolv_remove(cfg->home);
 	daemon_remove_pid(cfg->home);
 	if (log_file())

@@ -19,9 +19,7 @@
 
 #include "common/file.h"
 #include "common/log.h"
-#include "daemon/ctrl.h"
 #include "daemon/transport.h"
-#include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "zt/armor.h"
 #include "zt/node.h"
@@ -64,6 +62,8 @@ static struct {
 	struct ztnode_self selfq[ZTNODE_SELFQ];
 	unsigned selfq_head, selfq_n;
 	uint64_t self_rx_id; /* packet ID of the self-delivered packet being handled, else 0 */
+	ztnode_network_fn network; /* the layers above, for network verbs */
+	void *network_ctx;
 } zn = {.timer_fd = -1};
 
 static struct loop_obj timer_obj = {.type = LOOP_ZT_TIMER};
@@ -76,7 +76,7 @@ static int64_t ztnode_mono(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t ztnode_now(void)
+int64_t ztnode_time(void)
 {
 	return ztnode_mono() + zn.offset;
 }
@@ -225,7 +225,7 @@ static void ztnode_peer_paths(void *ctx, const struct zt_identity *id,
 static void ztnode_peers_save(void)
 {
 	struct zt_node_peer_info pi;
-	int64_t now = ztnode_now();
+	int64_t now = ztnode_time();
 
 	for (unsigned i = 0; zt_node_peer_info(zn.node, i, &pi, now) == 0; i++) {
 		struct zt_inetaddr eps[ZT_NODE_MAX_PATHS];
@@ -363,9 +363,8 @@ static void ztnode_user_cb(void *ctx, uint64_t from, uint64_t type, const uint8_
 static void ztnode_network_cb(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
 			      size_t len)
 {
-	if (ctrl_input(from, verb, payload, len, ztnode_now()))
-		return;
-	ztnet_input(from, verb, payload, len, ztnode_now());
+	if (zn.network)
+		zn.network(zn.network_ctx, from, verb, payload, len, ztnode_time());
 }
 
 /* Deliver what we sent ourselves, from the loop (never inside the sender's call). */
@@ -386,12 +385,12 @@ static void ztnode_self_drain(void)
 int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t len, uint64_t *id)
 {
 	struct ztnode_self *q;
-	uint64_t pid = 0;
+	uint64_t packet_id = 0;
 
 	if (!zn.node)
 		return -ENOTCONN;
 	if (dest != zn.id.address)
-		return zt_node_send(zn.node, dest, verb, payload, len, ztnode_now(), id);
+		return zt_node_send(zn.node, dest, verb, payload, len, ztnode_time(), id);
 	if (zn.selfq_n >= ZTNODE_SELFQ)
 		return -EAGAIN;
 	q = &zn.selfq[(zn.selfq_head + zn.selfq_n) % ZTNODE_SELFQ];
@@ -401,12 +400,12 @@ int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t l
 	memcpy(q->data, payload, len);
 	q->len = len;
 	q->verb = verb;
-	while (!pid)
-		randombytes_buf(&pid, sizeof(pid));
-	q->id = pid;
+	while (!packet_id)
+		randombytes_buf(&packet_id, sizeof(packet_id));
+	q->id = packet_id;
 	zn.selfq_n++;
 	if (id)
-		*id = pid;
+		*id = packet_id;
 	return 0;
 }
 
@@ -418,11 +417,6 @@ uint64_t ztnode_rx_packet_id(void)
 uint64_t ztnode_address(void)
 {
 	return zn.id.address;
-}
-
-int64_t ztnode_time(void)
-{
-	return ztnode_now();
 }
 
 const char *ztnode_home(void)
@@ -444,7 +438,7 @@ int ztnode_peer_identity(uint64_t address, struct zt_identity *out)
 		out->has_private = false;
 		return 0;
 	}
-	if (zt_node_peer_find(zn.node, address, &pi, ztnode_now()) < 0)
+	if (zt_node_peer_find(zn.node, address, &pi, ztnode_time()) < 0)
 		return -ENOENT;
 	*out = pi.identity;
 	return 0;
@@ -461,7 +455,7 @@ unsigned ztnode_roots(uint64_t *out, unsigned max)
 
 static void ztnode_rx(const struct zt_inetaddr *from, const uint8_t *data, size_t len)
 {
-	zt_node_receive(zn.node, from, data, len, ztnode_now());
+	zt_node_receive(zn.node, from, data, len, ztnode_time());
 }
 
 int ztnode_start(const struct ztnode_config *cfg)
@@ -491,7 +485,7 @@ int ztnode_start(const struct ztnode_config *cfg)
 	r = ztnode_planet(cfg->planet);
 	if (r < 0)
 		return r;
-	now = ztnode_now();
+	now = ztnode_time();
 	zn.node = zt_node_new(&zn.id, &zn.planet, &cb, now);
 	if (!zn.node)
 		return -ENOMEM;
@@ -522,16 +516,14 @@ int ztnode_start(const struct ztnode_config *cfg)
 			log_info("this node is a root of planet %llu",
 				 (unsigned long long)zn.planet.id);
 	}
-	ctrl_start(zn.home, now); /* without it the node still runs, as a member only */
-	ztnet_start(now);
-	ztnode_idle();
+	zn.network = cfg->network;
+	zn.network_ctx = cfg->network_ctx;
 	return 0;
 }
 
 void ztnode_stop(void)
 {
-	ztnet_stop();
-	ctrl_stop();
+	zn.network = NULL;
 	if (zn.node)
 		ztnode_peers_save();
 	transport_close();
@@ -556,25 +548,21 @@ void ztnode_event(struct loop_obj *obj, uint32_t events)
 	zn.armed = 0;
 }
 
-void ztnode_idle(void)
+void ztnode_idle(int64_t next_above)
 {
 	int64_t now, next;
 
 	if (!zn.node)
 		return;
-	now = ztnode_now();
+	now = ztnode_time();
 	if (now - zn.last_local >= ZTNODE_LOCAL_REFRESH) {
 		zn.last_local = now;
 		ztnode_local_addrs();
 	}
 	next = zt_node_tick(zn.node, now);
-	{
-		int64_t nn = ztnet_tick(now);
-
-		ztnode_self_drain();
-		if (nn < next)
-			next = nn;
-	}
+	ztnode_self_drain();
+	if (next_above < next)
+		next = next_above;
 	transport_flush();
 	if (next != zn.armed) {
 		int64_t mono = next - zn.offset;
@@ -603,7 +591,7 @@ int ztnode_info(struct nc_zt_info *out)
 
 	if (!zn.node)
 		return -ENOTCONN;
-	zt_node_get_info(zn.node, &info, ztnode_now());
+	zt_node_get_info(zn.node, &info, ztnode_time());
 	transport_get_stats(&ts);
 	out->address = info.address;
 	out->flags = (info.online ? NC_ZT_ONLINE : 0) | (info.is_root ? NC_ZT_ROOT : 0);
@@ -637,7 +625,7 @@ int ztnode_node_info(struct zt_node_info *out)
 {
 	if (!zn.node)
 		return -ENOTCONN;
-	zt_node_get_info(zn.node, out, ztnode_now());
+	zt_node_get_info(zn.node, out, ztnode_time());
 	return 0;
 }
 
@@ -650,7 +638,7 @@ int ztnode_peer(uint64_t index, struct nc_zt_peer *out)
 		return -ENOTCONN;
 	if (index > UINT32_MAX)
 		return -ENOENT;
-	r = zt_node_peer_info(zn.node, (unsigned)index, &pi, ztnode_now());
+	r = zt_node_peer_info(zn.node, (unsigned)index, &pi, ztnode_time());
 	if (r < 0)
 		return r;
 	out->address = pi.address;
@@ -676,8 +664,8 @@ int ztnode_peer(uint64_t index, struct nc_zt_peer *out)
 
 int ztnode_send(const struct nc_zt_send_req *req, uint64_t *id)
 {
-	int64_t now = ztnode_now();
-	uint64_t pid = 0;
+	int64_t now = ztnode_time();
+	uint64_t packet_id = 0;
 	int r;
 
 	if (!zn.node)
@@ -687,12 +675,12 @@ int ztnode_send(const struct nc_zt_send_req *req, uint64_t *id)
 	if (req->kind == NC_ZT_ECHO) {
 		struct ztnode_echo *e;
 
-		r = zt_node_echo(zn.node, req->dest, req->data, req->len, now, &pid);
+		r = zt_node_echo(zn.node, req->dest, req->data, req->len, now, &packet_id);
 		if (r < 0)
 			return r;
-		e = &zn.echo[pid % ZTNODE_ECHOES];
+		e = &zn.echo[packet_id % ZTNODE_ECHOES];
 		memset(e, 0, sizeof(*e));
-		e->id = pid;
+		e->id = packet_id;
 		e->sent = now;
 	} else if (req->kind == NC_ZT_USER_MESSAGE) {
 		r = zt_node_user_message(zn.node, req->dest, req->type, req->data, req->len, now);
@@ -701,7 +689,7 @@ int ztnode_send(const struct nc_zt_send_req *req, uint64_t *id)
 	} else {
 		return -EINVAL;
 	}
-	*id = pid;
+	*id = packet_id;
 	return 0;
 }
 
