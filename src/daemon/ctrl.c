@@ -268,7 +268,7 @@ static int ctrl_find(uint64_t nwid, struct zt_controller_network **out)
  * pushes (in_re_id 0). */
 static void ctrl_send_config(uint64_t to, uint64_t in_re_id)
 {
-	static uint8_t buf[ZT_PACKET_MAX_LEN];
+	uint8_t buf[ZT_PACKET_MAX_LEN];
 	uint32_t off = 0;
 
 	while (off < ct.a.dict_len) {
