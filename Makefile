@@ -142,10 +142,14 @@ $(B)/libnc.a: $(call obj,$(COMMON_SRC) $(ZT_SRC))
 
 # The file module's test watches its system calls through the linker.
 UNIT_LDFLAGS_file := -Wl,--wrap=fsync,--wrap=rename,--wrap=open
+# A daemon layer's test links that layer's object and fakes the layer below it.
+UNIT_OBJS_daemon_ctrl := $(B)/obj/src/daemon/ctrl.o
+$(B)/tests/unit/daemon_ctrl: $(UNIT_OBJS_daemon_ctrl)
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libnc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(UNIT_LDFLAGS_$*) $(LDSAN) -lsodium -llz4 -lpthread
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(UNIT_OBJS_$*) $(B)/libnc.a $(UNIT_LDFLAGS_$*) \
+		$(LDSAN) -lsodium -llz4 -lpthread
 
 $(B)/tests/integ/%: tests/integ/%.c
 	@mkdir -p $(dir $@)
