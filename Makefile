@@ -145,6 +145,9 @@ UNIT_LDFLAGS_file := -Wl,--wrap=fsync,--wrap=rename,--wrap=open
 # A daemon layer's test links that layer's object and fakes the layer below it.
 UNIT_OBJS_daemon_ctrl := $(B)/obj/src/daemon/ctrl.o
 $(B)/tests/unit/daemon_ctrl: $(UNIT_OBJS_daemon_ctrl)
+UNIT_OBJS_daemon_ztnet := $(addprefix $(B)/obj/src/daemon/,ztnet.o stack.o resolv.o)
+UNIT_LDFLAGS_daemon_ztnet = $(LWIP_LIBS)
+$(B)/tests/unit/daemon_ztnet: $(UNIT_OBJS_daemon_ztnet) $(LWIP_DEP)
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libnc.a
 	@mkdir -p $(dir $@)
