@@ -140,9 +140,19 @@ $(B)/libnc.a: $(call obj,$(COMMON_SRC) $(ZT_SRC))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# The file module's test watches its system calls through the linker.
+UNIT_LDFLAGS_file := -Wl,--wrap=fsync,--wrap=rename,--wrap=open
+# A daemon layer's test links that layer's object and fakes the layer below it.
+UNIT_OBJS_daemon_ctrl := $(B)/obj/src/daemon/ctrl.o
+$(B)/tests/unit/daemon_ctrl: $(UNIT_OBJS_daemon_ctrl)
+UNIT_OBJS_daemon_ztnet := $(addprefix $(B)/obj/src/daemon/,ztnet.o stack.o resolv.o)
+UNIT_LDFLAGS_daemon_ztnet = $(LWIP_LIBS)
+$(B)/tests/unit/daemon_ztnet: $(UNIT_OBJS_daemon_ztnet) $(LWIP_DEP)
+
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libnc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(LDSAN) -lsodium -llz4 -lpthread
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(UNIT_OBJS_$*) $(B)/libnc.a $(UNIT_LDFLAGS_$*) \
+		$(LDSAN) -lsodium -llz4 -lpthread
 
 $(B)/tests/integ/%: tests/integ/%.c
 	@mkdir -p $(dir $@)

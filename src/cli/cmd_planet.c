@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/file.h"
 #include "zt/c25519.h"
 #include "zt/identity.h"
 #include "zt/inetaddr.h"
@@ -291,27 +292,21 @@ static int parse_u64(const char *s, uint64_t *v)
 static int write_world(const char *out, const struct zt_world *w)
 {
 	uint8_t *buf = malloc(ZT_WORLD_MAX_SIZE);
-	char tmp[4096];
-	int n, fd = -1, r = -1;
+	int n, r = -1;
 
 	if (!buf)
 		return -1;
 	n = zt_world_serialize(w, false, buf, ZT_WORLD_MAX_SIZE);
-	if (n < 0 || snprintf(tmp, sizeof(tmp), "%s.tmp", out) >= (int)sizeof(tmp)) {
+	if (n < 0) {
 		fprintf(stderr, "netcon planet: cannot write %s\n", out);
 		goto out;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, buf, (size_t)n) != n || fsync(fd) < 0 || rename(tmp, out) < 0) {
-		fprintf(stderr, "netcon planet: %s: %s\n", out, strerror(errno));
-		if (fd >= 0)
-			unlink(tmp);
-		goto out;
+	r = file_write_atomic(out, buf, (size_t)n, 0644);
+	if (r < 0) {
+		fprintf(stderr, "netcon planet: %s: %s\n", out, strerror(-r));
+		r = -1;
 	}
-	r = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	free(buf);
 	return r;
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/http.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -33,6 +34,7 @@
 #define API_LINGER_MS 2000 /* after an error answer, reading what the client still sends */
 #define API_IN_MAX (HTTP_MAX_HEAD + HTTP_MAX_BODY)
 #define API_TOKEN_LEN 24 /* zerotier-one's authtoken.secret */
+#define API_TOKEN_FILE_MAX 255 /* a longer token file is not ours: a new token replaces it */
 
 struct api_listener {
 	struct loop_obj obj;
@@ -72,66 +74,56 @@ static int64_t api_now(void)
 static int api_token(const char *home, const char *name, char *out)
 {
 	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-	char path[4096], buf[256];
+	char *path = file_path("%s/%s", home, name), *buf = NULL;
 	ssize_t n;
 	size_t k = 0;
-	int fd;
+	int r;
 
-	snprintf(path, sizeof(path), "%s/%s", home, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n < 0)
-			return -errno;
+	if (!path)
+		return -ENOMEM;
+	n = file_read(path, API_TOKEN_FILE_MAX, 0, &buf);
+	if (n >= 0 || n == -EFBIG) {
 		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
 			n--;
 		if (n > 0 && n <= API_TOKEN_LEN) {
 			memcpy(out, buf, (size_t)n);
 			out[n] = 0;
-			return 0;
+			r = 0;
+			goto out;
 		}
 		log_warn("%s: not a usable token; making a new one", path);
-	} else if (errno != ENOENT) {
-		return -errno;
+	} else if (n != -ENOENT) {
+		r = (int)n;
+		goto out;
 	}
 	while (k < API_TOKEN_LEN) {
-		uint8_t r[32];
+		uint8_t rnd[32];
 
-		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-			return -EIO;
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+			r = -EIO;
+			goto out;
+		}
 		/* 252 = 7 * 36: below it every character is equally likely. */
-		for (size_t i = 0; i < sizeof(r) && k < API_TOKEN_LEN; i++)
-			if (r[i] < 252)
-				out[k++] = alphabet[r[i] % 36];
+		for (size_t i = 0; i < sizeof(rnd) && k < API_TOKEN_LEN; i++)
+			if (rnd[i] < 252)
+				out[k++] = alphabet[rnd[i] % 36];
 	}
 	out[k] = 0;
-	unlink(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, out, API_TOKEN_LEN) != API_TOKEN_LEN) {
-		close(fd);
-		return -EIO;
-	}
-	return close(fd) < 0 ? -errno : 0;
+	r = file_write_atomic(path, out, API_TOKEN_LEN, 0600);
+out:
+	free(buf);
+	free(path);
+	return r;
 }
 
 static int api_write_port(const char *home, uint16_t port)
 {
-	char path[4096], buf[16];
-	int fd, n;
+	char *path = file_path("%s/zerotier-one.port", home), buf[16];
+	int n = snprintf(buf, sizeof(buf), "%u", port);
+	int r = path ? file_write_atomic(path, buf, (size_t)n, 0644) : -ENOMEM;
 
-	snprintf(path, sizeof(path), "%s/zerotier-one.port", home);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	n = snprintf(buf, sizeof(buf), "%u", port);
-	if (write(fd, buf, (size_t)n) != n) {
-		close(fd);
-		return -EIO;
-	}
-	return close(fd) < 0 ? -errno : 0;
+	free(path);
+	return r;
 }
 
 static int api_listen(int family, uint16_t port)
@@ -252,11 +244,6 @@ void api_reap(void)
 	}
 }
 
-unsigned api_conns(void)
-{
-	return nconns;
-}
-
 /* Queue an answer (only its head for HEAD); the connection stops reading until it has gone
  * out. */
 static void api_respond_head(struct api_conn *c, int status, const char *ctype, const char *body,
@@ -320,7 +307,7 @@ static void api_handle(struct api_conn *c, const struct http_req *req)
 		return;
 	}
 	json_buf_init(&b);
-	status = api_route(req, &b, &ctype);
+	status = api_route(req, nconns, &b, &ctype);
 	if (b.err) {
 		json_buf_free(&b);
 		api_error(c, 500);

@@ -15,7 +15,5 @@ void api_stop(void);
 void api_event(struct loop_obj *obj, uint32_t events);
 /* Free connections closed during this loop iteration. */
 void api_reap(void);
-/* Connections open now (for the metrics). */
-unsigned api_conns(void);
 
 #endif

@@ -699,7 +699,7 @@ static int api_controller(const struct http_req *req, struct json_buf *b, char *
 	return api_ctl_member(req, b, nwid, addr);
 }
 
-int api_route(const struct http_req *req, struct json_buf *b, const char **ctype)
+int api_route(const struct http_req *req, unsigned conns, struct json_buf *b, const char **ctype)
 {
 	char buf[HTTP_MAX_PATH], *seg[6];
 	int n = api_split(req->path, buf, sizeof(buf), seg, 6);
@@ -713,7 +713,7 @@ int api_route(const struct http_req *req, struct json_buf *b, const char **ctype
 		if (req->method != HTTP_GET && req->method != HTTP_HEAD)
 			return 405;
 		*ctype = "text/plain; version=0.0.4";
-		metrics_write(b);
+		metrics_write(b, conns);
 		return 200;
 	}
 	if (strcmp(seg[0], "controller") == 0) {

@@ -7,7 +7,8 @@
 #include "common/json.h"
 
 /* Answer req (already authenticated) into body; returns the HTTP status. *ctype is set to the
- * body's content type. */
-int api_route(const struct http_req *req, struct json_buf *body, const char **ctype);
+ * body's content type. conns: the API's open connections, for /metrics. */
+int api_route(const struct http_req *req, unsigned conns, struct json_buf *body,
+	      const char **ctype);
 
 #endif

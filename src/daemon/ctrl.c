@@ -11,9 +11,9 @@
 
 #include <sodium.h>
 
+#include "common/file.h"
 #include "common/log.h"
 #include "daemon/ctrl.h"
-#include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "zt/controller.h"
 #include "zt/packet.h"
@@ -25,93 +25,54 @@
 
 static struct {
 	bool up;
-	char dir[4096]; /* HOME/controller.d */
+	char *dir; /* HOME/controller.d */
 	struct zt_controller c;
 	struct zt_controller_answer a; /* 64 KB: one answer at a time */
 } ct;
 
-static int ctrl_path(char *buf, size_t size, uint64_t nwid, uint64_t member)
+/* The record of a network (member 0) or of one of its members (free it), or NULL. */
+static char *ctrl_path(uint64_t nwid, uint64_t member)
 {
-	int n;
-
 	if (!member)
-		n = snprintf(buf, size, "%s/network/%016llx.json", ct.dir,
-			     (unsigned long long)nwid);
-	else
-		n = snprintf(buf, size, "%s/network/%016llx/member/%010llx.json", ct.dir,
-			     (unsigned long long)nwid, (unsigned long long)member);
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+		return file_path("%s/network/%016llx.json", ct.dir, (unsigned long long)nwid);
+	return file_path("%s/network/%016llx/member/%010llx.json", ct.dir, (unsigned long long)nwid,
+			 (unsigned long long)member);
+}
+
+/* A network's directory (member false) or its members' (free it), or NULL. */
+static char *ctrl_dir(uint64_t nwid, bool member)
+{
+	return file_path("%s/network/%016llx%s", ct.dir, (unsigned long long)nwid,
+			 member ? "/member" : "");
 }
 
 static int ctrl_mkdirs(uint64_t nwid)
 {
-	char p[4200];
+	int r = 0;
 
-	snprintf(p, sizeof(p), "%s/network/%016llx", ct.dir, (unsigned long long)nwid);
-	if (mkdir(p, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	snprintf(p, sizeof(p), "%s/network/%016llx/member", ct.dir, (unsigned long long)nwid);
-	if (mkdir(p, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
+	for (int member = 0; member < 2 && r == 0; member++) {
+		char *p = ctrl_dir(nwid, member);
 
-/* Temporary file, fsync, rename, fsync of the directory: a crash leaves the old record or the
- * new one, never a torn one. */
-static int ctrl_write_atomic(const char *path, const char *data, size_t len)
-{
-	char tmp[4300], dir[4300], *slash;
-	size_t off = 0;
-	int fd, r = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (!p)
+			r = -ENOMEM;
+		else if (mkdir(p, 0700) < 0 && errno != EEXIST)
 			r = -errno;
-			break;
-		}
-		off += (size_t)n;
+		free(p);
 	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
-	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = 0;
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			fsync(fd);
-			close(fd);
-		}
-	}
-	return 0;
+	return r;
 }
 
 /* Write one record (addr 0: the network's) atomically from the JSON made for it (made: that
- * function's result); true when written. */
+ * function's result); true when written. A crash leaves the old record or the new one. */
 static bool ctrl_write_record(uint64_t nwid, uint64_t addr, int made, char *text, size_t len)
 {
-	char path[4200];
+	char *path = made < 0 ? NULL : ctrl_path(nwid, addr);
 	int r;
 
-	if (made < 0 || ctrl_path(path, sizeof(path), nwid, addr) < 0 || ctrl_mkdirs(nwid) < 0) {
+	if (!path || ctrl_mkdirs(nwid) < 0) {
 		if (made >= 0)
 			free(text);
+		free(path);
 		if (addr)
 			log_err("controller: cannot write member %010llx",
 				(unsigned long long)addr);
@@ -120,10 +81,11 @@ static bool ctrl_write_record(uint64_t nwid, uint64_t addr, int made, char *text
 				(unsigned long long)nwid);
 		return false;
 	}
-	r = ctrl_write_atomic(path, text, len);
+	r = file_write_atomic(path, text, len, 0600);
 	free(text);
 	if (r < 0)
 		log_err("controller: writing %s: %s", path, strerror(-r));
+	free(path);
 	return r >= 0;
 }
 
@@ -160,32 +122,6 @@ static void ctrl_save_dirty(void)
 	}
 }
 
-static ssize_t ctrl_read(const char *path, char **out)
-{
-	struct stat st;
-	ssize_t n, total = 0;
-	char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CTRL_MAX_RECORD) {
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (total < st.st_size && (n = read(fd, buf + total, (size_t)(st.st_size - total))) > 0)
-		total += n;
-	close(fd);
-	buf[total] = 0;
-	*out = buf;
-	return total;
-}
-
 /* Is name HEXDIGITS(digits) + ".json"? */
 static bool ctrl_record_name(const char *name, size_t digits)
 {
@@ -207,21 +143,26 @@ static void ctrl_load_dir(const char *dir, bool members)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		char path[4400], err[160], *text;
+		char err[160], *text, *path;
 		ssize_t n;
 		int r;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (!strstr(de->d_name, ".json.tmp") &&
+		    !ctrl_record_name(de->d_name, members ? 10 : 16))
+			continue;
+		path = file_path("%s/%s", dir, de->d_name);
+		if (!path)
+			continue;
 		if (strstr(de->d_name, ".json.tmp")) {
 			log_warn("controller: removing %s, left by an interrupted write", path);
 			unlink(path);
+			free(path);
 			continue;
 		}
-		if (!ctrl_record_name(de->d_name, members ? 10 : 16))
-			continue;
-		n = ctrl_read(path, &text);
+		n = file_read(path, CTRL_MAX_RECORD, FILE_READ_NOFOLLOW, &text);
 		if (n < 0) {
 			log_warn("controller: %s: %s; skipped", path, strerror((int)-n));
+			free(path);
 			continue;
 		}
 		if (members)
@@ -232,18 +173,18 @@ static void ctrl_load_dir(const char *dir, bool members)
 		if (r < 0)
 			log_warn("controller: %s is not a valid record (%s); skipped", path,
 				 r == -EBADMSG ? err : strerror(-r));
+		free(path);
 	}
 	closedir(d);
 }
 
 static int ctrl_identity(const char *home, struct zt_identity *id)
 {
-	char path[4200], *text;
-	ssize_t n;
+	char *path = file_path("%s/identity.secret", home), *text;
+	ssize_t n = path ? file_read(path, CTRL_MAX_RECORD, FILE_READ_NOFOLLOW, &text) : -ENOMEM;
 	int r;
 
-	snprintf(path, sizeof(path), "%s/identity.secret", home);
-	n = ctrl_read(path, &text);
+	free(path);
 	if (n < 0)
 		return (int)n;
 	r = zt_identity_from_string(id, text);
@@ -255,12 +196,14 @@ static int ctrl_identity(const char *home, struct zt_identity *id)
 int ctrl_start(const char *home, int64_t now)
 {
 	struct zt_identity id;
-	char p[4200];
+	char *p;
 	unsigned members = 0;
 	int r;
 
-	if (snprintf(ct.dir, sizeof(ct.dir), "%s/controller.d", home) >= (int)sizeof(ct.dir))
-		return -ENAMETOOLONG;
+	free(ct.dir);
+	ct.dir = file_path("%s/controller.d", home);
+	if (!ct.dir)
+		return -ENOMEM;
 	r = ctrl_identity(home, &id);
 	if (r < 0) {
 		log_err("controller: no identity with its secret in %s: %s", home, strerror(-r));
@@ -270,14 +213,18 @@ int ctrl_start(const char *home, int64_t now)
 	sodium_memzero(&id, sizeof(id));
 	if (r < 0)
 		return r;
-	snprintf(p, sizeof(p), "%s/network", ct.dir);
+	p = file_path("%s/network", ct.dir);
+	if (!p)
+		return -ENOMEM;
 	if ((mkdir(ct.dir, 0700) < 0 && errno != EEXIST) || (mkdir(p, 0700) < 0 && errno != EEXIST))
 		log_warn("controller: mkdir %s: %m", p);
 	ctrl_load_dir(p, false);
+	free(p);
 	for (unsigned i = 0; i < ct.c.n_networks; i++) {
-		snprintf(p, sizeof(p), "%s/network/%016llx/member", ct.dir,
-			 (unsigned long long)ct.c.networks[i]->nwid);
-		ctrl_load_dir(p, true);
+		p = ctrl_dir(ct.c.networks[i]->nwid, true);
+		if (p)
+			ctrl_load_dir(p, true);
+		free(p);
 		members += ct.c.networks[i]->n_members;
 		for (unsigned k = 0; k < ct.c.networks[i]->n_members; k++)
 			ct.c.networks[i]->members[k].dirty = false;
@@ -321,7 +268,7 @@ static int ctrl_find(uint64_t nwid, struct zt_controller_network **out)
  * pushes (in_re_id 0). */
 static void ctrl_send_config(uint64_t to, uint64_t in_re_id)
 {
-	static uint8_t buf[ZT_PACKET_MAX_LEN];
+	uint8_t buf[ZT_PACKET_MAX_LEN];
 	uint32_t off = 0;
 
 	while (off < ct.a.dict_len) {
@@ -368,13 +315,11 @@ static int ctrl_revocation(uint64_t nwid, uint64_t target, int64_t threshold, ui
 	return zt_packet_encode_credentials(&c, out, size);
 }
 
-/* Credentials to a member; to ourselves (a member of our own network) without the network. */
+/* Credentials to a member; to ourselves (a member of our own network) through the node's
+ * queue, as every packet to ourselves. */
 static void ctrl_send_credentials(uint64_t to, const uint8_t *p, size_t len)
 {
-	if (to == ct.c.id.address)
-		ztnet_input(to, ZT_VERB_NETWORK_CREDENTIALS, p, len, ztnode_time());
-	else
-		ztnode_send_verb(to, ZT_VERB_NETWORK_CREDENTIALS, p, len, NULL);
+	ztnode_send_verb(to, ZT_VERB_NETWORK_CREDENTIALS, p, len, NULL);
 }
 
 /* A member was deauthorized: its certificate still agrees with the others' for up to the
@@ -778,10 +723,18 @@ int ctrl_net_get(const struct nc_ctl_req *req, struct nc_ctl_net *out)
 	return 0;
 }
 
+/* Remove a file or an empty directory; a missing one is gone already. */
+static int ctrl_remove(char *path, bool dir)
+{
+	int r = !path ? -ENOMEM : (dir ? rmdir(path) : unlink(path)) < 0 ? -errno : 0;
+
+	free(path);
+	return r == -ENOENT ? 0 : r;
+}
+
 int ctrl_net_delete(const struct nc_ctl_req *req)
 {
 	struct zt_controller_network *n;
-	char p[4200];
 	int r;
 
 	if (!ct.up)
@@ -790,14 +743,12 @@ int ctrl_net_delete(const struct nc_ctl_req *req)
 	if (r < 0)
 		return r;
 	for (unsigned k = 0; k < n->n_members; k++)
-		if (ctrl_path(p, sizeof(p), n->nwid, n->members[k].address) == 0)
-			unlink(p);
-	snprintf(p, sizeof(p), "%s/network/%016llx/member", ct.dir, (unsigned long long)n->nwid);
-	rmdir(p);
-	snprintf(p, sizeof(p), "%s/network/%016llx", ct.dir, (unsigned long long)n->nwid);
-	rmdir(p);
-	if (ctrl_path(p, sizeof(p), n->nwid, 0) == 0 && unlink(p) < 0 && errno != ENOENT)
-		return -errno;
+		ctrl_remove(ctrl_path(n->nwid, n->members[k].address), false);
+	ctrl_remove(ctrl_dir(n->nwid, true), true);
+	ctrl_remove(ctrl_dir(n->nwid, false), true);
+	r = ctrl_remove(ctrl_path(n->nwid, 0), false);
+	if (r < 0)
+		return r;
 	log_info("controller: network %016llx deleted", (unsigned long long)req->nwid);
 	return zt_controller_network_delete(&ct.c, req->nwid);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/addr.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "daemon/api.h"
 #include "daemon/daemon.h"
@@ -23,6 +24,8 @@
 #include "daemon/stack.h"
 #include "daemon/transport.h"
 #include "daemon/vsock.h"
+#include "daemon/ctrl.h"
+#include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "netcon/version.h"
 
@@ -64,12 +67,53 @@ static void daemon_dispatch(struct loop_obj *obj, uint32_t events)
 	}
 }
 
+/* The ZeroTier layers, composed here so that each calls only down: the node (ztnode.c) hands
+ * network verbs up through this callback; the networks (ztnet.c) and the controller (ctrl.c)
+ * send through the node. A config request for one of our networks is the controller's,
+ * everything else the networks'. */
+static void daemon_zt_network(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
+			      size_t len, int64_t now)
+{
+	if (!ctrl_input(from, verb, payload, len, now))
+		ztnet_input(from, verb, payload, len, now);
+}
+
+static int daemon_zt_start(const struct daemon_config *cfg)
+{
+	struct ztnode_config zc = {
+	    .home = cfg->home,
+	    .planet = cfg->planet,
+	    .port = cfg->port,
+	    .network = daemon_zt_network,
+	};
+	int r = ztnode_start(&zc);
+
+	if (r < 0)
+		return r;
+	ctrl_start(cfg->home, ztnode_time()); /* without it the node still runs, as a member only */
+	ztnet_start(ztnode_time());
+	return 0;
+}
+
+/* Timers of the networks, then of the node (which sends what both queued). */
+static void daemon_zt_idle(void)
+{
+	ztnode_idle(ztnet_tick(ztnode_time()));
+}
+
+static void daemon_zt_stop(void)
+{
+	ztnet_stop();
+	ctrl_stop();
+	ztnode_stop();
+}
+
 static void daemon_idle(void)
 {
 	vsock_flush();
 	rpc_srv_reap();
 	api_reap();
-	ztnode_idle();
+	daemon_zt_idle();
 }
 
 /* fds in flight count against our limit (doc/design.md, "Descriptor limits"). Root may raise the
@@ -105,24 +149,28 @@ static int daemon_prepare_home(const char *home)
 
 static void daemon_write_pid(const char *home)
 {
-	char path[4096], buf[32];
-	int fd, n;
+	char *path = file_path("%s/netcon.pid", home), buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 
-	snprintf(path, sizeof(path), "%s/netcon.pid", home);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (write(fd, buf, (size_t)n) != n)
-		log_warn("writing %s failed", path);
-	close(fd);
+	if (!path || file_write_atomic(path, buf, (size_t)n, 0644) < 0)
+		log_warn("writing %s/netcon.pid failed", home);
+	free(path);
+}
+
+static void daemon_remove_pid(const char *home)
+{
+	char *path = file_path("%s/netcon.pid", home);
+
+	if (path)
+		unlink(path);
+	free(path);
 }
 
 int daemon_main(const struct daemon_config *cfg)
 {
 	int r, ready[2] = {-1, -1};
 	sigset_t mask;
-	char path[4096];
+	char *path;
 
 	r = daemon_prepare_home(cfg->home);
 	if (r < 0) {
@@ -135,12 +183,13 @@ int daemon_main(const struct daemon_config *cfg)
 		pid_t pid;
 
 		/* Opened here, so that the caller hears of a log we cannot write. */
-		snprintf(path, sizeof(path), "%s/" DAEMON_LOG_NAME, cfg->home);
-		r = log_open_file(path, cfg->log_max);
-		if (r < 0) {
-			log_err("log file %s: %s", path, strerror(-r));
+		path = file_path("%s/" DAEMON_LOG_NAME, cfg->home);
+		r = path ? log_open_file(path, cfg->log_max) : -ENOMEM;
+		if (r < 0)
+			log_err("log file %s/" DAEMON_LOG_NAME ": %s", cfg->home, strerror(-r));
+		free(path);
+		if (r < 0)
 			return 1;
-		}
 		if (pipe2(ready, O_CLOEXEC) < 0) {
 			log_err("pipe: %m");
 			return 1;
@@ -201,17 +250,13 @@ int daemon_main(const struct daemon_config *cfg)
 		log_err("control socket in %s: %s", cfg->home, strerror(-r));
 		goto fail;
 	}
-	{
-		struct ztnode_config zc = {
-		    .home = cfg->home, .planet = cfg->planet, .port = cfg->port};
-
-		r = ztnode_start(&zc);
-		if (r < 0) {
-			ztnode_stop();
-			rpc_srv_close();
-			goto fail;
-		}
+	r = daemon_zt_start(cfg);
+	if (r < 0) {
+		daemon_zt_stop();
+		rpc_srv_close();
+		goto fail;
 	}
+	daemon_zt_idle();
 	{
 		/* zerotier-cli, ztncui and Prometheus find the node where zerotier-one would be. */
 		struct nc_zt_info zi;
@@ -229,10 +274,9 @@ int daemon_main(const struct daemon_config *cfg)
 	if (sandbox_enter(cfg->home, !cfg->no_sandbox) < 0) {
 		vsock_shutdown_all();
 		rpc_srv_close();
-		ztnode_stop();
+		daemon_zt_stop();
 		resolv_remove(cfg->home);
-		snprintf(path, sizeof(path), "%s/netcon.pid", cfg->home);
-		unlink(path);
+		daemon_remove_pid(cfg->home);
 		goto fail;
 	}
 	log_info("ready: home %s, pid %d", cfg->home, (int)getpid());
@@ -254,10 +298,9 @@ int daemon_main(const struct daemon_config *cfg)
 	vsock_shutdown_all();
 	api_stop();
 	rpc_srv_close();
-	ztnode_stop();
+	daemon_zt_stop();
 	resolv_remove(cfg->home);
-	snprintf(path, sizeof(path), "%s/netcon.pid", cfg->home);
-	unlink(path);
+	daemon_remove_pid(cfg->home);
 	if (log_file())
 		log_note("stopped");
 	else

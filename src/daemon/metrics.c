@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/api.h"
 #include "daemon/ctrl.h"
 #include "daemon/metrics.h"
 #include "daemon/rpc_srv.h"
@@ -198,7 +197,7 @@ static void metrics_sockets(struct json_buf *b)
 	json_buf_printf(b, "netcon_virtual_socket_bytes{direction=\"tx\"} %" PRIu64 "\n", out);
 }
 
-static void metrics_process(struct json_buf *b)
+static void metrics_process(struct json_buf *b, unsigned api_conns)
 {
 	unsigned long size = 0, rss = 0;
 	FILE *f = fopen("/proc/self/statm", "re");
@@ -212,13 +211,13 @@ static void metrics_process(struct json_buf *b)
 		     "programs and CLI commands connected to the control socket");
 	json_buf_printf(b, "netcon_rpc_clients %" PRIu64 "\n", rpc_srv_clients());
 	metrics_head(b, "netcon_api_connections", "gauge", "open connections to this HTTP API");
-	json_buf_printf(b, "netcon_api_connections %u\n", api_conns());
+	json_buf_printf(b, "netcon_api_connections %u\n", api_conns);
 	metrics_head(b, "process_resident_memory_bytes", "gauge", "resident memory of the daemon");
 	json_buf_printf(b, "process_resident_memory_bytes %lu\n",
 			rss * (unsigned long)sysconf(_SC_PAGESIZE));
 }
 
-void metrics_write(struct json_buf *b)
+void metrics_write(struct json_buf *b, unsigned api_conns)
 {
 	struct zt_node_info info;
 
@@ -229,5 +228,5 @@ void metrics_write(struct json_buf *b)
 	metrics_networks(b);
 	metrics_controller(b);
 	metrics_sockets(b);
-	metrics_process(b);
+	metrics_process(b, api_conns);
 }

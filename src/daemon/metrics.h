@@ -6,6 +6,7 @@
 
 #include "common/json.h"
 
-void metrics_write(struct json_buf *b);
+/* api_conns: the local API's open connections. */
+void metrics_write(struct json_buf *b, unsigned api_conns);
 
 #endif

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/log.h"
 #include "daemon/resolv.h"
 
@@ -73,7 +74,7 @@ struct resolv_net {
 };
 
 static struct {
-	char home[4096]; /* "" until resolv_start */
+	char *home; /* NULL until resolv_start */
 	struct nc_addr servers[RESOLV_MAX_SERVERS];
 	int n;
 	char domain[RESOLV_DOMAIN_MAX + 1];
@@ -152,27 +153,19 @@ static size_t resolv_text(char *buf, size_t size, int *dropped)
 	return len < size ? len : size - 1;
 }
 
+/* HOME/resolv.conf (free it), or NULL. */
+static char *resolv_path(const char *home)
+{
+	return file_path("%s/" RESOLV_FILE, home);
+}
+
 /* Atomically replace HOME/resolv.conf with text[0..len). */
 static int resolv_put(const char *text, size_t len)
 {
-	char path[4200], tmp[4200];
-	int fd, r = 0;
+	char *path = resolv_path(rs.home);
+	int r = path ? file_write_atomic(path, text, len, 0644) : -ENOMEM;
 
-	if (snprintf(path, sizeof(path), "%s/" RESOLV_FILE, rs.home) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/." RESOLV_FILE ".%d", rs.home, (int)getpid()) >=
-		(int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len)
-		r = -EIO;
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
-	if (r)
-		unlink(tmp);
+	free(path);
 	return r;
 }
 
@@ -182,7 +175,7 @@ static int resolv_update(void)
 	size_t len;
 	int r, dropped = 0;
 
-	if (!rs.home[0])
+	if (!rs.home)
 		return 0;
 	len = resolv_text(text, sizeof(text), &dropped);
 	if (len == 0 && !rs.written) {
@@ -209,10 +202,10 @@ static int resolv_update(void)
 
 int resolv_start(const char *home, const struct nc_addr *servers, int n, const char *domain)
 {
-	if (snprintf(rs.home, sizeof(rs.home), "%s", home) >= (int)sizeof(rs.home)) {
-		rs.home[0] = 0;
-		return -ENAMETOOLONG;
-	}
+	free(rs.home);
+	rs.home = strdup(home);
+	if (!rs.home)
+		return -ENOMEM;
 	if (domain && *domain && !resolv_domain_ok(domain))
 		return -EINVAL;
 	rs.n = 0;
@@ -272,8 +265,9 @@ void resolv_network(uint64_t nwid, const char *domain, const struct nc_addr *ser
 
 void resolv_remove(const char *home)
 {
-	char path[4096];
+	char *path = resolv_path(home);
 
-	if (snprintf(path, sizeof(path), "%s/" RESOLV_FILE, home) < (int)sizeof(path))
+	if (path)
 		unlink(path);
+	free(path);
 }

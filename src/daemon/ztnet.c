@@ -18,11 +18,13 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 
+#include "common/file.h"
 #include "common/log.h"
 #include "daemon/resolv.h"
 #include "daemon/stack.h"
 #include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
+#include "zt/bytes.h"
 #include "zt/com.h"
 #include "zt/dictionary.h"
 #include "zt/ndp.h"
@@ -52,6 +54,7 @@
 /* The groups one LIKE carries at most: ours for ARP and NDP, broadcast, and the joined ones. */
 #define ZTNET_LIKE_MAX (ZT_NETCONF_MAX_STATIC_IPS + 1 + ZTNET_MCAST)
 #define ZTNET_LIKES 4096 /* LIKEs we keep to answer GATHERs (any network) */
+#define ZTNET_GATHER_MAX 64 /* members named in one answer to a GATHER */
 #define ZTNET_ETHER_HDR 14
 #define ZTNET_ETHERTYPE_ARP 0x0806
 #define ZTNET_ETHERTYPE_IPV6 0x86dd
@@ -122,30 +125,11 @@ struct ztnet_like {
 static struct ztnet *nets[ZTNET_MAX];
 static struct ztnet_like likes[ZTNET_LIKES];
 static int64_t period = ZTNET_AUTOCONF_DELAY;
-static uint8_t pkt[ZT_PACKET_MAX_LEN];
-static uint8_t frame[ZT_PACKET_MAX_LEN];
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static uint64_t ztnet_controller(uint64_t nwid)
 {
 	return nwid >> 24;
-}
-
-/* MAC::toAddress; 0 if the MAC is not one of this network's. */
-static uint64_t ztnet_mac_addr(uint64_t nwid, const uint8_t mac[6])
-{
-	uint8_t check[6];
-	uint64_t m = 0;
-
-	for (int i = 0; i < 5; i++)
-		m = (m << 8) | mac[1 + i];
-	m ^= ((nwid >> 8) & 0xff) << 32;
-	m ^= ((nwid >> 16) & 0xff) << 24;
-	m ^= ((nwid >> 24) & 0xff) << 16;
-	m ^= ((nwid >> 32) & 0xff) << 8;
-	m ^= (nwid >> 40) & 0xff;
-	zt_netconf_mac(nwid, m, check);
-	return memcmp(check, mac, 6) ? 0 : m;
 }
 
 static struct ztnet *ztnet_find(uint64_t nwid)
@@ -179,31 +163,22 @@ static struct ztnet_member *ztnet_member(struct ztnet *n, uint64_t addr, bool cr
 	return m;
 }
 
-static void ztnet_path(char *buf, size_t size, uint64_t nwid, const char *suffix)
+/* HOME/networks.d/NWID + suffix (free it), or NULL. */
+static char *ztnet_path(uint64_t nwid, const char *suffix)
 {
-	snprintf(buf, size, "%s/networks.d/%016llx%s", ztnode_home(), (unsigned long long)nwid,
-		 suffix);
+	return file_path("%s/networks.d/%016llx%s", ztnode_home(), (unsigned long long)nwid,
+			 suffix);
 }
 
 static int ztnet_write(uint64_t nwid, const void *data, size_t len)
 {
-	char path[4200], tmp[4300];
-	int fd, r = 0;
+	char *path = ztnet_path(nwid, ".conf");
+	int r = path ? file_write_atomic(path, data, len, 0600) : -ENOMEM;
 
-	ztnet_path(path, sizeof(path), nwid, ".conf");
-	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
-		r = errno ? -errno : -EIO;
-	close(fd);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		log_warn("writing %s: %s", path, strerror(-r));
-	}
+	if (r < 0)
+		log_warn("writing networks.d/%016llx.conf: %s", (unsigned long long)nwid,
+			 strerror(-r));
+	free(path);
 	return r;
 }
 
@@ -225,6 +200,7 @@ static void ztnet_push_creds(struct ztnet *n, uint64_t to, int64_t now, bool for
 {
 	struct zt_packet_credentials c;
 	struct ztnet_member *m;
+	uint8_t pkt[ZT_PACKET_MAX_LEN];
 
 	if (!n->com_len || to == ztnode_address())
 		return;
@@ -257,6 +233,7 @@ static void ztnet_request(struct ztnet *n, int64_t now)
 	struct zt_packet_config_request q;
 	char meta[512];
 	struct zt_dict d;
+	uint8_t pkt[ZT_PACKET_MAX_LEN];
 
 	zt_dict_init(&d, meta, sizeof(meta));
 	zt_dict_set_hex(&d, "v", ZT_NETCONF_VERSION, 16);
@@ -298,8 +275,7 @@ static unsigned ztnet_my_groups(const struct ztnet *n, struct zt_packet_like *ou
 		out[k].nwid = n->nwid;
 		if (a->family == 4) {
 			memcpy(out[k].mac, bcast, 6);
-			out[k++].adi = (uint32_t)a->ip[0] << 24 | (uint32_t)a->ip[1] << 16 |
-				       (uint32_t)a->ip[2] << 8 | a->ip[3];
+			out[k++].adi = (uint32_t)zt_be_get(a->ip, 4);
 		} else if (a->family == 6) {
 			const uint8_t m[6] = {0x33, 0x33, 0xff, a->ip[13], a->ip[14], a->ip[15]};
 
@@ -379,6 +355,7 @@ static void ztnet_announce(struct ztnet *n, int64_t now)
 	uint64_t roots[16];
 	unsigned k = ztnet_my_groups(n, l, sizeof(l) / sizeof(l[0]));
 	unsigned nr = ztnode_roots(roots, 16);
+	uint8_t pkt[ZT_PACKET_MAX_LEN];
 	int len;
 
 	n->last_announce = now;
@@ -399,6 +376,7 @@ static void ztnet_gather(struct ztnet *n, struct ztnet_group *g, int64_t now)
 	struct zt_packet_gather q;
 	uint64_t roots[16];
 	unsigned nr = ztnode_roots(roots, 16);
+	uint8_t pkt[ZT_PACKET_MAX_LEN];
 	int len;
 
 	memset(&q, 0, sizeof(q));
@@ -465,6 +443,7 @@ static void ztnet_mc_send(struct ztnet *n, struct ztnet_group *g, const uint8_t 
 {
 	struct zt_packet_mcframe m;
 	unsigned limit = (unsigned)n->nc->multicast_limit;
+	uint8_t pkt[ZT_PACKET_MAX_LEN];
 	int plen;
 
 	memset(&m, 0, sizeof(m));
@@ -475,23 +454,15 @@ static void ztnet_mc_send(struct ztnet *n, struct ztnet_group *g, const uint8_t 
 	}
 	memcpy(m.dest, f, 6);
 	m.adi = g->adi;
-	m.ethertype = (uint16_t)(f[12] << 8 | f[13]);
+	m.ethertype = (uint16_t)zt_be_get(f + 12, 2);
 	m.data.p = f + ZTNET_ETHER_HDR;
 	m.data.len = len - ZTNET_ETHER_HDR;
 	plen = zt_packet_encode_mcframe(&m, pkt, sizeof(pkt));
 	if (plen < 0)
 		return;
 	for (unsigned i = 0; i < g->n && i < limit; i++) {
-		/* The credentials go first: pkt is reused, so encode them into their own send. */
-		struct ztnet_member *mm = ztnet_member(n, g->members[i], false);
-
-		if (!mm || mm->pushed_ts != n->com_ts ||
-		    now - mm->pushed >= ZTNET_CRED_PUSH_PERIOD) {
-			ztnet_push_creds(n, g->members[i], now, false);
-			plen = zt_packet_encode_mcframe(&m, pkt, sizeof(pkt));
-			if (plen < 0)
-				return;
-		}
+		/* The credentials go first (the membership gate). */
+		ztnet_push_creds(n, g->members[i], now, false);
 		ztnet_send(g->members[i], ZT_VERB_MULTICAST_FRAME, pkt, plen);
 		n->counters[C_MCAST]++;
 	}
@@ -568,13 +539,14 @@ static err_t ztnet_linkoutput(struct netif *nif, struct pbuf *p)
 	struct ztnet *n = nif->state;
 	int64_t now = ztnode_time();
 	size_t len = p->tot_len;
+	uint8_t frame[ZT_PACKET_MAX_LEN];
 	uint16_t et;
 
 	if (!n->has_config || n->status != NC_NET_OK || len < ZTNET_ETHER_HDR ||
 	    len > ZTNET_ETHER_HDR + n->nc->mtu || len > sizeof(frame))
 		return ERR_OK;
 	pbuf_copy_partial(p, frame, (u16_t)len, 0);
-	et = (uint16_t)(frame[12] << 8 | frame[13]);
+	et = (uint16_t)zt_be_get(frame + 12, 2);
 	n->counters[C_TX]++;
 	if (frame[0] & 1) {
 		struct ztnet_group *g;
@@ -582,9 +554,7 @@ static err_t ztnet_linkoutput(struct netif *nif, struct pbuf *p)
 
 		if (!memcmp(frame, bcast, 6)) {
 			if (et == ZTNET_ETHERTYPE_ARP && len >= ZTNET_ETHER_HDR + 28)
-				adi = (uint32_t)frame[14 + 24] << 24 |
-				      (uint32_t)frame[14 + 25] << 16 |
-				      (uint32_t)frame[14 + 26] << 8 | frame[14 + 27];
+				adi = (uint32_t)zt_be_get(frame + ZTNET_ETHER_HDR + 24, 4);
 			else if (!(n->nc->flags & ZT_NETCONF_FLAG_ENABLE_BROADCAST))
 				return ERR_OK;
 		}
@@ -611,7 +581,8 @@ static err_t ztnet_linkoutput(struct netif *nif, struct pbuf *p)
 	}
 	{
 		struct zt_packet_frame f;
-		uint64_t to = ztnet_mac_addr(n->nwid, frame);
+		uint64_t to = zt_netconf_mac_address(n->nwid, frame);
+		uint8_t pkt[ZT_PACKET_MAX_LEN];
 		int plen;
 
 		if (!to || to == ztnode_address() || memcmp(frame + 6, n->mac, 6))
@@ -896,6 +867,7 @@ static void ztnet_take_rev(uint64_t from, const uint8_t *p, size_t len, int64_t 
 	struct zt_identity ctl;
 	struct ztnet_member *m;
 	struct ztnet *n;
+	uint8_t pkt[ZT_PACKET_MAX_LEN];
 	int plen;
 
 	if (zt_revocation_deserialize(&rev, p, len) < 0 || !(n = ztnet_find(rev.nwid)))
@@ -979,8 +951,7 @@ static void ztnet_deliver(struct ztnet *n, const uint8_t dest[6], const uint8_t 
 		return;
 	memcpy(p->payload, dest, 6);
 	memcpy((uint8_t *)p->payload + 6, src, 6);
-	((uint8_t *)p->payload)[12] = (uint8_t)(et >> 8);
-	((uint8_t *)p->payload)[13] = (uint8_t)et;
+	zt_be_put((uint8_t *)p->payload + 12, et, 2);
 	memcpy((uint8_t *)p->payload + ZTNET_ETHER_HDR, data, len);
 	n->counters[C_RX]++;
 	if (n->netif.input(p, &n->netif) != ERR_OK)
@@ -992,6 +963,7 @@ static void ztnet_deliver(struct ztnet *n, const uint8_t dest[6], const uint8_t 
 static void ztnet_refuse(struct ztnet *n, uint64_t from, unsigned verb)
 {
 	struct zt_packet_error e;
+	uint8_t pkt[64];
 	int len;
 
 	n->counters[C_DROP_NOT_MEMBER]++;
@@ -1036,44 +1008,34 @@ static void ztnet_config_chunk(struct ztnet *n, uint64_t from, const uint8_t *p,
 static void ztnet_answer_gather(uint64_t from, const uint8_t *p, size_t len, int64_t now)
 {
 	struct zt_packet_gather q;
-	uint8_t out[9 + 8 + 6 + 4 + 4 + 2 + 5 * 64];
+	struct zt_packet_ok ok;
+	uint8_t addrs[5 * ZTNET_GATHER_MAX], out[64 + sizeof(addrs)];
 	unsigned count = 0, limit;
-	size_t off;
 
 	if (zt_packet_decode_gather(&q, p, len) < 0)
 		return;
 	if (q.flags & ZT_PACKET_GATHER_FLAG_COM)
 		ztnet_take_com(from, q.com.p, q.com.len, now);
-	limit = q.limit > 64 ? 64 : q.limit;
-	out[0] = ZT_VERB_MULTICAST_GATHER;
-	{
-		uint64_t id = ztnode_rx_packet_id();
-
-		for (int i = 0; i < 8; i++)
-			out[1 + i] = (uint8_t)(id >> (56 - 8 * i));
-		for (int i = 0; i < 8; i++)
-			out[9 + i] = (uint8_t)(q.nwid >> (56 - 8 * i));
-	}
-	memcpy(out + 17, q.mac, 6);
-	for (int i = 0; i < 4; i++)
-		out[23 + i] = (uint8_t)(q.adi >> (24 - 8 * i));
-	off = 33;
+	limit = q.limit > ZTNET_GATHER_MAX ? ZTNET_GATHER_MAX : q.limit;
 	for (int i = 0; i < ZTNET_LIKES && count < limit; i++) {
 		const struct ztnet_like *l = &likes[i];
 
 		if (!l->t || now - l->t > ZTNET_LIKE_EXPIRE || l->nwid != q.nwid ||
 		    l->adi != q.adi || memcmp(l->mac, q.mac, 6) || l->addr == from)
 			continue;
-		for (int k = 0; k < 5; k++)
-			out[off + (size_t)k] = (uint8_t)(l->addr >> (32 - 8 * k));
-		off += 5;
-		count++;
+		zt_be_put(addrs + 5 * count++, l->addr, 5);
 	}
-	for (int i = 0; i < 4; i++)
-		out[27 + i] = (uint8_t)(count >> (24 - 8 * i));
-	out[31] = (uint8_t)(count >> 8);
-	out[32] = (uint8_t)count;
-	ztnet_send(from, ZT_VERB_OK, out, (int)off);
+	memset(&ok, 0, sizeof(ok));
+	ok.in_re_verb = ZT_VERB_MULTICAST_GATHER;
+	ok.in_re_id = ztnode_rx_packet_id();
+	ok.u.gather.nwid = q.nwid;
+	memcpy(ok.u.gather.mac, q.mac, 6);
+	ok.u.gather.adi = q.adi;
+	ok.u.gather.total_known = count;
+	ok.u.gather.count = (uint16_t)count;
+	ok.u.gather.addrs.p = addrs;
+	ok.u.gather.addrs.len = 5 * (size_t)count;
+	ztnet_send(from, ZT_VERB_OK, out, zt_packet_encode_ok(&ok, out, sizeof(out)));
 }
 
 static void ztnet_like(uint64_t from, const uint8_t *p, size_t len, int64_t now)
@@ -1129,19 +1091,13 @@ static void ztnet_ok(uint64_t from, const uint8_t *p, size_t len, int64_t now)
 		if (!n || !n->has_config)
 			return;
 		grp = ztnet_group(n, g->mac, g->adi, true);
-		for (unsigned i = 0; i < g->count; i++) {
-			uint64_t a = 0;
-
-			for (int k = 0; k < 5; k++)
-				a = (a << 8) | g->addrs.p[i * 5 + (unsigned)k];
-			ztnet_group_add(grp, a);
-		}
+		for (unsigned i = 0; i < g->count; i++)
+			ztnet_group_add(grp, zt_be_get(g->addrs.p + 5 * i, 5));
 		if (grp->pending && grp->n) {
 			uint8_t *f = grp->pending;
 
 			grp->pending = NULL;
-			memcpy(frame, f, grp->pending_len);
-			ztnet_mc_send(n, grp, frame, grp->pending_len, now);
+			ztnet_mc_send(n, grp, f, grp->pending_len, now);
 			free(f);
 		}
 	}
@@ -1178,68 +1134,44 @@ static void ztnet_error(uint64_t from, const uint8_t *p, size_t len, int64_t now
 	}
 }
 
+/* FRAME, EXT_FRAME, MULTICAST_FRAME: a member's Ethernet frame for lwIP. Its source is the
+ * sender's own MAC (no bridging); its destination is multicast, or us for EXT_FRAME (FRAME's is
+ * us by definition). */
+static void ztnet_frame(uint64_t from, const struct zt_packet_eth *e, int64_t now)
+{
+	struct ztnet *n = ztnet_find(e->nwid);
+	uint8_t src[6];
+
+	if (!n)
+		return;
+	if (e->com.len)
+		ztnet_take_com(from, e->com.p, e->com.len, now);
+	if (!ztnet_gate(n, from)) {
+		ztnet_refuse(n, from, e->verb);
+		return;
+	}
+	zt_netconf_mac(n->nwid, from, src);
+	if ((e->has_src && memcmp(e->src, src, 6)) ||
+	    (e->has_dest && !(e->dest[0] & 1) &&
+	     (e->verb != ZT_VERB_EXT_FRAME || memcmp(e->dest, n->mac, 6)))) {
+		n->counters[C_DROP_BAD]++;
+		return;
+	}
+	ztnet_deliver(n, e->has_dest ? e->dest : n->mac, src, e->ethertype, e->data.p, e->data.len);
+}
+
 void ztnet_input(uint64_t from, unsigned verb, const uint8_t *p, size_t len, int64_t now)
 {
 	struct ztnet *n;
 
 	switch (verb) {
-	case ZT_VERB_FRAME: {
-		struct zt_packet_frame f;
-		uint8_t src[6];
-
-		if (zt_packet_decode_frame(&f, p, len) < 0 || !(n = ztnet_find(f.nwid)))
-			return;
-		if (!ztnet_gate(n, from)) {
-			ztnet_refuse(n, from, verb);
-			return;
-		}
-		zt_netconf_mac(n->nwid, from, src);
-		ztnet_deliver(n, n->mac, src, f.ethertype, f.data.p, f.data.len);
-		break;
-	}
-	case ZT_VERB_EXT_FRAME: {
-		struct zt_packet_ext_frame f;
-		uint8_t src[6];
-
-		if (zt_packet_decode_ext_frame(&f, p, len) < 0 || !(n = ztnet_find(f.nwid)))
-			return;
-		if (f.flags & ZT_PACKET_EXT_FRAME_FLAG_COM)
-			ztnet_take_com(from, f.com.p, f.com.len, now);
-		if (!ztnet_gate(n, from)) {
-			ztnet_refuse(n, from, verb);
-			return;
-		}
-		zt_netconf_mac(n->nwid, from, src);
-		/* No bridging: the source must be the sender's own MAC. */
-		if (memcmp(f.src, src, 6) || (!(f.dest[0] & 1) && memcmp(f.dest, n->mac, 6))) {
-			n->counters[C_DROP_BAD]++;
-			return;
-		}
-		ztnet_deliver(n, f.dest, f.src, f.ethertype, f.data.p, f.data.len);
-		break;
-	}
+	case ZT_VERB_FRAME:
+	case ZT_VERB_EXT_FRAME:
 	case ZT_VERB_MULTICAST_FRAME: {
-		struct zt_packet_mcframe m;
-		uint8_t src[6];
+		struct zt_packet_eth e;
 
-		if (zt_packet_decode_mcframe(&m, p, len) < 0 || !(n = ztnet_find(m.nwid)))
-			return;
-		if (m.flags & ZT_PACKET_MCFRAME_FLAG_COM)
-			ztnet_take_com(from, m.com.p, m.com.len, now);
-		if (!ztnet_gate(n, from)) {
-			ztnet_refuse(n, from, verb);
-			return;
-		}
-		zt_netconf_mac(n->nwid, from, src);
-		if ((m.flags & ZT_PACKET_MCFRAME_FLAG_SOURCE) && memcmp(m.src, src, 6)) {
-			n->counters[C_DROP_BAD]++;
-			return;
-		}
-		if (!(m.dest[0] & 1)) {
-			n->counters[C_DROP_BAD]++;
-			return;
-		}
-		ztnet_deliver(n, m.dest, src, m.ethertype, m.data.p, m.data.len);
+		if (zt_packet_decode_eth(&e, verb, p, len) == 0)
+			ztnet_frame(from, &e, now);
 		break;
 	}
 	case ZT_VERB_MULTICAST_LIKE:
@@ -1260,27 +1192,20 @@ void ztnet_input(uint64_t from, unsigned verb, const uint8_t *p, size_t len, int
 		break;
 	}
 	case ZT_VERB_NETWORK_CONFIG: {
-		uint64_t update = 0, nwid = 0;
-		uint8_t ok[9 + 16];
-		uint64_t id = ztnode_rx_packet_id();
+		struct zt_packet_config_ack ack = {.in_re_id = ztnode_rx_packet_id()};
+		uint8_t out[ZT_PACKET_CONFIG_ACK_LEN];
 
 		if (len < 8)
 			return;
-		for (int i = 0; i < 8; i++)
-			nwid = (nwid << 8) | p[i];
-		n = ztnet_find(nwid);
+		ack.nwid = zt_be_get(p, 8);
+		n = ztnet_find(ack.nwid);
 		if (!n)
 			return;
-		ztnet_config_chunk(n, from, p, len, &update);
+		ztnet_config_chunk(n, from, p, len, &ack.update_id);
 		/* _doNETWORK_CONFIG: OK in re ECHO, with the network and update id. */
-		ok[0] = ZT_VERB_ECHO;
-		for (int i = 0; i < 8; i++) {
-			ok[1 + i] = (uint8_t)(id >> (56 - 8 * i));
-			ok[9 + i] = (uint8_t)(nwid >> (56 - 8 * i));
-			ok[17 + i] = (uint8_t)(update >> (56 - 8 * i));
-		}
-		if (from == ztnet_controller(nwid))
-			ztnet_send(from, ZT_VERB_OK, ok, sizeof(ok));
+		if (from == ztnet_controller(ack.nwid))
+			ztnet_send(from, ZT_VERB_OK, out,
+				   zt_packet_encode_config_ack(&ack, out, sizeof(out)));
 		break;
 	}
 	case ZT_VERB_OK:
@@ -1337,47 +1262,43 @@ int64_t ztnet_tick(int64_t now)
  * ZeroTier writes on join) when none came yet. */
 void ztnet_start(int64_t now)
 {
-	char path[4200];
+	char *dir = file_path("%s/networks.d", ztnode_home());
 	const char *env = getenv("NETCON_NETCONF_PERIOD_MS");
 	struct dirent *de;
 	DIR *d;
 
 	if (env && atoll(env) >= 100)
 		period = atoll(env);
-	snprintf(path, sizeof(path), "%s/networks.d", ztnode_home());
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		log_warn("mkdir %s: %m", path);
-	d = opendir(path);
-	if (!d)
+	if (!dir)
 		return;
-	while ((de = readdir(d))) {
-		char *end, *text;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		log_warn("mkdir %s: %m", dir);
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		char *end, *text = NULL, *path;
 		uint64_t nwid;
 		struct ztnet *n;
-		ssize_t len = 0;
-		int fd;
+		ssize_t len;
 
 		if (strlen(de->d_name) != 21 || strcmp(de->d_name + 16, ".conf"))
 			continue;
 		nwid = strtoull(de->d_name, &end, 16);
 		if (end != de->d_name + 16 || !nwid || ztnet_find(nwid) || !(n = ztnet_new(nwid)))
 			continue;
-		snprintf(path, sizeof(path), "%s/networks.d/%s", ztnode_home(), de->d_name);
-		text = malloc(ZT_NETCONF_MAX_DICT);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (text && fd >= 0)
-			len = read(fd, text, ZT_NETCONF_MAX_DICT);
-		if (fd >= 0)
-			close(fd);
-		if (text && len > 1 && ztnet_apply(n, text, (size_t)len, false) == 0)
+		path = file_path("%s/%s", dir, de->d_name);
+		len = path ? file_read(path, ZT_NETCONF_MAX_DICT, 0, &text) : -ENOMEM;
+		if (len > 1 && ztnet_apply(n, text, (size_t)len, false) == 0)
 			log_info("network %016llx: config from %s", (unsigned long long)nwid, path);
 		else
 			log_info("network %016llx: joined, asking its controller",
 				 (unsigned long long)nwid);
 		free(text);
+		free(path);
 		n->last_request = now - period; /* ask at once */
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
+	free(dir);
 }
 
 void ztnet_stop(void)
@@ -1410,16 +1331,19 @@ int ztnet_join(uint64_t nwid)
 
 int ztnet_leave(uint64_t nwid)
 {
+	static const char *const suffixes[] = {".conf", ".local.conf"};
 	struct ztnet *n = ztnet_find(nwid);
-	char path[4200];
 
 	if (!n)
 		return -ENOENT;
 	ztnet_free(n);
-	ztnet_path(path, sizeof(path), nwid, ".conf");
-	unlink(path);
-	ztnet_path(path, sizeof(path), nwid, ".local.conf");
-	unlink(path);
+	for (unsigned i = 0; i < 2; i++) {
+		char *path = ztnet_path(nwid, suffixes[i]);
+
+		if (path)
+			unlink(path);
+		free(path);
+	}
 	log_info("network %016llx: left", (unsigned long long)nwid);
 	return 0;
 }

@@ -17,10 +17,9 @@
 
 #include <sodium.h>
 
+#include "common/file.h"
 #include "common/log.h"
-#include "daemon/ctrl.h"
 #include "daemon/transport.h"
-#include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "zt/armor.h"
 #include "zt/node.h"
@@ -52,7 +51,7 @@ static struct {
 	struct zt_node *node;
 	struct zt_identity id;
 	struct zt_world planet;
-	char home[4096];
+	char *home;
 	uint16_t port;
 	int timer_fd;
 	int64_t offset; /* node time = CLOCK_MONOTONIC ms + offset: epoch ms that never jumps */
@@ -63,6 +62,8 @@ static struct {
 	struct ztnode_self selfq[ZTNODE_SELFQ];
 	unsigned selfq_head, selfq_n;
 	uint64_t self_rx_id; /* packet ID of the self-delivered packet being handled, else 0 */
+	ztnode_network_fn network; /* the layers above, for network verbs */
+	void *network_ctx;
 } zn = {.timer_fd = -1};
 
 static struct loop_obj timer_obj = {.type = LOOP_ZT_TIMER};
@@ -75,59 +76,25 @@ static int64_t ztnode_mono(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t ztnode_now(void)
+int64_t ztnode_time(void)
 {
 	return ztnode_mono() + zn.offset;
 }
 
-/* Write a whole file atomically (temporary + rename) with the given mode. */
-static int ztnode_write_file(const char *path, const void *data, size_t len, mode_t mode)
-{
-	char tmp[4200];
-	int fd, r = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, mode) < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
-		r = -errno ? -errno : -EIO;
-	close(fd);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
-}
-
-/* Read at most size bytes; -EFBIG if the file is longer. Returns the length or -errno. */
-static ssize_t ztnode_read_file(const char *path, void *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n, total = 0;
-	char extra;
-
-	if (fd < 0)
-		return -errno;
-	while ((size_t)total < size &&
-	       (n = read(fd, (char *)buf + total, size - (size_t)total)) > 0)
-		total += n;
-	n = read(fd, &extra, 1);
-	close(fd);
-	return n > 0 ? -EFBIG : total;
-}
-
 static int ztnode_identity(void)
 {
-	char path[4200], text[ZT_IDENTITY_STRING_LEN + 2];
+	char *path = file_path("%s/identity.secret", zn.home), *read = NULL;
+	char text[ZT_IDENTITY_STRING_LEN + 2];
 	ssize_t n;
 	int r;
 
-	snprintf(path, sizeof(path), "%s/identity.secret", zn.home);
-	n = ztnode_read_file(path, text, sizeof(text) - 1);
+	if (!path)
+		return -ENOMEM;
+	n = file_read(path, sizeof(text) - 1, 0, &read);
 	if (n >= 0) {
-		text[n] = 0;
+		memcpy(text, read, (size_t)n + 1);
+		sodium_memzero(read, (size_t)n);
+		free(read);
 		if (zt_identity_from_string(&zn.id, text) < 0 || !zn.id.has_private ||
 		    zt_identity_validate(&zn.id) < 0) {
 			log_err("%s is not a valid identity with its secret key", path);
@@ -143,7 +110,7 @@ static int ztnode_identity(void)
 		if (r < 0)
 			goto out;
 		text[r++] = '\n';
-		r = ztnode_write_file(path, text, (size_t)r, 0600);
+		r = file_write_atomic(path, text, (size_t)r, 0600);
 		if (r < 0) {
 			log_err("writing %s: %s", path, strerror(-r));
 			goto out;
@@ -160,60 +127,66 @@ static int ztnode_identity(void)
 	if (r < 0)
 		goto out;
 	text[r++] = '\n';
-	snprintf(path, sizeof(path), "%s/identity.public", zn.home);
-	r = ztnode_write_file(path, text, (size_t)r, 0644);
+	free(path);
+	path = file_path("%s/identity.public", zn.home);
+	r = path ? file_write_atomic(path, text, (size_t)r, 0644) : -ENOMEM;
 	if (r < 0)
-		log_warn("writing %s: %s", path, strerror(-r));
+		log_warn("writing %s/identity.public: %s", zn.home, strerror(-r));
 	r = 0;
 out:
 	/* The secret key's text must not outlive this frame (a core dump, a later stack). */
 	sodium_memzero(text, sizeof(text));
 	if (r < 0)
 		sodium_memzero(&zn.id, sizeof(zn.id));
+	free(path);
 	return r;
 }
 
 static int ztnode_planet(const char *given)
 {
-	char path[4200];
-	uint8_t *buf = malloc(ZT_WORLD_MAX_SIZE);
-	const char *from = given;
+	char *path = file_path("%s/planet", zn.home), *buf = NULL;
+	const char *from = given ? given : path;
 	ssize_t n;
-	int r;
+	int r = -EINVAL;
 
-	if (!buf)
+	if (!path)
 		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/planet", zn.home);
-	if (!from)
-		from = path;
-	n = ztnode_read_file(from, buf, ZT_WORLD_MAX_SIZE);
+	n = file_read(from, ZT_WORLD_MAX_SIZE, 0, &buf);
 	if (n == -ENOENT && !given) {
+		buf = malloc(ZT_PLANET_DEFAULT_LEN + 1);
+		if (!buf) {
+			r = -ENOMEM;
+			goto out;
+		}
 		memcpy(buf, zt_planet_default, ZT_PLANET_DEFAULT_LEN);
 		n = ZT_PLANET_DEFAULT_LEN;
 		from = "(ZeroTier's public planet, built in)";
 	}
 	if (n < 0) {
 		log_err("planet %s: %s", from, strerror((int)-n));
-		free(buf);
-		return (int)n;
+		r = (int)n;
+		goto out;
 	}
-	r = zt_world_deserialize(&zn.planet, buf, (size_t)n);
+	r = zt_world_deserialize(&zn.planet, (uint8_t *)buf, (size_t)n);
 	if (r < 0 || zn.planet.type != ZT_WORLD_TYPE_PLANET ||
 	    zt_world_verify(&zn.planet, zn.planet.update_key) < 0) {
 		log_err("planet %s: not a validly signed planet", from);
-		free(buf);
-		return -EINVAL;
+		r = -EINVAL;
+		goto out;
 	}
 	if (given) {
 		/* Keep it in the home, as ZeroTier keeps its planet, for the next start. */
-		r = ztnode_write_file(path, buf, (size_t)n, 0644);
+		r = file_write_atomic(path, buf, (size_t)n, 0644);
 		if (r < 0)
 			log_warn("copying the planet to %s: %s", path, strerror(-r));
 	}
-	free(buf);
 	log_info("planet %llu (%s), %u root(s)", (unsigned long long)zn.planet.id, from,
 		 zn.planet.n_roots);
-	return 0;
+	r = 0;
+out:
+	free(buf);
+	free(path);
+	return r;
 }
 
 /* peers.d/<address>.peer: the public identity of a peer we validated, then "path IP/PORT" lines
@@ -222,7 +195,7 @@ static int ztnode_planet(const char *given)
 static void ztnode_peer_write(const struct zt_identity *id, const struct zt_inetaddr *paths,
 			      unsigned npaths)
 {
-	char path[4200], a[ZT_IDENTITY_ADDRESS_STRING_LEN], text[1024], s[ZT_INETADDR_STRLEN];
+	char a[ZT_IDENTITY_ADDRESS_STRING_LEN], text[1024], s[ZT_INETADDR_STRLEN], *path;
 	int r = zt_identity_to_string(id, false, text, sizeof(text) - 1);
 
 	if (r < 0)
@@ -231,10 +204,10 @@ static void ztnode_peer_write(const struct zt_identity *id, const struct zt_inet
 	for (unsigned i = 0; i < npaths && r < (int)sizeof(text) - 80; i++)
 		r += snprintf(text + r, sizeof(text) - (size_t)r, "path %s\n",
 			      zt_inetaddr_to_string(&paths[i], s));
-	snprintf(path, sizeof(path), "%s/peers.d/%s.peer", zn.home,
-		 zt_identity_address_to_hex(id->address, a));
-	if (ztnode_write_file(path, text, (size_t)r, 0644) < 0)
-		log_debug("writing %s failed", path);
+	path = file_path("%s/peers.d/%s.peer", zn.home, zt_identity_address_to_hex(id->address, a));
+	if (!path || file_write_atomic(path, text, (size_t)r, 0644) < 0)
+		log_debug("writing the peer file of %s failed", a);
+	free(path);
 }
 
 static void ztnode_peer_save(void *ctx, const struct zt_identity *id)
@@ -252,7 +225,7 @@ static void ztnode_peer_paths(void *ctx, const struct zt_identity *id,
 static void ztnode_peers_save(void)
 {
 	struct zt_node_peer_info pi;
-	int64_t now = ztnode_now();
+	int64_t now = ztnode_time();
 
 	for (unsigned i = 0; zt_node_peer_info(zn.node, i, &pi, now) == 0; i++) {
 		struct zt_inetaddr eps[ZT_NODE_MAX_PATHS];
@@ -266,46 +239,55 @@ static void ztnode_peers_save(void)
 	}
 }
 
+/* One peers.d file (name: ADDRESS.peer) into the node. Returns 0 or -errno. */
+static int ztnode_peer_load(const char *dir, const char *name, int64_t now)
+{
+	struct zt_inetaddr eps[ZT_NODE_MAX_PATHS];
+	struct zt_identity peer;
+	char *path = file_path("%s/%s", dir, name), *text = NULL, *line, *save;
+	unsigned neps = 0;
+	ssize_t n = path ? file_read(path, 1023, 0, &text) : -ENOMEM;
+	int r = -EINVAL;
+
+	free(path);
+	if (n <= 0)
+		goto out;
+	line = strtok_r(text, "\n", &save);
+	if (!line || zt_identity_from_string(&peer, line) < 0 || peer.has_private ||
+	    strncmp(line, name, 10))
+		goto out;
+	while ((line = strtok_r(NULL, "\n", &save)) && neps < ZT_NODE_MAX_PATHS)
+		if (!strncmp(line, "path ", 5) &&
+		    zt_inetaddr_from_string(&eps[neps], line + 5) == 0)
+			neps++;
+	r = zt_node_add_peer(zn.node, &peer, eps, neps, now);
+out:
+	free(text);
+	return r;
+}
+
 static void ztnode_peers_load(int64_t now)
 {
-	char path[4200], text[1024];
+	char *dir = file_path("%s/peers.d", zn.home);
 	struct dirent *de;
 	unsigned loaded = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/peers.d", zn.home);
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		log_warn("mkdir %s: %m", path);
-	d = opendir(path);
-	if (!d)
+	if (!dir)
 		return;
-	while ((de = readdir(d)) && loaded < ZTNODE_PEERS_MAX_LOAD) {
-		struct zt_inetaddr eps[ZT_NODE_MAX_PATHS];
-		struct zt_identity pid;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		log_warn("mkdir %s: %m", dir);
+	d = opendir(dir);
+	while (d && (de = readdir(d)) && loaded < ZTNODE_PEERS_MAX_LOAD) {
 		size_t l = strlen(de->d_name);
-		unsigned neps = 0;
-		char *line, *save;
-		ssize_t n;
 
-		if (l != 15 || strcmp(de->d_name + 10, ".peer"))
-			continue;
-		snprintf(path, sizeof(path), "%s/peers.d/%s", zn.home, de->d_name);
-		n = ztnode_read_file(path, text, sizeof(text) - 1);
-		if (n <= 0)
-			continue;
-		text[n] = 0;
-		line = strtok_r(text, "\n", &save);
-		if (!line || zt_identity_from_string(&pid, line) < 0 || pid.has_private ||
-		    strncmp(line, de->d_name, 10))
-			continue;
-		while ((line = strtok_r(NULL, "\n", &save)) && neps < ZT_NODE_MAX_PATHS)
-			if (!strncmp(line, "path ", 5) &&
-			    zt_inetaddr_from_string(&eps[neps], line + 5) == 0)
-				neps++;
-		if (zt_node_add_peer(zn.node, &pid, eps, neps, now) == 0)
+		if (l == 15 && !strcmp(de->d_name + 10, ".peer") &&
+		    ztnode_peer_load(dir, de->d_name, now) == 0)
 			loaded++;
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
+	free(dir);
 	if (loaded)
 		log_info("%u peer identities from peers.d", loaded);
 }
@@ -381,9 +363,8 @@ static void ztnode_user_cb(void *ctx, uint64_t from, uint64_t type, const uint8_
 static void ztnode_network_cb(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
 			      size_t len)
 {
-	if (ctrl_input(from, verb, payload, len, ztnode_now()))
-		return;
-	ztnet_input(from, verb, payload, len, ztnode_now());
+	if (zn.network)
+		zn.network(zn.network_ctx, from, verb, payload, len, ztnode_time());
 }
 
 /* Deliver what we sent ourselves, from the loop (never inside the sender's call). */
@@ -404,12 +385,12 @@ static void ztnode_self_drain(void)
 int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t len, uint64_t *id)
 {
 	struct ztnode_self *q;
-	uint64_t pid = 0;
+	uint64_t packet_id = 0;
 
 	if (!zn.node)
 		return -ENOTCONN;
 	if (dest != zn.id.address)
-		return zt_node_send(zn.node, dest, verb, payload, len, ztnode_now(), id);
+		return zt_node_send(zn.node, dest, verb, payload, len, ztnode_time(), id);
 	if (zn.selfq_n >= ZTNODE_SELFQ)
 		return -EAGAIN;
 	q = &zn.selfq[(zn.selfq_head + zn.selfq_n) % ZTNODE_SELFQ];
@@ -419,12 +400,12 @@ int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t l
 	memcpy(q->data, payload, len);
 	q->len = len;
 	q->verb = verb;
-	while (!pid)
-		randombytes_buf(&pid, sizeof(pid));
-	q->id = pid;
+	while (!packet_id)
+		randombytes_buf(&packet_id, sizeof(packet_id));
+	q->id = packet_id;
 	zn.selfq_n++;
 	if (id)
-		*id = pid;
+		*id = packet_id;
 	return 0;
 }
 
@@ -436,11 +417,6 @@ uint64_t ztnode_rx_packet_id(void)
 uint64_t ztnode_address(void)
 {
 	return zn.id.address;
-}
-
-int64_t ztnode_time(void)
-{
-	return ztnode_now();
 }
 
 const char *ztnode_home(void)
@@ -462,7 +438,7 @@ int ztnode_peer_identity(uint64_t address, struct zt_identity *out)
 		out->has_private = false;
 		return 0;
 	}
-	if (zt_node_peer_find(zn.node, address, &pi, ztnode_now()) < 0)
+	if (zt_node_peer_find(zn.node, address, &pi, ztnode_time()) < 0)
 		return -ENOENT;
 	*out = pi.identity;
 	return 0;
@@ -479,7 +455,7 @@ unsigned ztnode_roots(uint64_t *out, unsigned max)
 
 static void ztnode_rx(const struct zt_inetaddr *from, const uint8_t *data, size_t len)
 {
-	zt_node_receive(zn.node, from, data, len, ztnode_now());
+	zt_node_receive(zn.node, from, data, len, ztnode_time());
 }
 
 int ztnode_start(const struct ztnode_config *cfg)
@@ -497,7 +473,10 @@ int ztnode_start(const struct ztnode_config *cfg)
 	int64_t now;
 	int r;
 
-	snprintf(zn.home, sizeof(zn.home), "%s", cfg->home);
+	free(zn.home);
+	zn.home = strdup(cfg->home);
+	if (!zn.home)
+		return -ENOMEM;
 	clock_gettime(CLOCK_REALTIME, &rt);
 	zn.offset = ((int64_t)rt.tv_sec * 1000 + rt.tv_nsec / 1000000) - ztnode_mono();
 	r = ztnode_identity();
@@ -506,7 +485,7 @@ int ztnode_start(const struct ztnode_config *cfg)
 	r = ztnode_planet(cfg->planet);
 	if (r < 0)
 		return r;
-	now = ztnode_now();
+	now = ztnode_time();
 	zn.node = zt_node_new(&zn.id, &zn.planet, &cb, now);
 	if (!zn.node)
 		return -ENOMEM;
@@ -537,16 +516,14 @@ int ztnode_start(const struct ztnode_config *cfg)
 			log_info("this node is a root of planet %llu",
 				 (unsigned long long)zn.planet.id);
 	}
-	ctrl_start(zn.home, now); /* without it the node still runs, as a member only */
-	ztnet_start(now);
-	ztnode_idle();
+	zn.network = cfg->network;
+	zn.network_ctx = cfg->network_ctx;
 	return 0;
 }
 
 void ztnode_stop(void)
 {
-	ztnet_stop();
-	ctrl_stop();
+	zn.network = NULL;
 	if (zn.node)
 		ztnode_peers_save();
 	transport_close();
@@ -558,6 +535,8 @@ void ztnode_stop(void)
 	zt_node_free(zn.node);
 	zn.node = NULL;
 	sodium_memzero(&zn.id, sizeof(zn.id));
+	free(zn.home);
+	zn.home = NULL;
 }
 
 void ztnode_event(struct loop_obj *obj, uint32_t events)
@@ -569,25 +548,21 @@ void ztnode_event(struct loop_obj *obj, uint32_t events)
 	zn.armed = 0;
 }
 
-void ztnode_idle(void)
+void ztnode_idle(int64_t next_above)
 {
 	int64_t now, next;
 
 	if (!zn.node)
 		return;
-	now = ztnode_now();
+	now = ztnode_time();
 	if (now - zn.last_local >= ZTNODE_LOCAL_REFRESH) {
 		zn.last_local = now;
 		ztnode_local_addrs();
 	}
 	next = zt_node_tick(zn.node, now);
-	{
-		int64_t nn = ztnet_tick(now);
-
-		ztnode_self_drain();
-		if (nn < next)
-			next = nn;
-	}
+	ztnode_self_drain();
+	if (next_above < next)
+		next = next_above;
 	transport_flush();
 	if (next != zn.armed) {
 		int64_t mono = next - zn.offset;
@@ -616,7 +591,7 @@ int ztnode_info(struct nc_zt_info *out)
 
 	if (!zn.node)
 		return -ENOTCONN;
-	zt_node_get_info(zn.node, &info, ztnode_now());
+	zt_node_get_info(zn.node, &info, ztnode_time());
 	transport_get_stats(&ts);
 	out->address = info.address;
 	out->flags = (info.online ? NC_ZT_ONLINE : 0) | (info.is_root ? NC_ZT_ROOT : 0);
@@ -650,7 +625,7 @@ int ztnode_node_info(struct zt_node_info *out)
 {
 	if (!zn.node)
 		return -ENOTCONN;
-	zt_node_get_info(zn.node, out, ztnode_now());
+	zt_node_get_info(zn.node, out, ztnode_time());
 	return 0;
 }
 
@@ -663,7 +638,7 @@ int ztnode_peer(uint64_t index, struct nc_zt_peer *out)
 		return -ENOTCONN;
 	if (index > UINT32_MAX)
 		return -ENOENT;
-	r = zt_node_peer_info(zn.node, (unsigned)index, &pi, ztnode_now());
+	r = zt_node_peer_info(zn.node, (unsigned)index, &pi, ztnode_time());
 	if (r < 0)
 		return r;
 	out->address = pi.address;
@@ -689,8 +664,8 @@ int ztnode_peer(uint64_t index, struct nc_zt_peer *out)
 
 int ztnode_send(const struct nc_zt_send_req *req, uint64_t *id)
 {
-	int64_t now = ztnode_now();
-	uint64_t pid = 0;
+	int64_t now = ztnode_time();
+	uint64_t packet_id = 0;
 	int r;
 
 	if (!zn.node)
@@ -700,12 +675,12 @@ int ztnode_send(const struct nc_zt_send_req *req, uint64_t *id)
 	if (req->kind == NC_ZT_ECHO) {
 		struct ztnode_echo *e;
 
-		r = zt_node_echo(zn.node, req->dest, req->data, req->len, now, &pid);
+		r = zt_node_echo(zn.node, req->dest, req->data, req->len, now, &packet_id);
 		if (r < 0)
 			return r;
-		e = &zn.echo[pid % ZTNODE_ECHOES];
+		e = &zn.echo[packet_id % ZTNODE_ECHOES];
 		memset(e, 0, sizeof(*e));
-		e->id = pid;
+		e->id = packet_id;
 		e->sent = now;
 	} else if (req->kind == NC_ZT_USER_MESSAGE) {
 		r = zt_node_user_message(zn.node, req->dest, req->type, req->data, req->len, now);
@@ -714,7 +689,7 @@ int ztnode_send(const struct nc_zt_send_req *req, uint64_t *id)
 	} else {
 		return -EINVAL;
 	}
-	*id = pid;
+	*id = packet_id;
 	return 0;
 }
 

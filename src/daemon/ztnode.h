@@ -3,6 +3,7 @@
 #ifndef NETCON_ZTNODE_H
 #define NETCON_ZTNODE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "daemon/loop.h"
@@ -10,10 +11,17 @@
 
 #define ZTNODE_DEFAULT_PORT 9993 /* ZT_DEFAULT_PORT */
 
+/* A network verb for the layers above the node (the networks, the controller), from a peer or
+ * from ourselves: FRAME, EXT_FRAME, MULTICAST_*, NETWORK_*, and OK/ERROR in re of those. */
+typedef void (*ztnode_network_fn)(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
+				  size_t len, int64_t now);
+
 struct ztnode_config {
 	const char *home;
 	const char *planet; /* a planet file to use (copied to HOME/planet), or NULL */
 	int port; /* -1: 9993, or another free port if it is taken */
+	ztnode_network_fn network; /* called from the loop, never inside a ztnode_* call */
+	void *network_ctx;
 };
 
 /* Load or make identity.secret/identity.public, load the planet and peers.d/, open the UDP
@@ -22,14 +30,16 @@ int ztnode_start(const struct ztnode_config *cfg);
 void ztnode_stop(void);
 /* LOOP_ZT_TIMER events. */
 void ztnode_event(struct loop_obj *obj, uint32_t events);
-/* After each loop iteration: run due timers, re-arm the timer, send what is queued. */
-void ztnode_idle(void);
+/* After each loop iteration: run due timers, deliver what we sent ourselves, send what is
+ * queued, re-arm the timer for the earlier of the node's deadline and next_above (the layers
+ * above's, node time). */
+void ztnode_idle(int64_t next_above);
 
-/* For the network layer (ztnet.c) and the controller role. */
-/* Send a packet of verb to dest; to our own address it is queued and delivered to ztnet_input
- * (and whoever else takes network verbs) from the loop. Returns 0 or -errno. */
+/* For the layers above: the network layer (ztnet.c) and the controller role (ctrl.c). */
+/* Send a packet of verb to dest; to our own address it is queued and handed to the network
+ * callback from ztnode_idle. Returns 0 or -errno. */
 int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t len, uint64_t *id);
-/* The packet ID of the packet being handled (inside ztnet_input), to answer it. */
+/* The packet ID of the packet being handled (inside the network callback), to answer it. */
 uint64_t ztnode_rx_packet_id(void);
 uint64_t ztnode_address(void);
 /* Node time: epoch ms that never jumps. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zt/bytes.h"
 #include "zt/netconf.h"
 
 /* ZT_CERTIFICATEOFOWNERSHIP_MAX_THINGS and its fixed value size. */
@@ -452,6 +453,17 @@ void zt_netconf_mac(uint64_t nwid, uint64_t addr, uint8_t mac[6])
 	for (int i = 1; i <= 5; i++)
 		m ^= ((nwid >> (8 * i)) & 0xff) << (8 * (5 - i));
 	mac[0] = first;
-	for (int i = 0; i < 5; i++)
-		mac[1 + i] = (uint8_t)(m >> (32 - 8 * i));
+	zt_be_put(mac + 1, m, 5);
+}
+
+uint64_t zt_netconf_mac_address(uint64_t nwid, const uint8_t mac[6])
+{
+	uint64_t a = zt_be_get(mac + 1, 5);
+	uint8_t check[6];
+
+	/* The XOR with the network id undoes itself. */
+	for (int i = 1; i <= 5; i++)
+		a ^= ((nwid >> (8 * i)) & 0xff) << (8 * (5 - i));
+	zt_netconf_mac(nwid, a, check);
+	return memcmp(check, mac, 6) ? 0 : a;
 }

@@ -101,6 +101,9 @@ int zt_netconf_to_dict(const struct zt_netconf *nc, struct zt_dict *d);
 /* The Ethernet MAC of node addr on network nwid (ZeroTier's MAC::fromAddress): locally
  * administered, first byte from the network id, the rest the address XORed with it. */
 void zt_netconf_mac(uint64_t nwid, uint64_t addr, uint8_t mac[6]);
+/* The node address behind a MAC of network nwid (MAC::toAddress); 0 if mac is not one that
+ * zt_netconf_mac gives for this network. */
+uint64_t zt_netconf_mac_address(uint64_t nwid, const uint8_t mac[6]);
 /* Fill nc with a fresh config's defaults (v 7, MTU 2800, private). */
 void zt_netconf_init(struct zt_netconf *nc, uint64_t nwid, uint64_t issued_to);
 

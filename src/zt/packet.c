@@ -780,6 +780,31 @@ int zt_packet_encode_ok(const struct zt_packet_ok *in, uint8_t *buf, size_t size
 	return wr_done(&w);
 }
 
+int zt_packet_decode_config_ack(struct zt_packet_config_ack *out, const uint8_t *p, size_t len)
+{
+	struct packet_rd r = RD(p, len);
+	struct zt_packet_config_ack a;
+
+	if (len != ZT_PACKET_CONFIG_ACK_LEN || rd_be(&r, 1) != ZT_VERB_ECHO)
+		return -EBADMSG;
+	a.in_re_id = rd_be(&r, 8);
+	a.nwid = rd_be(&r, 8);
+	a.update_id = rd_be(&r, 8);
+	*out = a;
+	return 0;
+}
+
+int zt_packet_encode_config_ack(const struct zt_packet_config_ack *in, uint8_t *buf, size_t size)
+{
+	struct packet_wr w = WR(buf, size);
+
+	wr_be(&w, ZT_VERB_ECHO, 1);
+	wr_be(&w, in->in_re_id, 8);
+	wr_be(&w, in->nwid, 8);
+	wr_be(&w, in->update_id, 8);
+	return wr_done(&w);
+}
+
 int zt_packet_decode_error(struct zt_packet_error *out, const uint8_t *p, size_t len)
 {
 	struct packet_rd r = RD(p, len);
@@ -996,6 +1021,54 @@ int zt_packet_encode_mcframe(const struct zt_packet_mcframe *in, uint8_t *buf, s
 	wr_be(&w, in->ethertype, 2);
 	wr_span(&w, in->data);
 	return wr_done(&w);
+}
+
+int zt_packet_decode_eth(struct zt_packet_eth *out, unsigned verb, const uint8_t *p, size_t len)
+{
+	struct zt_packet_eth e;
+
+	memset(&e, 0, sizeof(e));
+	e.verb = (uint8_t)verb;
+	if (verb == ZT_VERB_FRAME) {
+		struct zt_packet_frame f;
+
+		if (zt_packet_decode_frame(&f, p, len) < 0)
+			return -EBADMSG;
+		e.nwid = f.nwid;
+		e.ethertype = f.ethertype;
+		e.data = f.data;
+	} else if (verb == ZT_VERB_EXT_FRAME) {
+		struct zt_packet_ext_frame f;
+
+		if (zt_packet_decode_ext_frame(&f, p, len) < 0)
+			return -EBADMSG;
+		e.nwid = f.nwid;
+		if (f.flags & ZT_PACKET_EXT_FRAME_FLAG_COM)
+			e.com = f.com;
+		e.has_dest = e.has_src = true;
+		memcpy(e.dest, f.dest, 6);
+		memcpy(e.src, f.src, 6);
+		e.ethertype = f.ethertype;
+		e.data = f.data;
+	} else if (verb == ZT_VERB_MULTICAST_FRAME) {
+		struct zt_packet_mcframe f;
+
+		if (zt_packet_decode_mcframe(&f, p, len) < 0)
+			return -EBADMSG;
+		e.nwid = f.nwid;
+		if (f.flags & ZT_PACKET_MCFRAME_FLAG_COM)
+			e.com = f.com;
+		e.has_dest = true;
+		memcpy(e.dest, f.dest, 6);
+		e.has_src = f.flags & ZT_PACKET_MCFRAME_FLAG_SOURCE;
+		memcpy(e.src, f.src, 6);
+		e.ethertype = f.ethertype;
+		e.data = f.data;
+	} else {
+		return -EBADMSG;
+	}
+	*out = e;
+	return 0;
 }
 
 /* --- ECHO, USER_MESSAGE --- */

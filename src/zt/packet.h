@@ -223,6 +223,19 @@ struct zt_packet_ok {
 int zt_packet_decode_ok(struct zt_packet_ok *out, const uint8_t *p, size_t len);
 int zt_packet_encode_ok(const struct zt_packet_ok *in, uint8_t *buf, size_t size);
 
+/* OK in re ECHO that acknowledges a pushed NETWORK_CONFIG chunk (_doNETWORK_CONFIG): the
+ * network and the config's update ID. The whole OK payload, 25 bytes. */
+struct zt_packet_config_ack {
+	uint64_t in_re_id;
+	uint64_t nwid;
+	uint64_t update_id;
+};
+
+#define ZT_PACKET_CONFIG_ACK_LEN 25
+
+int zt_packet_decode_config_ack(struct zt_packet_config_ack *out, const uint8_t *p, size_t len);
+int zt_packet_encode_config_ack(const struct zt_packet_config_ack *in, uint8_t *buf, size_t size);
+
 struct zt_packet_error {
 	uint8_t in_re_verb;
 	uint64_t in_re_id;
@@ -363,6 +376,22 @@ struct zt_packet_mcframe {
 
 int zt_packet_decode_mcframe(struct zt_packet_mcframe *out, const uint8_t *p, size_t len);
 int zt_packet_encode_mcframe(const struct zt_packet_mcframe *in, uint8_t *buf, size_t size);
+
+/* FRAME, EXT_FRAME or MULTICAST_FRAME as the one Ethernet frame each carries, so a receiver has
+ * one input path. FRAME names neither end (to the receiver, from the sender's MAC);
+ * MULTICAST_FRAME names its source only with ZT_PACKET_MCFRAME_FLAG_SOURCE. */
+struct zt_packet_eth {
+	uint8_t verb;
+	uint64_t nwid;
+	struct zt_span com; /* a COM that came with the frame, len 0 if none */
+	bool has_dest, has_src;
+	uint8_t dest[6], src[6];
+	uint16_t ethertype;
+	struct zt_span data;
+};
+
+/* verb is ZT_VERB_FRAME, ZT_VERB_EXT_FRAME or ZT_VERB_MULTICAST_FRAME; -EBADMSG otherwise. */
+int zt_packet_decode_eth(struct zt_packet_eth *out, unsigned verb, const uint8_t *p, size_t len);
 
 struct zt_packet_path {
 	uint8_t flags;

@@ -10,6 +10,7 @@
 #include "zt_testutil.h"
 #include "zt_pcap.h"
 #include "zt/armor.h"
+#include "zt/bytes.h"
 #include "zt/fragment.h"
 #include "zt/identity.h"
 #include "zt/packet.h"
@@ -67,9 +68,50 @@ static struct {
 	unsigned ok_hello, ok_hello_surface, whois, ok_whois, rendezvous, ncr, config_ok, like_arp;
 	unsigned gather, gather_com, ok_gather, creds, mcframe_arp, frame_arp_reply, frame_icmp;
 	unsigned frame_tcp, push, push_phys, ok_echo_ack, ok_mcframe, truncations_ok, fail;
+	unsigned config_ack, gather_answer, eth;
 } c;
 
 static uint64_t config_update_id;
+
+/* An OK(MULTICAST_GATHER) built as the daemon answers a GATHER (every member it names is all it
+ * knows) from the captured answer's fields: the captured bytes. */
+static int gather_answer(const struct zt_packet_ok *o, const uint8_t *pl, size_t pn)
+{
+	const struct zt_packet_ok_gather *g = &o->u.gather;
+	uint8_t addrs[5 * 64], b[64 + sizeof(addrs)];
+	struct zt_packet_ok a;
+	int n;
+
+	if (g->count > 64 || g->total_known != g->count)
+		return 0;
+	for (unsigned i = 0; i < g->count; i++)
+		zt_be_put(addrs + 5 * i, zt_be_get(g->addrs.p + 5 * i, 5), 5);
+	memset(&a, 0, sizeof(a));
+	a.in_re_verb = ZT_VERB_MULTICAST_GATHER;
+	a.in_re_id = o->in_re_id;
+	a.u.gather.nwid = g->nwid;
+	memcpy(a.u.gather.mac, g->mac, 6);
+	a.u.gather.adi = g->adi;
+	a.u.gather.total_known = g->count;
+	a.u.gather.count = g->count;
+	a.u.gather.addrs.p = addrs;
+	a.u.gather.addrs.len = 5 * (size_t)g->count;
+	n = zt_packet_encode_ok(&a, b, sizeof(b));
+	return n == (int)pn && memcmp(b, pl, pn) == 0;
+}
+
+/* zt_packet_decode_eth sees the frame the verb's own decoder sees. */
+static int eth_matches(unsigned verb, const uint8_t *pl, size_t pn, uint64_t nwid,
+		       const uint8_t *dest, const uint8_t *src, uint16_t ethertype,
+		       struct zt_span data)
+{
+	struct zt_packet_eth e;
+
+	return zt_packet_decode_eth(&e, verb, pl, pn) == 0 && e.verb == verb && e.nwid == nwid &&
+	       e.has_dest == !!dest && (!dest || !memcmp(e.dest, dest, 6)) && e.has_src == !!src &&
+	       (!src || !memcmp(e.src, src, 6)) && e.ethertype == ethertype && e.data.p == data.p &&
+	       e.data.len == data.len;
+}
 
 static int decode_and_check(const uint8_t *q, size_t n, const uint8_t *key)
 {
@@ -162,8 +204,22 @@ static int decode_and_check(const uint8_t *q, size_t n, const uint8_t *key)
 			    ((uint64_t)o.rest.p[8] << 56 | (uint64_t)o.rest.p[15]) ==
 				(config_update_id & 0xff000000000000ffULL))
 				c.ok_echo_ack++;
+			{
+				/* The daemon's encoder for this answer gives the captured bytes. */
+				struct zt_packet_config_ack a;
+				uint8_t b[ZT_PACKET_CONFIG_ACK_LEN];
+
+				if (zt_packet_decode_config_ack(&a, pl, pn) == 0 &&
+				    a.nwid == NWID && a.in_re_id &&
+				    a.update_id == config_update_id &&
+				    zt_packet_encode_config_ack(&a, b, sizeof(b)) == (int)pn &&
+				    memcmp(b, pl, pn) == 0)
+					c.config_ack++;
+			}
 			break;
 		}
+		if (o.in_re_verb == ZT_VERB_MULTICAST_GATHER)
+			c.gather_answer += gather_answer(&o, pl, pn);
 		e = zt_packet_encode_ok(&o, enc, sizeof(enc));
 		break;
 	}
@@ -203,6 +259,8 @@ static int decode_and_check(const uint8_t *q, size_t n, const uint8_t *key)
 			c.frame_icmp += f.data.p[9] == 1;
 			c.frame_tcp += f.data.p[9] == 6;
 		}
+		c.eth +=
+		    eth_matches(ZT_VERB_FRAME, pl, pn, f.nwid, NULL, NULL, f.ethertype, f.data);
 		e = zt_packet_encode_frame(&f, enc, sizeof(enc));
 		break;
 	}
@@ -279,6 +337,11 @@ static int decode_and_check(const uint8_t *q, size_t n, const uint8_t *key)
 		    ((uint32_t)m.data.p[24] << 24 | (uint32_t)m.data.p[25] << 16 |
 		     (uint32_t)m.data.p[26] << 8 | m.data.p[27]) == m.adi)
 			c.mcframe_arp++;
+		if (!r)
+			c.eth +=
+			    eth_matches(ZT_VERB_MULTICAST_FRAME, pl, pn, m.nwid, m.dest,
+					(m.flags & ZT_PACKET_MCFRAME_FLAG_SOURCE) ? m.src : NULL,
+					m.ethertype, m.data);
 		if (!r)
 			e = zt_packet_encode_mcframe(&m, enc, sizeof(enc));
 		break;
@@ -445,6 +508,10 @@ static void capture(void)
 	is_int(c.ncr, 1, "NETWORK_CONFIG_REQUEST: nwid, 248 bytes of metadata, v=7");
 	is_int(c.config_ok, 2, "OK(NCR) and NETWORK_CONFIG: 1120-byte chunk, root's signature");
 	is_int(c.ok_echo_ack, 1, "OK(ECHO) acknowledges the pushed config's update ID");
+	is_int(c.config_ack, 1, "zt_packet_encode_config_ack gives that OK(ECHO)'s bytes");
+	is_int(c.gather_answer, 4, "OK(MULTICAST_GATHER) as the daemon builds it: the bytes");
+	is_int(c.eth, 23,
+	       "zt_packet_decode_eth agrees with FRAME's and MULTICAST_FRAME's decoders");
 	is_int(c.like_arp, 3,
 	       "m3 LIKEs (broadcast, 10.147.20.13) 3 times (1 plain, 2 in LZ4 lists)");
 	is_int(c.gather, 16, "16 MULTICAST_GATHER, limit 33");
@@ -545,6 +612,35 @@ static void synthetic(void)
 		       f2.com.len == 272 && f2.ethertype == 0x86dd && f2.data.len == 60 &&
 		       memcmp(f2.src, f.src, 6) == 0 && memcmp(f2.data.p, eth, 60) == 0,
 		   "EXT_FRAME with inline COM round trip");
+		{
+			struct zt_packet_eth e;
+
+			ok(zt_packet_decode_eth(&e, ZT_VERB_EXT_FRAME, buf, (size_t)n) == 0 &&
+			       e.nwid == NWID && e.com.len == 272 && e.has_dest && e.has_src &&
+			       !memcmp(e.dest, f.dest, 6) && !memcmp(e.src, f.src, 6) &&
+			       e.ethertype == 0x86dd && e.data.len == 60,
+			   "EXT_FRAME through zt_packet_decode_eth: COM, both MACs, data");
+			is_int(zt_packet_decode_eth(&e, ZT_VERB_ECHO, buf, (size_t)n), -EBADMSG,
+			       "zt_packet_decode_eth refuses a verb that carries no frame");
+		}
+		{
+			struct zt_packet_config_ack a = {0x0102030405060708ULL, NWID, 0xaabbULL},
+						    a2;
+			uint8_t b[ZT_PACKET_CONFIG_ACK_LEN + 1];
+
+			is_int(zt_packet_encode_config_ack(&a, b, sizeof(b)),
+			       ZT_PACKET_CONFIG_ACK_LEN, "config ack: 25 bytes");
+			ok(b[0] == ZT_VERB_ECHO && b[1] == 1 && b[8] == 8 && b[9] == 0x5f &&
+			       b[23] == 0xaa && b[24] == 0xbb,
+			   "config ack: in re ECHO, packet id, nwid, update id, big-endian");
+			ok(zt_packet_decode_config_ack(&a2, b, ZT_PACKET_CONFIG_ACK_LEN) == 0 &&
+			       !memcmp(&a, &a2, sizeof(a)),
+			   "config ack round trip");
+			is_int(zt_packet_encode_config_ack(&a, b, ZT_PACKET_CONFIG_ACK_LEN - 1),
+			       -ENOSPC, "config ack into a short buffer: -ENOSPC");
+			is_int(zt_packet_decode_config_ack(&a2, b, ZT_PACKET_CONFIG_ACK_LEN - 1),
+			       -EBADMSG, "a short config ack: -EBADMSG");
+		}
 		buf[9] = 2; /* COM version byte wrong */
 		is_int(zt_packet_decode_ext_frame(&f2, buf, (size_t)n), -EBADMSG,
 		       "EXT_FRAME with a bad COM rejected");
