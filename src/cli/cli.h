@@ -27,8 +27,9 @@ int cli_home(const char *opt, char *buf, unsigned long size);
 /* Print "netcon SUB: message" on stderr; returns 2 (the usage-error exit status) for chaining. */
 int cli_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* getopt_long returned c ('?' or ':', with opterr 0 and ':' leading the optstring): say which
- * option is unknown or lacks its value, as cli_usage_error does; returns 2. */
-int cli_opt_error(const char *sub, int c, char **argv);
+/* Join or leave (type NC_NET_JOIN or NC_NET_LEAVE) the network NWID (16 hex digits) on the
+ * daemon at home (NULL for the default), as 'netcon SUB --home HOME NWID' does, without its
+ * "200 SUB OK". Returns the exit status, having said on stderr what went wrong. */
+int net_member(const char *sub, int type, const char *home, const char *nwid);
 
 #endif

@@ -2,7 +2,6 @@
 /* netcon controller: networks and members of the daemon's controller role. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/opt.h"
 #include "common/ztjson.h"
 #include "netcon/rpc.h"
 
@@ -157,148 +157,164 @@ static int ctl_parse_v6(const char *s, uint32_t *out)
 	return 0;
 }
 
+static int ctl_opt_name(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+
+	if (strlen(value) >= NC_CTL_NAME_LEN)
+		return cli_usage_error(sub, "--name is longer than %d bytes", NC_CTL_NAME_LEN - 1);
+	o->name = value;
+	o->set_name = true;
+	return 0;
+}
+
+static int ctl_opt_dns_domain(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+
+	if (strlen(value) >= NC_CTL_DNS_DOMAIN_LEN || !*value || strpbrk(value, " \t\n#;"))
+		return cli_usage_error(sub, "--dns-domain '%s' is not a domain name", value);
+	o->dns_domain = value;
+	o->set_dns = true;
+	return 0;
+}
+
+static int ctl_opt_dns_server(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+
+	if (o->ndns >= NC_CTL_MAX_DNS)
+		return cli_usage_error(sub, "at most %d --dns-server", NC_CTL_MAX_DNS);
+	if (ctl_parse_dns(value, &o->dns[o->ndns]) < 0)
+		return cli_usage_error(sub, "bad --dns-server '%s' (IP or IP/PORT)", value);
+	o->ndns++;
+	o->set_dns = true;
+	return 0;
+}
+
+/* FIRST-LAST: an IPv6 pool if both are IPv6, else an IPv4 one. */
+static int ctl_opt_pool(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+	char buf[128], *dash;
+	struct nc_addr f, l;
+
+	snprintf(buf, sizeof(buf), "%s", value);
+	dash = strchr(buf, '-');
+	if (!dash)
+		return cli_usage_error(sub, "--pool wants FIRST-LAST, got '%s'", value);
+	*dash++ = 0;
+	if (ctl_parse_addr(buf, &f, NULL) == 0 && ctl_parse_addr(dash, &l, NULL) == 0 &&
+	    f.family == 6 && l.family == 6) {
+		if (memcmp(l.ip, f.ip, 16) < 0)
+			return cli_usage_error(sub, "bad IPv6 --pool '%s'", value);
+		if (o->npools6 >= NC_CTL_MAX_POOLS6)
+			return cli_usage_error(sub, "at most %d IPv6 pools", NC_CTL_MAX_POOLS6);
+		memcpy(o->pools6[o->npools6].first, f.ip, 16);
+		memcpy(o->pools6[o->npools6++].last, l.ip, 16);
+		return 0;
+	}
+	if (ctl_parse_addr(buf, &f, NULL) < 0 || ctl_parse_addr(dash, &l, NULL) < 0 ||
+	    f.family != 4 || l.family != 4 || ctl_v4(&l) < ctl_v4(&f) || ctl_v4(&f) == 0)
+		return cli_usage_error(sub, "bad IPv4 --pool '%s'", value);
+	if (o->npools >= NC_CTL_MAX_POOLS)
+		return cli_usage_error(sub, "at most %d pools", NC_CTL_MAX_POOLS);
+	o->pools[o->npools].first = ctl_v4(&f);
+	o->pools[o->npools++].last = ctl_v4(&l);
+	return 0;
+}
+
+static int ctl_opt_route(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+	char buf[128], *comma;
+	int bits;
+
+	snprintf(buf, sizeof(buf), "%s", value);
+	comma = strchr(buf, ',');
+	if (comma)
+		*comma++ = 0;
+	if (o->nroutes >= NC_CTL_MAX_ROUTES)
+		return cli_usage_error(sub, "at most %d routes", NC_CTL_MAX_ROUTES);
+	if (ctl_parse_addr(buf, &o->routes[o->nroutes].target, &bits) < 0 ||
+	    (comma && ctl_parse_addr(comma, &o->routes[o->nroutes].via, NULL) < 0))
+		return cli_usage_error(sub, "bad --route '%s' (CIDR[,VIA])", value);
+	o->nroutes++;
+	return 0;
+}
+
+static int ctl_opt_mtu(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+	char *end;
+
+	o->mtu = strtol(value, &end, 10);
+	if (!*value || *end || o->mtu < 1280 || o->mtu > 10000)
+		return cli_usage_error(sub, "--mtu '%s' is not 1280..10000", value);
+	return 0;
+}
+
+static int ctl_opt_ip(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+
+	if (o->nips >= NC_CTL_MAX_IPS)
+		return cli_usage_error(sub, "at most %d --ip", NC_CTL_MAX_IPS);
+	if (ctl_parse_addr(value, &o->ips[o->nips], NULL) < 0)
+		return cli_usage_error(sub, "bad --ip '%s'", value);
+	o->nips++;
+	return 0;
+}
+
+static int ctl_opt_v6(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+
+	if (ctl_parse_v6(value, &o->v6) < 0)
+		return cli_usage_error(sub,
+				       "bad --v6 '%s' (rfc4193, 6plane, zt, comma-separated, or "
+				       "none)",
+				       value);
+	o->set_v6 = true;
+	return 0;
+}
+
+/* One table for every controller command: each takes the others' options too. */
+static const struct opt ctl_options[] = {
+    OPT_STRING("home", 0, struct ctl_opts, home),
+    OPT_FLAG("json", 0, struct ctl_opts, json),
+    OPT_VALUE("name", 0, ctl_opt_name),
+    OPT_FLAG("private", 0, struct ctl_opts, set_private),
+    OPT_FLAG("public", 0, struct ctl_opts, set_public),
+    OPT_VALUE("pool", 0, ctl_opt_pool),
+    OPT_VALUE("route", 0, ctl_opt_route),
+    OPT_VALUE("mtu", 0, ctl_opt_mtu),
+    OPT_VALUE("ip", 0, ctl_opt_ip),
+    OPT_VALUE("dns-domain", 0, ctl_opt_dns_domain),
+    OPT_VALUE("dns-server", 0, ctl_opt_dns_server),
+    OPT_FLAG("no-dns", 0, struct ctl_opts, no_dns),
+    OPT_VALUE("v6", 0, ctl_opt_v6),
+    {0},
+};
+
+static const struct opt_verb ctl_verb = {
+    .name = SUB, .usage = ctl_usage, .opts = ctl_options, .max_args = OPT_ANY_ARGS};
+
+/* The options of a controller command into o, checked against each other. Returns -1 to go on,
+ * else the exit status. */
 static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 {
-	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"name", required_argument, NULL, 'n'},
-	    {"private", no_argument, NULL, 'P'},
-	    {"public", no_argument, NULL, 'U'},
-	    {"pool", required_argument, NULL, 'p'},
-	    {"route", required_argument, NULL, 'r'},
-	    {"mtu", required_argument, NULL, 'm'},
-	    {"ip", required_argument, NULL, 'i'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"dns-domain", required_argument, NULL, 'd'},
-	    {"dns-server", required_argument, NULL, 's'},
-	    {"no-dns", no_argument, NULL, 'N'},
-	    {"v6", required_argument, NULL, '6'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
+	int r;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		char *end, buf[128], *dash, *comma;
-		struct nc_addr f, l;
-		int bits;
-
-		switch (c) {
-		case 'H':
-			o->home = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'n':
-			if (strlen(optarg) >= NC_CTL_NAME_LEN)
-				return cli_usage_error(SUB, "--name is longer than %d bytes",
-						       NC_CTL_NAME_LEN - 1);
-			o->name = optarg;
-			o->set_name = true;
-			break;
-		case 'd':
-			if (strlen(optarg) >= NC_CTL_DNS_DOMAIN_LEN || !*optarg ||
-			    strpbrk(optarg, " \t\n#;"))
-				return cli_usage_error(
-				    SUB, "--dns-domain '%s' is not a domain name", optarg);
-			o->dns_domain = optarg;
-			o->set_dns = true;
-			break;
-		case 's':
-			if (o->ndns >= NC_CTL_MAX_DNS)
-				return cli_usage_error(SUB, "at most %d --dns-server",
-						       NC_CTL_MAX_DNS);
-			if (ctl_parse_dns(optarg, &o->dns[o->ndns]) < 0)
-				return cli_usage_error(SUB, "bad --dns-server '%s' (IP or IP/PORT)",
-						       optarg);
-			o->ndns++;
-			o->set_dns = true;
-			break;
-		case 'N':
-			o->no_dns = true;
-			break;
-		case 'P':
-			o->set_private = true;
-			break;
-		case 'U':
-			o->set_public = true;
-			break;
-		case 'p':
-			snprintf(buf, sizeof(buf), "%s", optarg);
-			dash = strchr(buf, '-');
-			if (!dash)
-				return cli_usage_error(SUB, "--pool wants FIRST-LAST, got '%s'",
-						       optarg);
-			*dash++ = 0;
-			if (ctl_parse_addr(buf, &f, NULL) == 0 &&
-			    ctl_parse_addr(dash, &l, NULL) == 0 && f.family == 6 && l.family == 6) {
-				if (memcmp(l.ip, f.ip, 16) < 0)
-					return cli_usage_error(SUB, "bad IPv6 --pool '%s'", optarg);
-				if (o->npools6 >= NC_CTL_MAX_POOLS6)
-					return cli_usage_error(SUB, "at most %d IPv6 pools",
-							       NC_CTL_MAX_POOLS6);
-				memcpy(o->pools6[o->npools6].first, f.ip, 16);
-				memcpy(o->pools6[o->npools6++].last, l.ip, 16);
-				break;
-			}
-			if (ctl_parse_addr(buf, &f, NULL) < 0 ||
-			    ctl_parse_addr(dash, &l, NULL) < 0 || f.family != 4 || l.family != 4 ||
-			    ctl_v4(&l) < ctl_v4(&f) || ctl_v4(&f) == 0)
-				return cli_usage_error(SUB, "bad IPv4 --pool '%s'", optarg);
-			if (o->npools >= NC_CTL_MAX_POOLS)
-				return cli_usage_error(SUB, "at most %d pools", NC_CTL_MAX_POOLS);
-			o->pools[o->npools].first = ctl_v4(&f);
-			o->pools[o->npools++].last = ctl_v4(&l);
-			break;
-		case 'r':
-			snprintf(buf, sizeof(buf), "%s", optarg);
-			comma = strchr(buf, ',');
-			if (comma)
-				*comma++ = 0;
-			if (o->nroutes >= NC_CTL_MAX_ROUTES)
-				return cli_usage_error(SUB, "at most %d routes", NC_CTL_MAX_ROUTES);
-			if (ctl_parse_addr(buf, &o->routes[o->nroutes].target, &bits) < 0 ||
-			    (comma && ctl_parse_addr(comma, &o->routes[o->nroutes].via, NULL) < 0))
-				return cli_usage_error(SUB, "bad --route '%s' (CIDR[,VIA])",
-						       optarg);
-			o->nroutes++;
-			break;
-		case 'm':
-			o->mtu = strtol(optarg, &end, 10);
-			if (!*optarg || *end || o->mtu < 1280 || o->mtu > 10000)
-				return cli_usage_error(SUB, "--mtu '%s' is not 1280..10000",
-						       optarg);
-			break;
-		case 'i':
-			if (o->nips >= NC_CTL_MAX_IPS)
-				return cli_usage_error(SUB, "at most %d --ip", NC_CTL_MAX_IPS);
-			if (ctl_parse_addr(optarg, &o->ips[o->nips], NULL) < 0)
-				return cli_usage_error(SUB, "bad --ip '%s'", optarg);
-			o->nips++;
-			break;
-		case '6':
-			if (ctl_parse_v6(optarg, &o->v6) < 0)
-				return cli_usage_error(SUB,
-						       "bad --v6 '%s' (rfc4193, 6plane, zt, "
-						       "comma-separated, or none)",
-						       optarg);
-			o->set_v6 = true;
-			break;
-		case 'h':
-			ctl_usage(stdout);
-			exit(0);
-		default:
-			return cli_opt_error(SUB, c, argv);
-		}
-	}
+	r = opt_parse(&ctl_verb, argc, argv, o);
+	if (r >= 0)
+		return r;
 	if (o->set_private && o->set_public)
 		return cli_usage_error(SUB, "--private and --public exclude each other");
 	if (o->no_dns && o->set_dns)
 		return cli_usage_error(SUB, "--no-dns excludes --dns-domain and --dns-server");
-	return 0;
+	return -1;
 }
 
 static int ctl_parse_nwid(const char *s, uint64_t *out)
@@ -535,7 +551,7 @@ static int ctl_network(int argc, char **argv)
 	if (!verb)
 		return cli_usage_error(SUB, "network: create, set, list, show or delete?");
 	r = ctl_getopts(argc, argv, &o);
-	if (r)
+	if (r >= 0)
 		return r;
 	if (!strcmp(verb, "create")) {
 		struct nc_ctl_net req, rep;
@@ -676,7 +692,7 @@ static int ctl_member(int argc, char **argv)
 	if (!verb)
 		return cli_usage_error(SUB, "member: list, authorize or deauthorize?");
 	r = ctl_getopts(argc, argv, &o);
-	if (r)
+	if (r >= 0)
 		return r;
 	if (!strcmp(verb, "list")) {
 		r = ctl_nwid_arg("member list", argc, argv, 1, &nwid);

@@ -2,7 +2,6 @@
 /* netcon init: the embedded default, a private planet and network on this node in one command. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/opt.h"
 #include "netcon/rpc.h"
 
 #define INIT_DEFAULT_POOL "10.147.17.1-10.147.17.254"
@@ -102,54 +102,37 @@ static int init_net_status(const char *home, uint64_t nwid, struct nc_net_info *
 	return r;
 }
 
+struct init_opts {
+	const char *home, *endpoint, *name, *pool, *route;
+};
+
+static const struct opt init_options[] = {
+    OPT_STRING("home", 0, struct init_opts, home),
+    OPT_STRING("endpoint", 0, struct init_opts, endpoint),
+    OPT_STRING("name", 0, struct init_opts, name),
+    OPT_STRING("pool", 0, struct init_opts, pool),
+    OPT_STRING("route", 0, struct init_opts, route),
+    {0},
+};
+
+static const struct opt_verb init_verb = {
+    .name = "init", .usage = init_usage, .opts = init_options};
+
 int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"endpoint", required_argument, NULL, 'e'},
-	    {"name", required_argument, NULL, 'n'},
-	    {"pool", required_argument, NULL, 'p'},
-	    {"route", required_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *homeopt = NULL, *endpoint = "127.0.0.1/9993", *name = "netcon", *pool = NULL,
-		   *route = NULL;
+	struct init_opts o = {.endpoint = "127.0.0.1/9993", .name = "netcon"};
 	char home[PATH_MAX], path[PATH_MAX + 64], pub[PATH_MAX + 64], planet[PATH_MAX + 64];
 	char out[4096], addr[16] = "", nwid_s[17] = "", port[16];
 	struct nc_net_info ni;
 	uint64_t nwid;
-	const char *slash;
-	int c, r, fd;
+	const char *slash, *homeopt, *endpoint, *name, *pool, *route;
+	int r, fd;
 	FILE *f;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			homeopt = optarg;
-			break;
-		case 'e':
-			endpoint = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 'p':
-			pool = optarg;
-			break;
-		case 'r':
-			route = optarg;
-			break;
-		case 'h':
-			init_usage(stdout);
-			return 0;
-		default:
-			return cli_opt_error("init", c, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
+	r = opt_parse(&init_verb, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	homeopt = o.home, endpoint = o.endpoint, name = o.name, pool = o.pool, route = o.route;
 	slash = strrchr(endpoint, '/');
 	{
 		char ip[64];
