@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/client.h"
@@ -337,15 +338,25 @@ static int ctl_parse_node(const char *s, uint64_t *out)
 	return *end || *out == 0 || (*out >> 32) == 0xff ? -EINVAL : 0;
 }
 
-/* The arguments after the options of WHAT: exactly n, the first a network id. Returns 0 or the
- * usage error's exit status, having said what is wrong. */
-static int ctl_nwid_arg(const char *what, int argc, char **argv, int n, uint64_t *nwid)
+/* The arguments after the options of WHAT: exactly n, NWID [NODE]. Returns 0 or the usage
+ * error's exit status, having said what is wrong. */
+static int ctl_args(const char *what, int argc, char **argv, int n)
 {
 	if (optind + n > argc)
 		return cli_usage_error(SUB, "%s: missing %s", what,
 				       optind == argc ? "NWID" : "NODE");
 	if (optind + n < argc)
 		return cli_usage_error(SUB, "%s: unexpected argument '%s'", what, argv[optind + n]);
+	return 0;
+}
+
+/* The same, the network id parsed into nwid. */
+static int ctl_nwid_arg(const char *what, int argc, char **argv, int n, uint64_t *nwid)
+{
+	int r = ctl_args(what, argc, argv, n);
+
+	if (r)
+		return r;
 	if (ctl_parse_nwid(argv[optind], nwid) < 0)
 		return cli_usage_error(SUB, "'%s' is not a network id (16 hex digits)",
 				       argv[optind]);
@@ -542,6 +553,101 @@ static void ctl_cover6(const struct nc_ctl_pool6 *p, struct nc_ctl_route *rt)
 	rt->target.port = (uint16_t)bits;
 }
 
+/* Make the network o describes; the controller's record of it into rep. Returns the exit
+ * status, having said on stderr what went wrong. */
+static int ctl_net_create(const struct ctl_opts *o, struct nc_ctl_net *rep)
+{
+	struct nc_ctl_net req;
+	int r, fd;
+
+	memset(&req, 0, sizeof(req));
+	req.flags = (o->set_public ? 0 : NC_CTL_PRIVATE) | NC_CTL_BROADCAST |
+		    (o->npools ? NC_CTL_V4_AUTO : 0) | o->v6;
+	req.mtu = (uint32_t)o->mtu;
+	req.multicast_limit = 32;
+	req.h.type = NC_CTL_NET_CREATE;
+	snprintf(req.name, sizeof(req.name), "%s", o->name ? o->name : "");
+	req.npools = o->npools;
+	memcpy(req.pools, o->pools, sizeof(o->pools));
+	req.nroutes = o->nroutes;
+	memcpy(req.routes, o->routes, sizeof(o->routes));
+	req.npools6 = o->npools6;
+	memcpy(req.pools6, o->pools6, sizeof(o->pools6));
+	if (!o->nroutes && o->npools + o->npools6 > NC_CTL_MAX_ROUTES)
+		return cli_usage_error(SUB, "more pools than routes (%d): give --route",
+				       NC_CTL_MAX_ROUTES);
+	for (unsigned k = 0; !o->nroutes && k < o->npools; k++)
+		ctl_cover(&o->pools[k], &req.routes[req.nroutes++]);
+	for (unsigned k = 0; !o->nroutes && k < o->npools6; k++)
+		ctl_cover6(&o->pools6[k], &req.routes[req.nroutes++]);
+	if (o->no_dns)
+		return cli_usage_error(SUB, "--no-dns goes with set");
+	ctl_dns_req(o, &req);
+	if ((fd = client_connect("controller", o->home)) < 0)
+		return 1;
+	r = client_call(fd, &req, sizeof(req), rep, sizeof(*rep));
+	close(fd);
+	return r < 0 ? ctl_fail(NULL, NULL, r) : 0;
+}
+
+int ctl_create_private(const char *home, const char *name, const char *pool, const char *route,
+		       uint64_t *nwid)
+{
+	struct ctl_opts o;
+	struct nc_ctl_net rep;
+	int r;
+
+	memset(&o, 0, sizeof(o));
+	o.home = home;
+	o.set_private = true;
+	r = ctl_opt_name(SUB, &o, name);
+	if (!r && pool)
+		r = ctl_opt_pool(SUB, &o, pool);
+	if (!r && route)
+		r = ctl_opt_route(SUB, &o, route);
+	if (!r)
+		r = ctl_net_create(&o, &rep);
+	if (!r)
+		*nwid = rep.nwid;
+	return r;
+}
+
+/* (De)authorize member node of network nwid (both as given), with o's --ip; the controller's
+ * record of it into rep. Returns the exit status, having said on stderr what went wrong. */
+static int ctl_member_set(const struct ctl_opts *o, const char *nwid, const char *node, bool auth,
+			  struct nc_ctl_member *rep)
+{
+	struct nc_ctl_member req;
+	int r, fd;
+
+	memset(&req, 0, sizeof(req));
+	if (ctl_parse_nwid(nwid, &req.nwid) < 0)
+		return cli_usage_error(SUB, "'%s' is not a network id (16 hex digits)", nwid);
+	if (ctl_parse_node(node, &req.address) < 0)
+		return cli_usage_error(SUB, "'%s' is not a node address (10 hex digits)", node);
+	if (!auth && o->nips)
+		return cli_usage_error(SUB, "--ip goes with authorize");
+	req.h.type = NC_CTL_MEMBER_SET;
+	req.flags = (auth ? NC_CTL_AUTHORIZED : 0) | (o->nips ? NC_CTL_SET_IPS : 0);
+	req.nips = o->nips;
+	memcpy(req.ips, o->ips, sizeof(o->ips));
+	if ((fd = client_connect("controller", o->home)) < 0)
+		return 1;
+	r = client_call(fd, &req, sizeof(req), rep, sizeof(*rep));
+	close(fd);
+	return r < 0 ? ctl_fail(nwid, node, r) : 0;
+}
+
+int ctl_authorize(const char *home, const char *nwid, const char *node)
+{
+	struct ctl_opts o;
+	struct nc_ctl_member rep;
+
+	memset(&o, 0, sizeof(o));
+	o.home = home;
+	return ctl_member_set(&o, nwid, node, true, &rep);
+}
+
 static int ctl_network(int argc, char **argv)
 {
 	struct ctl_opts o;
@@ -554,38 +660,13 @@ static int ctl_network(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (!strcmp(verb, "create")) {
-		struct nc_ctl_net req, rep;
+		struct nc_ctl_net rep;
 
 		if (optind != argc)
 			return cli_usage_error(SUB, "network create takes no arguments");
-		memset(&req, 0, sizeof(req));
-		req.flags = (o.set_public ? 0 : NC_CTL_PRIVATE) | NC_CTL_BROADCAST |
-			    (o.npools ? NC_CTL_V4_AUTO : 0) | o.v6;
-		req.mtu = (uint32_t)o.mtu;
-		req.multicast_limit = 32;
-		req.h.type = NC_CTL_NET_CREATE;
-		snprintf(req.name, sizeof(req.name), "%s", o.name ? o.name : "");
-		req.npools = o.npools;
-		memcpy(req.pools, o.pools, sizeof(o.pools));
-		req.nroutes = o.nroutes;
-		memcpy(req.routes, o.routes, sizeof(o.routes));
-		req.npools6 = o.npools6;
-		memcpy(req.pools6, o.pools6, sizeof(o.pools6));
-		if (!o.nroutes && o.npools + o.npools6 > NC_CTL_MAX_ROUTES)
-			return cli_usage_error(SUB, "more pools than routes (%d): give --route",
-					       NC_CTL_MAX_ROUTES);
-		for (unsigned k = 0; !o.nroutes && k < o.npools; k++)
-			ctl_cover(&o.pools[k], &req.routes[req.nroutes++]);
-		for (unsigned k = 0; !o.nroutes && k < o.npools6; k++)
-			ctl_cover6(&o.pools6[k], &req.routes[req.nroutes++]);
-		if (o.no_dns)
-			return cli_usage_error(SUB, "--no-dns goes with set");
-		ctl_dns_req(&o, &req);
-		if ((fd = client_connect("controller", o.home)) < 0)
-			return 1;
-		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
-		if (r < 0)
-			return ctl_fail(NULL, NULL, r);
+		r = ctl_net_create(&o, &rep);
+		if (r)
+			return r;
 		if (o.json) {
 			ctl_print_net(&rep, true);
 			printf("\n");
@@ -731,28 +812,15 @@ static int ctl_member(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(verb, "authorize") || !strcmp(verb, "deauthorize")) {
-		struct nc_ctl_member req, rep;
+		struct nc_ctl_member rep;
 		bool auth = !strcmp(verb, "authorize");
 
-		memset(&req, 0, sizeof(req));
-		r = ctl_nwid_arg(auth ? "member authorize" : "member deauthorize", argc, argv, 2,
-				 &req.nwid);
+		r = ctl_args(auth ? "member authorize" : "member deauthorize", argc, argv, 2);
 		if (r)
 			return r;
-		if (ctl_parse_node(argv[optind + 1], &req.address) < 0)
-			return cli_usage_error(SUB, "'%s' is not a node address (10 hex digits)",
-					       argv[optind + 1]);
-		if (!auth && o.nips)
-			return cli_usage_error(SUB, "--ip goes with authorize");
-		req.h.type = NC_CTL_MEMBER_SET;
-		req.flags = (auth ? NC_CTL_AUTHORIZED : 0) | (o.nips ? NC_CTL_SET_IPS : 0);
-		req.nips = o.nips;
-		memcpy(req.ips, o.ips, sizeof(o.ips));
-		if ((fd = client_connect("controller", o.home)) < 0)
-			return 1;
-		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
-		if (r < 0)
-			return ctl_fail(argv[optind], argv[optind + 1], r);
+		r = ctl_member_set(&o, argv[optind], argv[optind + 1], auth, &rep);
+		if (r)
+			return r;
 		ctl_print_member(&rep, o.json);
 		if (o.json)
 			printf("\n");

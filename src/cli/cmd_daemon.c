@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* netcon daemon: parse the command line and run the daemon. */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/opt.h"
@@ -153,4 +156,43 @@ int cmd_daemon(int argc, char **argv)
 	if (r)
 		return r;
 	return daemon_main(&cfg);
+}
+
+int cmd_daemon_start(const char *home, int port, const char *planet, int *pid)
+{
+	struct daemon_config cfg = {
+	    .home = home, .port = port, .planet = planet, .background = true};
+	char path[PATH_MAX + 16];
+	int st, null;
+	pid_t child;
+	FILE *f;
+
+	if (daemon_log_max(&cfg))
+		return -1;
+	/* daemon_main says the daemon's pid on stdout, and returns in the daemon too when it
+	 * stops: it runs in a child of ours, stdout on /dev/null, that ends with it. With no exec,
+	 * ps shows the daemon with our command line (netcon init ...). */
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
+			_exit(1);
+		close(null);
+		exit(daemon_main(&cfg));
+	}
+	if (waitpid(child, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return -1;
+	/* Written before the daemon says it is ready. */
+	*pid = 0;
+	snprintf(path, sizeof(path), "%s/netcon.pid", home);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%d", pid) != 1)
+			*pid = 0;
+		fclose(f);
+	}
+	return 0;
 }

@@ -45,7 +45,7 @@ static const struct opt *opt_find(const struct opt *opts, int n, int c)
 	return NULL;
 }
 
-static int opt_take(const char *sub, const struct opt *p, void *o, const char *value)
+int opt_take(const char *sub, const struct opt *p, void *o, const char *value)
 {
 	if (p->fn)
 		return p->fn(sub, o, value);

@@ -49,4 +49,8 @@ struct opt_verb {
  * exit status to end with: 0 after --help, 2 after saying what is wrong with the command line. */
 int opt_parse(const struct opt_verb *v, int argc, char **argv, void *o);
 
+/* Take one option's value (NULL for a flag) into o as the table entry p says. Returns 0, or the
+ * exit status of its usage error. For verbs that read their options themselves. */
+int opt_take(const char *sub, const struct opt *p, void *o, const char *value);
+
 #endif
