@@ -98,34 +98,28 @@ static int net_call(const struct opt_verb *v, int type, int argc, char **argv)
 	return r;
 }
 
-static void join_usage(FILE *f)
-{
-	fputs("Usage: netcon join [--home DIR] NWID\n\n"
-	      "Join the ZeroTier network NWID (16 hex digits): the daemon asks the\n"
-	      "network's controller (the first 10 digits) for a config, keeps the network\n"
-	      "in HOME/networks.d/NWID.conf across restarts, and gives the network's\n"
-	      "addresses to programs run with 'netcon run'. See 'netcon networks'.\n",
-	      f);
-}
-
 static const struct opt_verb join_verb = {
-    .name = "join", .usage = join_usage, .opts = net_member_options, .max_args = 1};
+    .name = "join",
+    .help = "Usage: netcon join [--home DIR] NWID\n\n"
+	    "Join the ZeroTier network NWID (16 hex digits): the daemon asks the\n"
+	    "network's controller (the first 10 digits) for a config, keeps the network\n"
+	    "in HOME/networks.d/NWID.conf across restarts, and gives the network's\n"
+	    "addresses to programs run with 'netcon run'. See 'netcon networks'.\n",
+    .opts = net_member_options,
+    .max_args = 1};
 
 int cmd_join(int argc, char **argv)
 {
 	return net_call(&join_verb, NC_NET_JOIN, argc, argv);
 }
 
-static void leave_usage(FILE *f)
-{
-	fputs("Usage: netcon leave [--home DIR] NWID\n\n"
-	      "Leave the ZeroTier network NWID: its interface and routes go, and\n"
-	      "HOME/networks.d/NWID.conf is removed.\n",
-	      f);
-}
-
 static const struct opt_verb leave_verb = {
-    .name = "leave", .usage = leave_usage, .opts = net_member_options, .max_args = 1};
+    .name = "leave",
+    .help = "Usage: netcon leave [--home DIR] NWID\n\n"
+	    "Leave the ZeroTier network NWID: its interface and routes go, and\n"
+	    "HOME/networks.d/NWID.conf is removed.\n",
+    .opts = net_member_options,
+    .max_args = 1};
 
 int cmd_leave(int argc, char **argv)
 {
@@ -157,18 +151,14 @@ static int net_print_json(const struct nc_net_info *n, bool first)
 	return r;
 }
 
-static void networks_usage(FILE *f)
-{
-	fputs("Usage: netcon networks [--home DIR] [--json]\n\n"
-	      "The ZeroTier networks the daemon has joined: id, name, MAC, status\n"
-	      "(REQUESTING_CONFIGURATION, OK, ACCESS_DENIED, NOT_FOUND), type, MTU and the\n"
-	      "assigned addresses. --json prints the keys of 'zerotier-cli -j listnetworks'\n"
-	      "(with routes) plus netcon's frame counters.\n",
-	      f);
-}
-
 static const struct opt_verb networks_verb = {
-    .name = "networks", .usage = networks_usage, .opts = networks_options};
+    .name = "networks",
+    .help = "Usage: netcon networks [--home DIR] [--json]\n\n"
+	    "The ZeroTier networks the daemon has joined: id, name, MAC, status\n"
+	    "(REQUESTING_CONFIGURATION, OK, ACCESS_DENIED, NOT_FOUND), type, MTU and the\n"
+	    "assigned addresses. --json prints the keys of 'zerotier-cli -j listnetworks'\n"
+	    "(with routes) plus netcon's frame counters.\n",
+    .opts = networks_options};
 
 int cmd_networks(int argc, char **argv)
 {

@@ -355,24 +355,28 @@ static int planet_opt_endpoint(const char *sub, void *o, const char *value)
 	return 0;
 }
 
+/* --id or --timestamp: a number other than 0, into *v. */
+static int planet_opt_number(const char *sub, const char *what, const char *value, uint64_t *v,
+			     bool *given)
+{
+	if (parse_u64(value, v) < 0 || !*v)
+		return cli_usage_error(sub, "create: bad %s '%s'", what, value);
+	*given = true;
+	return 0;
+}
+
 static int planet_opt_id(const char *sub, void *o, const char *value)
 {
 	struct planet_new *c = o;
 
-	if (parse_u64(value, &c->id) < 0 || !c->id)
-		return cli_usage_error(sub, "create: bad --id '%s'", value);
-	c->have_id = true;
-	return 0;
+	return planet_opt_number(sub, "--id", value, &c->id, &c->have_id);
 }
 
 static int planet_opt_timestamp(const char *sub, void *o, const char *value)
 {
 	struct planet_new *c = o;
 
-	if (parse_u64(value, &c->ts) < 0 || !c->ts)
-		return cli_usage_error(sub, "create: bad --timestamp '%s'", value);
-	c->have_ts = true;
-	return 0;
+	return planet_opt_number(sub, "--timestamp", value, &c->ts, &c->have_ts);
 }
 
 static const struct opt planet_create_options[] = {

@@ -89,7 +89,10 @@ int opt_parse(const struct opt_verb *v, int argc, char **argv, void *o)
 		const struct opt *p = opt_find(v->opts, n, c);
 
 		if (c == 'h') {
-			v->usage(stdout);
+			if (v->usage)
+				v->usage(stdout);
+			else
+				fputs(v->help, stdout);
 			return 0;
 		}
 		if (!p)

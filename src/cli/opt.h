@@ -33,11 +33,13 @@ struct opt {
 /* Any number of arguments after the options (the verb checks them). */
 #define OPT_ANY_ARGS (-1)
 
-/* A verb: its name in messages ("netcon NAME: ..."), its --help (and -h) text, its options (the
- * table ends with an entry without name and letter), how many arguments may follow them, and
- * whether the options end at the first argument (netcon run -- PROGRAM -x). */
+/* A verb: its name in messages ("netcon NAME: ..."), its --help (and -h) text or the function
+ * that prints it, its options (the table ends with an entry without name and letter), how many
+ * arguments may follow them, and whether the options end at the first argument (netcon run --
+ * PROGRAM -x). */
 struct opt_verb {
 	const char *name;
+	const char *help;
 	void (*usage)(FILE *f);
 	const struct opt *opts;
 	int max_args;
