@@ -2,15 +2,16 @@
 /* netcon controller: networks and members of the daemon's controller role. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/opt.h"
 #include "common/ztjson.h"
 #include "netcon/rpc.h"
 
@@ -157,148 +158,164 @@ static int ctl_parse_v6(const char *s, uint32_t *out)
 	return 0;
 }
 
+static int ctl_opt_name(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+
+	if (strlen(value) >= NC_CTL_NAME_LEN)
+		return cli_usage_error(sub, "--name is longer than %d bytes", NC_CTL_NAME_LEN - 1);
+	o->name = value;
+	o->set_name = true;
+	return 0;
+}
+
+static int ctl_opt_dns_domain(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+
+	if (strlen(value) >= NC_CTL_DNS_DOMAIN_LEN || !*value || strpbrk(value, " \t\n#;"))
+		return cli_usage_error(sub, "--dns-domain '%s' is not a domain name", value);
+	o->dns_domain = value;
+	o->set_dns = true;
+	return 0;
+}
+
+static int ctl_opt_dns_server(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+
+	if (o->ndns >= NC_CTL_MAX_DNS)
+		return cli_usage_error(sub, "at most %d --dns-server", NC_CTL_MAX_DNS);
+	if (ctl_parse_dns(value, &o->dns[o->ndns]) < 0)
+		return cli_usage_error(sub, "bad --dns-server '%s' (IP or IP/PORT)", value);
+	o->ndns++;
+	o->set_dns = true;
+	return 0;
+}
+
+/* FIRST-LAST: an IPv6 pool if both are IPv6, else an IPv4 one. */
+static int ctl_opt_pool(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+	char buf[128], *dash;
+	struct nc_addr f, l;
+
+	snprintf(buf, sizeof(buf), "%s", value);
+	dash = strchr(buf, '-');
+	if (!dash)
+		return cli_usage_error(sub, "--pool wants FIRST-LAST, got '%s'", value);
+	*dash++ = 0;
+	if (ctl_parse_addr(buf, &f, NULL) == 0 && ctl_parse_addr(dash, &l, NULL) == 0 &&
+	    f.family == 6 && l.family == 6) {
+		if (memcmp(l.ip, f.ip, 16) < 0)
+			return cli_usage_error(sub, "bad IPv6 --pool '%s'", value);
+		if (o->npools6 >= NC_CTL_MAX_POOLS6)
+			return cli_usage_error(sub, "at most %d IPv6 pools", NC_CTL_MAX_POOLS6);
+		memcpy(o->pools6[o->npools6].first, f.ip, 16);
+		memcpy(o->pools6[o->npools6++].last, l.ip, 16);
+		return 0;
+	}
+	if (ctl_parse_addr(buf, &f, NULL) < 0 || ctl_parse_addr(dash, &l, NULL) < 0 ||
+	    f.family != 4 || l.family != 4 || ctl_v4(&l) < ctl_v4(&f) || ctl_v4(&f) == 0)
+		return cli_usage_error(sub, "bad IPv4 --pool '%s'", value);
+	if (o->npools >= NC_CTL_MAX_POOLS)
+		return cli_usage_error(sub, "at most %d pools", NC_CTL_MAX_POOLS);
+	o->pools[o->npools].first = ctl_v4(&f);
+	o->pools[o->npools++].last = ctl_v4(&l);
+	return 0;
+}
+
+static int ctl_opt_route(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+	char buf[128], *comma;
+	int bits;
+
+	snprintf(buf, sizeof(buf), "%s", value);
+	comma = strchr(buf, ',');
+	if (comma)
+		*comma++ = 0;
+	if (o->nroutes >= NC_CTL_MAX_ROUTES)
+		return cli_usage_error(sub, "at most %d routes", NC_CTL_MAX_ROUTES);
+	if (ctl_parse_addr(buf, &o->routes[o->nroutes].target, &bits) < 0 ||
+	    (comma && ctl_parse_addr(comma, &o->routes[o->nroutes].via, NULL) < 0))
+		return cli_usage_error(sub, "bad --route '%s' (CIDR[,VIA])", value);
+	o->nroutes++;
+	return 0;
+}
+
+static int ctl_opt_mtu(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+	char *end;
+
+	o->mtu = strtol(value, &end, 10);
+	if (!*value || *end || o->mtu < 1280 || o->mtu > 10000)
+		return cli_usage_error(sub, "--mtu '%s' is not 1280..10000", value);
+	return 0;
+}
+
+static int ctl_opt_ip(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+
+	if (o->nips >= NC_CTL_MAX_IPS)
+		return cli_usage_error(sub, "at most %d --ip", NC_CTL_MAX_IPS);
+	if (ctl_parse_addr(value, &o->ips[o->nips], NULL) < 0)
+		return cli_usage_error(sub, "bad --ip '%s'", value);
+	o->nips++;
+	return 0;
+}
+
+static int ctl_opt_v6(const char *sub, void *opts, const char *value)
+{
+	struct ctl_opts *o = opts;
+
+	if (ctl_parse_v6(value, &o->v6) < 0)
+		return cli_usage_error(sub,
+				       "bad --v6 '%s' (rfc4193, 6plane, zt, comma-separated, or "
+				       "none)",
+				       value);
+	o->set_v6 = true;
+	return 0;
+}
+
+/* One table for every controller command: each takes the others' options too. */
+static const struct opt ctl_options[] = {
+    OPT_STRING("home", 0, struct ctl_opts, home),
+    OPT_FLAG("json", 0, struct ctl_opts, json),
+    OPT_VALUE("name", 0, ctl_opt_name),
+    OPT_FLAG("private", 0, struct ctl_opts, set_private),
+    OPT_FLAG("public", 0, struct ctl_opts, set_public),
+    OPT_VALUE("pool", 0, ctl_opt_pool),
+    OPT_VALUE("route", 0, ctl_opt_route),
+    OPT_VALUE("mtu", 0, ctl_opt_mtu),
+    OPT_VALUE("ip", 0, ctl_opt_ip),
+    OPT_VALUE("dns-domain", 0, ctl_opt_dns_domain),
+    OPT_VALUE("dns-server", 0, ctl_opt_dns_server),
+    OPT_FLAG("no-dns", 0, struct ctl_opts, no_dns),
+    OPT_VALUE("v6", 0, ctl_opt_v6),
+    {0},
+};
+
+static const struct opt_verb ctl_verb = {
+    .name = SUB, .usage = ctl_usage, .opts = ctl_options, .max_args = OPT_ANY_ARGS};
+
+/* The options of a controller command into o, checked against each other. Returns -1 to go on,
+ * else the exit status. */
 static int ctl_getopts(int argc, char **argv, struct ctl_opts *o)
 {
-	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"name", required_argument, NULL, 'n'},
-	    {"private", no_argument, NULL, 'P'},
-	    {"public", no_argument, NULL, 'U'},
-	    {"pool", required_argument, NULL, 'p'},
-	    {"route", required_argument, NULL, 'r'},
-	    {"mtu", required_argument, NULL, 'm'},
-	    {"ip", required_argument, NULL, 'i'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"dns-domain", required_argument, NULL, 'd'},
-	    {"dns-server", required_argument, NULL, 's'},
-	    {"no-dns", no_argument, NULL, 'N'},
-	    {"v6", required_argument, NULL, '6'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
+	int r;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		char *end, buf[128], *dash, *comma;
-		struct nc_addr f, l;
-		int bits;
-
-		switch (c) {
-		case 'H':
-			o->home = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'n':
-			if (strlen(optarg) >= NC_CTL_NAME_LEN)
-				return cli_usage_error(SUB, "--name is longer than %d bytes",
-						       NC_CTL_NAME_LEN - 1);
-			o->name = optarg;
-			o->set_name = true;
-			break;
-		case 'd':
-			if (strlen(optarg) >= NC_CTL_DNS_DOMAIN_LEN || !*optarg ||
-			    strpbrk(optarg, " \t\n#;"))
-				return cli_usage_error(
-				    SUB, "--dns-domain '%s' is not a domain name", optarg);
-			o->dns_domain = optarg;
-			o->set_dns = true;
-			break;
-		case 's':
-			if (o->ndns >= NC_CTL_MAX_DNS)
-				return cli_usage_error(SUB, "at most %d --dns-server",
-						       NC_CTL_MAX_DNS);
-			if (ctl_parse_dns(optarg, &o->dns[o->ndns]) < 0)
-				return cli_usage_error(SUB, "bad --dns-server '%s' (IP or IP/PORT)",
-						       optarg);
-			o->ndns++;
-			o->set_dns = true;
-			break;
-		case 'N':
-			o->no_dns = true;
-			break;
-		case 'P':
-			o->set_private = true;
-			break;
-		case 'U':
-			o->set_public = true;
-			break;
-		case 'p':
-			snprintf(buf, sizeof(buf), "%s", optarg);
-			dash = strchr(buf, '-');
-			if (!dash)
-				return cli_usage_error(SUB, "--pool wants FIRST-LAST, got '%s'",
-						       optarg);
-			*dash++ = 0;
-			if (ctl_parse_addr(buf, &f, NULL) == 0 &&
-			    ctl_parse_addr(dash, &l, NULL) == 0 && f.family == 6 && l.family == 6) {
-				if (memcmp(l.ip, f.ip, 16) < 0)
-					return cli_usage_error(SUB, "bad IPv6 --pool '%s'", optarg);
-				if (o->npools6 >= NC_CTL_MAX_POOLS6)
-					return cli_usage_error(SUB, "at most %d IPv6 pools",
-							       NC_CTL_MAX_POOLS6);
-				memcpy(o->pools6[o->npools6].first, f.ip, 16);
-				memcpy(o->pools6[o->npools6++].last, l.ip, 16);
-				break;
-			}
-			if (ctl_parse_addr(buf, &f, NULL) < 0 ||
-			    ctl_parse_addr(dash, &l, NULL) < 0 || f.family != 4 || l.family != 4 ||
-			    ctl_v4(&l) < ctl_v4(&f) || ctl_v4(&f) == 0)
-				return cli_usage_error(SUB, "bad IPv4 --pool '%s'", optarg);
-			if (o->npools >= NC_CTL_MAX_POOLS)
-				return cli_usage_error(SUB, "at most %d pools", NC_CTL_MAX_POOLS);
-			o->pools[o->npools].first = ctl_v4(&f);
-			o->pools[o->npools++].last = ctl_v4(&l);
-			break;
-		case 'r':
-			snprintf(buf, sizeof(buf), "%s", optarg);
-			comma = strchr(buf, ',');
-			if (comma)
-				*comma++ = 0;
-			if (o->nroutes >= NC_CTL_MAX_ROUTES)
-				return cli_usage_error(SUB, "at most %d routes", NC_CTL_MAX_ROUTES);
-			if (ctl_parse_addr(buf, &o->routes[o->nroutes].target, &bits) < 0 ||
-			    (comma && ctl_parse_addr(comma, &o->routes[o->nroutes].via, NULL) < 0))
-				return cli_usage_error(SUB, "bad --route '%s' (CIDR[,VIA])",
-						       optarg);
-			o->nroutes++;
-			break;
-		case 'm':
-			o->mtu = strtol(optarg, &end, 10);
-			if (!*optarg || *end || o->mtu < 1280 || o->mtu > 10000)
-				return cli_usage_error(SUB, "--mtu '%s' is not 1280..10000",
-						       optarg);
-			break;
-		case 'i':
-			if (o->nips >= NC_CTL_MAX_IPS)
-				return cli_usage_error(SUB, "at most %d --ip", NC_CTL_MAX_IPS);
-			if (ctl_parse_addr(optarg, &o->ips[o->nips], NULL) < 0)
-				return cli_usage_error(SUB, "bad --ip '%s'", optarg);
-			o->nips++;
-			break;
-		case '6':
-			if (ctl_parse_v6(optarg, &o->v6) < 0)
-				return cli_usage_error(SUB,
-						       "bad --v6 '%s' (rfc4193, 6plane, zt, "
-						       "comma-separated, or none)",
-						       optarg);
-			o->set_v6 = true;
-			break;
-		case 'h':
-			ctl_usage(stdout);
-			exit(0);
-		default:
-			return cli_opt_error(SUB, c, argv);
-		}
-	}
+	r = opt_parse(&ctl_verb, argc, argv, o);
+	if (r >= 0)
+		return r;
 	if (o->set_private && o->set_public)
 		return cli_usage_error(SUB, "--private and --public exclude each other");
 	if (o->no_dns && o->set_dns)
 		return cli_usage_error(SUB, "--no-dns excludes --dns-domain and --dns-server");
-	return 0;
+	return -1;
 }
 
 static int ctl_parse_nwid(const char *s, uint64_t *out)
@@ -321,15 +338,25 @@ static int ctl_parse_node(const char *s, uint64_t *out)
 	return *end || *out == 0 || (*out >> 32) == 0xff ? -EINVAL : 0;
 }
 
-/* The arguments after the options of WHAT: exactly n, the first a network id. Returns 0 or the
- * usage error's exit status, having said what is wrong. */
-static int ctl_nwid_arg(const char *what, int argc, char **argv, int n, uint64_t *nwid)
+/* The arguments after the options of WHAT: exactly n, NWID [NODE]. Returns 0 or the usage
+ * error's exit status, having said what is wrong. */
+static int ctl_args(const char *what, int argc, char **argv, int n)
 {
 	if (optind + n > argc)
 		return cli_usage_error(SUB, "%s: missing %s", what,
 				       optind == argc ? "NWID" : "NODE");
 	if (optind + n < argc)
 		return cli_usage_error(SUB, "%s: unexpected argument '%s'", what, argv[optind + n]);
+	return 0;
+}
+
+/* The same, the network id parsed into nwid. */
+static int ctl_nwid_arg(const char *what, int argc, char **argv, int n, uint64_t *nwid)
+{
+	int r = ctl_args(what, argc, argv, n);
+
+	if (r)
+		return r;
 	if (ctl_parse_nwid(argv[optind], nwid) < 0)
 		return cli_usage_error(SUB, "'%s' is not a network id (16 hex digits)",
 				       argv[optind]);
@@ -526,6 +553,101 @@ static void ctl_cover6(const struct nc_ctl_pool6 *p, struct nc_ctl_route *rt)
 	rt->target.port = (uint16_t)bits;
 }
 
+/* Make the network o describes; the controller's record of it into rep. Returns the exit
+ * status, having said on stderr what went wrong. */
+static int ctl_net_create(const struct ctl_opts *o, struct nc_ctl_net *rep)
+{
+	struct nc_ctl_net req;
+	int r, fd;
+
+	memset(&req, 0, sizeof(req));
+	req.flags = (o->set_public ? 0 : NC_CTL_PRIVATE) | NC_CTL_BROADCAST |
+		    (o->npools ? NC_CTL_V4_AUTO : 0) | o->v6;
+	req.mtu = (uint32_t)o->mtu;
+	req.multicast_limit = 32;
+	req.h.type = NC_CTL_NET_CREATE;
+	snprintf(req.name, sizeof(req.name), "%s", o->name ? o->name : "");
+	req.npools = o->npools;
+	memcpy(req.pools, o->pools, sizeof(o->pools));
+	req.nroutes = o->nroutes;
+	memcpy(req.routes, o->routes, sizeof(o->routes));
+	req.npools6 = o->npools6;
+	memcpy(req.pools6, o->pools6, sizeof(o->pools6));
+	if (!o->nroutes && o->npools + o->npools6 > NC_CTL_MAX_ROUTES)
+		return cli_usage_error(SUB, "more pools than routes (%d): give --route",
+				       NC_CTL_MAX_ROUTES);
+	for (unsigned k = 0; !o->nroutes && k < o->npools; k++)
+		ctl_cover(&o->pools[k], &req.routes[req.nroutes++]);
+	for (unsigned k = 0; !o->nroutes && k < o->npools6; k++)
+		ctl_cover6(&o->pools6[k], &req.routes[req.nroutes++]);
+	if (o->no_dns)
+		return cli_usage_error(SUB, "--no-dns goes with set");
+	ctl_dns_req(o, &req);
+	if ((fd = client_connect("controller", o->home)) < 0)
+		return 1;
+	r = client_call(fd, &req, sizeof(req), rep, sizeof(*rep));
+	close(fd);
+	return r < 0 ? ctl_fail(NULL, NULL, r) : 0;
+}
+
+int ctl_create_private(const char *home, const char *name, const char *pool, const char *route,
+		       uint64_t *nwid)
+{
+	struct ctl_opts o;
+	struct nc_ctl_net rep;
+	int r;
+
+	memset(&o, 0, sizeof(o));
+	o.home = home;
+	o.set_private = true;
+	r = ctl_opt_name(SUB, &o, name);
+	if (!r && pool)
+		r = ctl_opt_pool(SUB, &o, pool);
+	if (!r && route)
+		r = ctl_opt_route(SUB, &o, route);
+	if (!r)
+		r = ctl_net_create(&o, &rep);
+	if (!r)
+		*nwid = rep.nwid;
+	return r;
+}
+
+/* (De)authorize member node of network nwid (both as given), with o's --ip; the controller's
+ * record of it into rep. Returns the exit status, having said on stderr what went wrong. */
+static int ctl_member_set(const struct ctl_opts *o, const char *nwid, const char *node, bool auth,
+			  struct nc_ctl_member *rep)
+{
+	struct nc_ctl_member req;
+	int r, fd;
+
+	memset(&req, 0, sizeof(req));
+	if (ctl_parse_nwid(nwid, &req.nwid) < 0)
+		return cli_usage_error(SUB, "'%s' is not a network id (16 hex digits)", nwid);
+	if (ctl_parse_node(node, &req.address) < 0)
+		return cli_usage_error(SUB, "'%s' is not a node address (10 hex digits)", node);
+	if (!auth && o->nips)
+		return cli_usage_error(SUB, "--ip goes with authorize");
+	req.h.type = NC_CTL_MEMBER_SET;
+	req.flags = (auth ? NC_CTL_AUTHORIZED : 0) | (o->nips ? NC_CTL_SET_IPS : 0);
+	req.nips = o->nips;
+	memcpy(req.ips, o->ips, sizeof(o->ips));
+	if ((fd = client_connect("controller", o->home)) < 0)
+		return 1;
+	r = client_call(fd, &req, sizeof(req), rep, sizeof(*rep));
+	close(fd);
+	return r < 0 ? ctl_fail(nwid, node, r) : 0;
+}
+
+int ctl_authorize(const char *home, const char *nwid, const char *node)
+{
+	struct ctl_opts o;
+	struct nc_ctl_member rep;
+
+	memset(&o, 0, sizeof(o));
+	o.home = home;
+	return ctl_member_set(&o, nwid, node, true, &rep);
+}
+
 static int ctl_network(int argc, char **argv)
 {
 	struct ctl_opts o;
@@ -535,41 +657,16 @@ static int ctl_network(int argc, char **argv)
 	if (!verb)
 		return cli_usage_error(SUB, "network: create, set, list, show or delete?");
 	r = ctl_getopts(argc, argv, &o);
-	if (r)
+	if (r >= 0)
 		return r;
 	if (!strcmp(verb, "create")) {
-		struct nc_ctl_net req, rep;
+		struct nc_ctl_net rep;
 
 		if (optind != argc)
 			return cli_usage_error(SUB, "network create takes no arguments");
-		memset(&req, 0, sizeof(req));
-		req.flags = (o.set_public ? 0 : NC_CTL_PRIVATE) | NC_CTL_BROADCAST |
-			    (o.npools ? NC_CTL_V4_AUTO : 0) | o.v6;
-		req.mtu = (uint32_t)o.mtu;
-		req.multicast_limit = 32;
-		req.h.type = NC_CTL_NET_CREATE;
-		snprintf(req.name, sizeof(req.name), "%s", o.name ? o.name : "");
-		req.npools = o.npools;
-		memcpy(req.pools, o.pools, sizeof(o.pools));
-		req.nroutes = o.nroutes;
-		memcpy(req.routes, o.routes, sizeof(o.routes));
-		req.npools6 = o.npools6;
-		memcpy(req.pools6, o.pools6, sizeof(o.pools6));
-		if (!o.nroutes && o.npools + o.npools6 > NC_CTL_MAX_ROUTES)
-			return cli_usage_error(SUB, "more pools than routes (%d): give --route",
-					       NC_CTL_MAX_ROUTES);
-		for (unsigned k = 0; !o.nroutes && k < o.npools; k++)
-			ctl_cover(&o.pools[k], &req.routes[req.nroutes++]);
-		for (unsigned k = 0; !o.nroutes && k < o.npools6; k++)
-			ctl_cover6(&o.pools6[k], &req.routes[req.nroutes++]);
-		if (o.no_dns)
-			return cli_usage_error(SUB, "--no-dns goes with set");
-		ctl_dns_req(&o, &req);
-		if ((fd = client_connect("controller", o.home)) < 0)
-			return 1;
-		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
-		if (r < 0)
-			return ctl_fail(NULL, NULL, r);
+		r = ctl_net_create(&o, &rep);
+		if (r)
+			return r;
 		if (o.json) {
 			ctl_print_net(&rep, true);
 			printf("\n");
@@ -676,7 +773,7 @@ static int ctl_member(int argc, char **argv)
 	if (!verb)
 		return cli_usage_error(SUB, "member: list, authorize or deauthorize?");
 	r = ctl_getopts(argc, argv, &o);
-	if (r)
+	if (r >= 0)
 		return r;
 	if (!strcmp(verb, "list")) {
 		r = ctl_nwid_arg("member list", argc, argv, 1, &nwid);
@@ -715,28 +812,15 @@ static int ctl_member(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(verb, "authorize") || !strcmp(verb, "deauthorize")) {
-		struct nc_ctl_member req, rep;
+		struct nc_ctl_member rep;
 		bool auth = !strcmp(verb, "authorize");
 
-		memset(&req, 0, sizeof(req));
-		r = ctl_nwid_arg(auth ? "member authorize" : "member deauthorize", argc, argv, 2,
-				 &req.nwid);
+		r = ctl_args(auth ? "member authorize" : "member deauthorize", argc, argv, 2);
 		if (r)
 			return r;
-		if (ctl_parse_node(argv[optind + 1], &req.address) < 0)
-			return cli_usage_error(SUB, "'%s' is not a node address (10 hex digits)",
-					       argv[optind + 1]);
-		if (!auth && o.nips)
-			return cli_usage_error(SUB, "--ip goes with authorize");
-		req.h.type = NC_CTL_MEMBER_SET;
-		req.flags = (auth ? NC_CTL_AUTHORIZED : 0) | (o.nips ? NC_CTL_SET_IPS : 0);
-		req.nips = o.nips;
-		memcpy(req.ips, o.ips, sizeof(o.ips));
-		if ((fd = client_connect("controller", o.home)) < 0)
-			return 1;
-		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
-		if (r < 0)
-			return ctl_fail(argv[optind], argv[optind + 1], r);
+		r = ctl_member_set(&o, argv[optind], argv[optind + 1], auth, &rep);
+		if (r)
+			return r;
 		ctl_print_member(&rep, o.json);
 		if (o.json)
 			printf("\n");

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* netcon daemon: parse the command line and run the daemon. */
-#include <getopt.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "common/addr.h"
 #include "daemon/daemon.h"
 #include "daemon/resolv.h"
@@ -46,113 +49,150 @@ static void daemon_usage(FILE *f)
 	       "                or $NETCON_LOG_MAX bytes); in the foreground: stderr\n");
 }
 
+static int daemon_opt_addr(const char *sub, void *o, const char *value)
+{
+	struct daemon_config *cfg = o;
+
+	if (cfg->naddrs >= NC_MAX_ROUTES)
+		return cli_usage_error(sub, "at most %d --addr", NC_MAX_ROUTES);
+	if (addr_parse_cidr(&cfg->addrs[cfg->naddrs], value) < 0)
+		return cli_usage_error(sub,
+				       "--addr '%s' is not an address/prefix such as "
+				       "10.7.0.1/24 or fd00:7::1/64",
+				       value);
+	for (int i = 0; i < cfg->naddrs; i++)
+		if (!memcmp(cfg->addrs[i].addr.ip, cfg->addrs[cfg->naddrs].addr.ip, 16))
+			return cli_usage_error(sub, "--addr %s given twice", value);
+	cfg->naddrs++;
+	return 0;
+}
+
+static int daemon_opt_port(const char *sub, void *o, const char *value)
+{
+	struct daemon_config *cfg = o;
+	char *end;
+	long v = strtol(value, &end, 10);
+
+	if (!*value || *end || v < 0 || v > 65535)
+		return cli_usage_error(sub, "--port '%s' is not 0..65535", value);
+	cfg->port = (int)v;
+	return 0;
+}
+
+static int daemon_opt_dns(const char *sub, void *o, const char *value)
+{
+	struct daemon_config *cfg = o;
+
+	if (cfg->ndns >= RESOLV_MAX_SERVERS)
+		return cli_usage_error(sub, "at most %d --dns", RESOLV_MAX_SERVERS);
+	if (resolv_parse_server(&cfg->dns[cfg->ndns], value) < 0)
+		return cli_usage_error(sub, "--dns '%s' is not IP, IP:PORT or [IP6]:PORT", value);
+	cfg->ndns++;
+	return 0;
+}
+
+static int daemon_opt_domain(const char *sub, void *o, const char *value)
+{
+	struct daemon_config *cfg = o;
+
+	if (!*value || strlen(value) > 253 || strpbrk(value, " \t\n#;") || value[0] == '.')
+		return cli_usage_error(sub, "--domain '%s' is not a domain name", value);
+	cfg->domain = value;
+	return 0;
+}
+
+static const struct opt daemon_options[] = {
+    OPT_STRING("home", 0, struct daemon_config, home),
+    OPT_VALUE("addr", 0, daemon_opt_addr),
+    OPT_VALUE("port", 0, daemon_opt_port),
+    OPT_STRING("planet", 0, struct daemon_config, planet),
+    OPT_VALUE("dns", 0, daemon_opt_dns),
+    OPT_VALUE("domain", 0, daemon_opt_domain),
+    OPT_FLAG("no-sandbox", 0, struct daemon_config, no_sandbox),
+    OPT_FLAG(NULL, 'd', struct daemon_config, background),
+    {0},
+};
+
+static const struct opt_verb daemon_verb = {
+    .name = "daemon", .usage = daemon_usage, .opts = daemon_options, .stop_at_arg = true};
+
+/* $NETCON_LOG_MAX into cfg: returns 0, or the exit status of its usage error. */
+static int daemon_log_max(struct daemon_config *cfg)
+{
+	const char *s = getenv("NETCON_LOG_MAX");
+	char *end;
+	long v;
+
+	cfg->log_max = DAEMON_LOG_MAX;
+	if (!s || !*s)
+		return 0;
+	v = strtol(s, &end, 10);
+	if (*end || v < DAEMON_LOG_MIN)
+		return cli_usage_error("daemon",
+				       "NETCON_LOG_MAX '%s' is not a number of bytes >= %d", s,
+				       DAEMON_LOG_MIN);
+	cfg->log_max = v;
+	return 0;
+}
+
 int cmd_daemon(int argc, char **argv)
 {
-	/* clang-format off */
-	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"addr", required_argument, NULL, 'a'},
-	    {"port", required_argument, NULL, 'p'},
-	    {"planet", required_argument, NULL, 'P'},
-	    {"dns", required_argument, NULL, 'D'},
-	    {"domain", required_argument, NULL, 'N'},
-	    {"no-sandbox", no_argument, NULL, 'S'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	/* clang-format on */
 	struct daemon_config cfg;
-	const char *home = NULL;
-	char homebuf[PATH_MAX];
-	int c;
+	char home[PATH_MAX];
+	int r;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.port = -1;
 	cfg.planet = getenv("NETCON_PLANET");
 	if (cfg.planet && !*cfg.planet)
 		cfg.planet = NULL;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:dh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			if (cfg.naddrs >= NC_MAX_ROUTES)
-				return cli_usage_error("daemon", "at most %d --addr",
-						       NC_MAX_ROUTES);
-			if (addr_parse_cidr(&cfg.addrs[cfg.naddrs], optarg) < 0)
-				return cli_usage_error(
-				    "daemon",
-				    "--addr '%s' is not an address/prefix such as "
-				    "10.7.0.1/24 or fd00:7::1/64",
-				    optarg);
-			for (int i = 0; i < cfg.naddrs; i++)
-				if (!memcmp(cfg.addrs[i].addr.ip, cfg.addrs[cfg.naddrs].addr.ip,
-					    16))
-					return cli_usage_error("daemon", "--addr %s given twice",
-							       optarg);
-			cfg.naddrs++;
-			break;
-		case 'p': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (!*optarg || *end || v < 0 || v > 65535)
-				return cli_usage_error("daemon", "--port '%s' is not 0..65535",
-						       optarg);
-			cfg.port = (int)v;
-			break;
-		}
-		case 'P':
-			cfg.planet = optarg;
-			break;
-		case 'D':
-			if (cfg.ndns >= RESOLV_MAX_SERVERS)
-				return cli_usage_error("daemon", "at most %d --dns",
-						       RESOLV_MAX_SERVERS);
-			if (resolv_parse_server(&cfg.dns[cfg.ndns], optarg) < 0)
-				return cli_usage_error(
-				    "daemon", "--dns '%s' is not IP, IP:PORT or [IP6]:PORT",
-				    optarg);
-			cfg.ndns++;
-			break;
-		case 'N':
-			if (!*optarg || strlen(optarg) > 253 || strpbrk(optarg, " \t\n#;") ||
-			    optarg[0] == '.')
-				return cli_usage_error(
-				    "daemon", "--domain '%s' is not a domain name", optarg);
-			cfg.domain = optarg;
-			break;
-		case 'S':
-			cfg.no_sandbox = true;
-			break;
-		case 'd':
-			cfg.background = true;
-			break;
-		case 'h':
-			daemon_usage(stdout);
-			return 0;
-		default:
-			return cli_opt_error("daemon", c, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("daemon", "unexpected argument '%s'", argv[optind]);
-	if (cli_home(home, homebuf, sizeof(homebuf)) < 0)
+	r = opt_parse(&daemon_verb, argc, argv, &cfg);
+	if (r >= 0)
+		return r;
+	if (cli_home(cfg.home, home, sizeof(home)) < 0)
 		return cli_usage_error("daemon", "home path too long");
-	cfg.home = homebuf;
-	cfg.log_max = DAEMON_LOG_MAX;
-	if (getenv("NETCON_LOG_MAX") && *getenv("NETCON_LOG_MAX")) {
-		const char *s = getenv("NETCON_LOG_MAX");
-		char *end;
-		long v = strtol(s, &end, 10);
-
-		if (*end || v < DAEMON_LOG_MIN)
-			return cli_usage_error("daemon",
-					       "NETCON_LOG_MAX '%s' is not a number of bytes >= %d",
-					       s, DAEMON_LOG_MIN);
-		cfg.log_max = v;
-	}
+	cfg.home = home;
+	r = daemon_log_max(&cfg);
+	if (r)
+		return r;
 	return daemon_main(&cfg);
+}
+
+int cmd_daemon_start(const char *home, int port, const char *planet, int *pid)
+{
+	struct daemon_config cfg = {
+	    .home = home, .port = port, .planet = planet, .background = true};
+	char path[PATH_MAX + 16];
+	int st, null;
+	pid_t child;
+	FILE *f;
+
+	if (daemon_log_max(&cfg))
+		return -1;
+	/* daemon_main says the daemon's pid on stdout, and returns in the daemon too when it
+	 * stops: it runs in a child of ours, stdout on /dev/null, that ends with it. With no exec,
+	 * ps shows the daemon with our command line (netcon init ...). */
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
+			_exit(1);
+		close(null);
+		exit(daemon_main(&cfg));
+	}
+	if (waitpid(child, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return -1;
+	/* Written before the daemon says it is ready. */
+	*pid = 0;
+	snprintf(path, sizeof(path), "%s/netcon.pid", home);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%d", pid) != 1)
+			*pid = 0;
+		fclose(f);
+	}
+	return 0;
 }

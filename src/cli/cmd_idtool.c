@@ -156,22 +156,22 @@ static size_t idtool_unhex(const char *s, uint8_t *out, size_t size)
 	return n;
 }
 
-static int idtool_generate(int argc, char **argv)
+int idtool_new(const char *secret, const char *public, const char *vanity_hex, bool say)
 {
 	char text[ZT_IDENTITY_STRING_LEN], hex[ZT_IDENTITY_ADDRESS_STRING_LEN];
 	struct zt_identity id;
 	uint64_t vanity = 0;
 	int bits = 0, ret;
 
-	if (argc >= 5) {
+	if (vanity_hex) {
 		/* zerotier-idtool reads the prefix as hex and matches its first 4*len bits. */
-		size_t l = strlen(argv[4]);
+		size_t l = strlen(vanity_hex);
 
 		bits = (int)(4 * l);
 		if (bits > 40)
 			bits = 40;
 		for (size_t i = 0; i < l && i < 10; i++) {
-			int h = idtool_hexval(argv[4][i]);
+			int h = idtool_hexval(vanity_hex[i]);
 
 			if (h < 0)
 				break;
@@ -197,22 +197,24 @@ static int idtool_generate(int argc, char **argv)
 			(unsigned long long)(vanity << (40 - bits)));
 	}
 	zt_identity_to_string(&id, true, text, sizeof(text));
-	if (argc < 3) {
+	if (!secret) {
 		printf("%s", text);
 		return 0;
 	}
-	if (idtool_write(argv[2], text, 0600)) {
-		fprintf(stderr, "Error writing to %s\n", argv[2]);
+	if (idtool_write(secret, text, 0600)) {
+		fprintf(stderr, "Error writing to %s\n", secret);
 		return 1;
 	}
-	printf("%s written\n", argv[2]);
-	if (argc >= 4) {
+	if (say)
+		printf("%s written\n", secret);
+	if (public) {
 		zt_identity_to_string(&id, false, text, sizeof(text));
-		if (idtool_write(argv[3], text, 0644)) {
-			fprintf(stderr, "Error writing to %s\n", argv[3]);
+		if (idtool_write(public, text, 0644)) {
+			fprintf(stderr, "Error writing to %s\n", public);
 			return 1;
 		}
-		printf("%s written\n", argv[3]);
+		if (say)
+			printf("%s written\n", public);
 	}
 	return 0;
 }
@@ -262,7 +264,8 @@ int cmd_idtool(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "generate"))
-		return idtool_generate(argc, argv);
+		return idtool_new(argc >= 3 ? argv[2] : NULL, argc >= 4 ? argv[3] : NULL,
+				  argc >= 5 ? argv[4] : NULL, true);
 	need = !strcmp(cmd, "validate") || !strcmp(cmd, "getpublic") ? 3
 	       : !strcmp(cmd, "sign")				     ? 4
 	       : !strcmp(cmd, "verify")				     ? 5

@@ -2,18 +2,18 @@
 /* netcon init: the embedded default, a private planet and network on this node in one command. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/opt.h"
 #include "netcon/rpc.h"
 
 #define INIT_DEFAULT_POOL "10.147.17.1-10.147.17.254"
@@ -33,49 +33,6 @@ static void init_usage(FILE *f)
 		"and authorizes itself. Prints 'key: value' lines: planet, network, node,\n"
 		"address, then what another node runs to join. Running it again reuses the\n"
 		"identity, planet and network (DIR/init.network).\n");
-}
-
-/* Run this program with args; its stdout into out[0..size) (NUL-terminated). Returns its exit
- * status, or -errno. */
-static int init_run(char *out, size_t size, const char *const *args)
-{
-	char *argv[32];
-	int p[2], st, n = 0;
-	size_t len = 0;
-	pid_t pid;
-
-	for (n = 0; args[n] && n < 30; n++)
-		argv[n + 1] = (char *)args[n];
-	argv[0] = "netcon";
-	argv[n + 1] = NULL;
-	if (pipe(p) < 0)
-		return -errno;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
-		execv("/proc/self/exe", argv);
-		_exit(127);
-	}
-	close(p[1]);
-	for (;;) {
-		ssize_t r = read(p[0], out + len, size - 1 - len);
-
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		if (len >= size - 1)
-			break;
-	}
-	out[len] = 0;
-	close(p[0]);
-	if (waitpid(pid, &st, 0) < 0)
-		return -errno;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
 static int init_net_status(const char *home, uint64_t nwid, struct nc_net_info *out)
@@ -102,166 +59,157 @@ static int init_net_status(const char *home, uint64_t nwid, struct nc_net_info *
 	return r;
 }
 
-int cmd_init(int argc, char **argv)
+struct init_opts {
+	const char *home, *endpoint, *name, *pool, *route;
+};
+
+static const struct opt init_options[] = {
+    OPT_STRING("home", 0, struct init_opts, home),
+    OPT_STRING("endpoint", 0, struct init_opts, endpoint),
+    OPT_STRING("name", 0, struct init_opts, name),
+    OPT_STRING("pool", 0, struct init_opts, pool),
+    OPT_STRING("route", 0, struct init_opts, route),
+    {0},
+};
+
+static const struct opt_verb init_verb = {
+    .name = "init", .usage = init_usage, .opts = init_options};
+
+/* The port of IP/PORT, or -1 if endpoint is not that. */
+static long init_endpoint_port(const char *endpoint)
 {
-	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"endpoint", required_argument, NULL, 'e'},
-	    {"name", required_argument, NULL, 'n'},
-	    {"pool", required_argument, NULL, 'p'},
-	    {"route", required_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *homeopt = NULL, *endpoint = "127.0.0.1/9993", *name = "netcon", *pool = NULL,
-		   *route = NULL;
-	char home[PATH_MAX], path[PATH_MAX + 64], pub[PATH_MAX + 64], planet[PATH_MAX + 64];
-	char out[4096], addr[16] = "", nwid_s[17] = "", port[16];
-	struct nc_net_info ni;
-	uint64_t nwid;
-	const char *slash;
-	int c, r, fd;
+	const char *slash = strrchr(endpoint, '/');
+	unsigned char bin[16];
+	char ip[64], *end;
+	long v;
+
+	if (!slash || !slash[1])
+		return -1;
+	v = strtol(slash + 1, &end, 10);
+	snprintf(ip, sizeof(ip), "%.*s", (int)(slash - endpoint), endpoint);
+	if (*end || v < 1 || v > 65535 ||
+	    (inet_pton(AF_INET, ip, bin) != 1 && inet_pton(AF_INET6, ip, bin) != 1))
+		return -1;
+	return v;
+}
+
+/* This node's identity, made if there is none; its address into addr. Returns the exit status. */
+static int init_identity(const char *home, char *pub, size_t size, char addr[11])
+{
+	char secret[PATH_MAX + 64], line[4096];
 	FILE *f;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			homeopt = optarg;
-			break;
-		case 'e':
-			endpoint = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 'p':
-			pool = optarg;
-			break;
-		case 'r':
-			route = optarg;
-			break;
-		case 'h':
-			init_usage(stdout);
-			return 0;
-		default:
-			return cli_opt_error("init", c, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
-	slash = strrchr(endpoint, '/');
-	{
-		char ip[64];
-		unsigned char bin[16];
-		char *end;
-		long v = slash ? strtol(slash + 1, &end, 10) : -1;
-
-		snprintf(ip, sizeof(ip), "%.*s", slash ? (int)(slash - endpoint) : 0, endpoint);
-		if (!slash || !slash[1] || *end || v < 1 || v > 65535 ||
-		    (inet_pton(AF_INET, ip, bin) != 1 && inet_pton(AF_INET6, ip, bin) != 1))
-			return cli_usage_error(
-			    "init", "--endpoint '%s' is not IP/PORT (e.g. 192.0.2.1/9993)",
-			    endpoint);
-	}
-	snprintf(port, sizeof(port), "%s", slash + 1);
-	if (cli_home(homeopt, home, sizeof(home)) < 0)
-		return cli_usage_error("init", "home path too long");
-	if (mkdir(home, 0711) < 0 && errno != EEXIST) {
-		fprintf(stderr, "netcon init: %s: %s\n", home, strerror(errno));
+	snprintf(secret, sizeof(secret), "%s/identity.secret", home);
+	snprintf(pub, size, "%s/identity.public", home);
+	if (access(secret, F_OK) < 0 && idtool_new(secret, pub, NULL, false) != 0) {
+		fprintf(stderr, "netcon init: making an identity failed\n");
 		return 1;
 	}
-	snprintf(path, sizeof(path), "%s/identity.secret", home);
-	snprintf(pub, sizeof(pub), "%s/identity.public", home);
-	snprintf(planet, sizeof(planet), "%s/planet", home);
-	if (access(path, F_OK) < 0) {
-		const char *a[] = {"idtool", "generate", path, pub, NULL};
-
-		if (init_run(out, sizeof(out), a) != 0) {
-			fprintf(stderr, "netcon init: making an identity failed\n");
-			return 1;
-		}
-	}
 	f = fopen(pub, "r");
-	if (!f || !fgets(out, sizeof(out), f) || strlen(out) < 10) {
+	if (!f || !fgets(line, sizeof(line), f) || strlen(line) < 10) {
 		fprintf(stderr, "netcon init: cannot read %s\n", pub);
 		if (f)
 			fclose(f);
 		return 1;
 	}
 	fclose(f);
-	memcpy(addr, out, 10);
-	fd = client_open(home);
+	memcpy(addr, line, 10);
+	addr[10] = 0;
+	return 0;
+}
+
+/* Unless a daemon answers at home: our own planet (unless one we made is there already: same id
+ * and key) and a daemon in the background that serves it. Returns the exit status. */
+static int init_daemon(const char *home, const char *pub, const char *endpoint, int port,
+		       const char *planet)
+{
+	int fd = client_open(home), pid;
+
 	if (fd >= 0) {
 		close(fd);
-	} else {
-		const char *pa[] = {"planet", "create", "--root", pub, "--endpoint",
-				    endpoint, "--out",	planet,	  NULL};
-		const char *da[] = {"daemon",	"--home", home, "--port", port,
-				    "--planet", planet,	  "-d", NULL};
-
-		/* Our own planet, unless one we made is there already (same id and key). */
-		if (init_run(out, sizeof(out), pa) != 0) {
-			fprintf(stderr, "netcon init: making the planet failed\n");
-			return 1;
-		}
-		if (init_run(out, sizeof(out), da) != 0) {
-			fprintf(stderr, "netcon init: the daemon did not start (see above)\n");
-			return 1;
-		}
-		printf("# daemon started, pid %s", out);
+		return 0;
 	}
+	if (planet_new_root(planet, pub, endpoint) != 0) {
+		fprintf(stderr, "netcon init: making the planet failed\n");
+		return 1;
+	}
+	if (cmd_daemon_start(home, port, planet, &pid) < 0) {
+		fprintf(stderr, "netcon init: the daemon did not start (see above)\n");
+		return 1;
+	}
+	printf("# daemon started, pid %d\n", pid);
+	return 0;
+}
+
+/* The network made on an earlier run (HOME/init.network), else a new one. Its id into nwid_s.
+ * Returns the exit status. */
+static int init_network(const char *home, const struct init_opts *o, char nwid_s[17])
+{
+	char path[PATH_MAX + 64];
+	uint64_t nwid;
+	FILE *f;
+
 	snprintf(path, sizeof(path), "%s/init.network", home);
 	f = fopen(path, "r");
 	if (f) {
-		if (!fgets(nwid_s, sizeof(nwid_s), f))
+		if (!fgets(nwid_s, 17, f))
 			nwid_s[0] = 0;
 		fclose(f);
 	}
-	if (strlen(nwid_s) != 16) {
-		/* A --pool without --route gets the route that covers it (the controller's rule);
-		 * neither gives the defaults. */
-		const char *ca[] = {"controller",
-				    "network",
-				    "create",
-				    "--home",
-				    home,
-				    "--name",
-				    name,
-				    "--private",
-				    "--pool",
-				    pool ? pool : INIT_DEFAULT_POOL,
-				    route || !pool ? "--route" : NULL,
-				    route ? route : INIT_DEFAULT_ROUTE,
-				    NULL};
-		char *p;
-
-		r = init_run(out, sizeof(out), ca);
-		p = out;
-		while (*p && !(strspn(p, "0123456789abcdef") >= 16))
-			p++;
-		if (r != 0 || strlen(p) < 16) {
-			fprintf(stderr, "netcon init: creating the network failed: %s\n", out);
-			return 1;
-		}
-		memcpy(nwid_s, p, 16);
-		nwid_s[16] = 0;
-		f = fopen(path, "w");
-		if (f) {
-			fprintf(f, "%s\n", nwid_s);
-			fclose(f);
-		}
+	if (strlen(nwid_s) == 16)
+		return 0;
+	/* A --pool without --route gets the route that covers it (the controller's rule); neither
+	 * gives the defaults. */
+	if (ctl_create_private(home, o->name, o->pool ? o->pool : INIT_DEFAULT_POOL,
+			       o->route || !o->pool ? (o->route ? o->route : INIT_DEFAULT_ROUTE)
+						    : NULL,
+			       &nwid) != 0) {
+		/* The ": " with nothing after it, as when this quoted the command's output. */
+		fprintf(stderr, "netcon init: creating the network failed: \n");
+		return 1;
 	}
-	nwid = strtoull(nwid_s, NULL, 16);
-	{
-		const char *ja[] = {"join", "--home", home, nwid_s, NULL};
-		const char *aa[] = {"controller", "member", "authorize", "--home",
-				    home,	  nwid_s,   addr,	 NULL};
+	snprintf(nwid_s, 17, "%016" PRIx64, nwid);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%s\n", nwid_s);
+		fclose(f);
+	}
+	return 0;
+}
 
-		if (init_run(out, sizeof(out), ja) != 0 || init_run(out, sizeof(out), aa) != 0) {
-			fprintf(stderr, "netcon init: join or authorize failed: %s\n", out);
-			return 1;
-		}
+int cmd_init(int argc, char **argv)
+{
+	struct init_opts o = {.endpoint = "127.0.0.1/9993", .name = "netcon"};
+	char home[PATH_MAX], pub[PATH_MAX + 64], planet[PATH_MAX + 64];
+	char addr[11], nwid_s[17] = "";
+	struct nc_net_info ni;
+	uint64_t nwid;
+	long port;
+	int r;
+
+	r = opt_parse(&init_verb, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	port = init_endpoint_port(o.endpoint);
+	if (port < 0)
+		return cli_usage_error(
+		    "init", "--endpoint '%s' is not IP/PORT (e.g. 192.0.2.1/9993)", o.endpoint);
+	if (cli_home(o.home, home, sizeof(home)) < 0)
+		return cli_usage_error("init", "home path too long");
+	if (mkdir(home, 0711) < 0 && errno != EEXIST) {
+		fprintf(stderr, "netcon init: %s: %s\n", home, strerror(errno));
+		return 1;
+	}
+	snprintf(planet, sizeof(planet), "%s/planet", home);
+	if (init_identity(home, pub, sizeof(pub), addr) ||
+	    init_daemon(home, pub, o.endpoint, (int)port, planet) || init_network(home, &o, nwid_s))
+		return 1;
+	nwid = strtoull(nwid_s, NULL, 16);
+	if (net_member("join", NC_NET_JOIN, home, nwid_s) != 0 ||
+	    ctl_authorize(home, nwid_s, addr) != 0) {
+		/* The same empty ": ". */
+		fprintf(stderr, "netcon init: join or authorize failed: \n");
+		return 1;
 	}
 	for (int waited = 0; waited < INIT_WAIT_MS; waited += 100) {
 		struct timespec ts = {0, 100 * 1000 * 1000};

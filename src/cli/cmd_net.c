@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* netcon join, leave, networks: ZeroTier network membership, zerotier-cli's keys in --json. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/opt.h"
 #include "common/ztjson.h"
 #include "netcon/rpc.h"
 
@@ -29,56 +29,37 @@ static int net_parse_id(const char *s, uint64_t *out)
 	return *end || !*out ? -EINVAL : 0;
 }
 
-/* --home DIR, --json, --help; returns 0, or the exit status to return. */
-static int net_opts(const char *sub, int argc, char **argv, const char **home, bool *json,
-		    const char *help)
-{
-	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
+struct net_opts {
+	const char *home;
+	bool json;
+};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":hj", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			*home = optarg;
-			break;
-		case 'j':
-			if (!json)
-				return cli_usage_error(sub, "no --json here");
-			*json = true;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			exit(0);
-		default:
-			return cli_opt_error(sub, c, argv);
-		}
-	}
-	return 0;
+static int net_no_json(const char *sub, void *o, const char *value)
+{
+	return cli_usage_error(sub, "no --json here");
 }
 
-static int net_call(const char *sub, int type, int argc, char **argv, const char *help)
+static const struct opt net_member_options[] = {
+    OPT_STRING("home", 0, struct net_opts, home),
+    OPT_CHECK("json", 'j', net_no_json),
+    {0},
+};
+
+static const struct opt networks_options[] = {
+    OPT_STRING("home", 0, struct net_opts, home),
+    OPT_FLAG("json", 'j', struct net_opts, json),
+    {0},
+};
+
+int net_member(const char *sub, int type, const char *home, const char *nwid_arg)
 {
-	const char *home = NULL;
 	struct nc_zt_req req;
 	struct nc_hdr rep;
 	uint64_t nwid;
-	int fd, r = net_opts(sub, argc, argv, &home, NULL, help);
+	int fd, r;
 
-	if (r)
-		return r;
-	if (optind == argc)
-		return cli_usage_error(sub, "missing NWID (16 hex digits)");
-	if (optind < argc - 1)
-		return cli_usage_error(sub, "unexpected argument '%s'", argv[optind + 1]);
-	if (net_parse_id(argv[optind], &nwid) < 0)
-		return cli_usage_error(sub, "'%s' is not a network id (16 hex digits)",
-				       argv[optind]);
+	if (net_parse_id(nwid_arg, &nwid) < 0)
+		return cli_usage_error(sub, "'%s' is not a network id (16 hex digits)", nwid_arg);
 	fd = client_connect(sub, home);
 	if (fd < 0)
 		return 1;
@@ -99,29 +80,50 @@ static int net_call(const char *sub, int type, int argc, char **argv, const char
 		fprintf(stderr, "netcon %s: the daemon is in as many networks as it can be\n", sub);
 	else if (r < 0)
 		fprintf(stderr, "netcon %s: %016" PRIx64 ": %s\n", sub, nwid, client_strerror(r));
-	if (r < 0)
-		return 1;
-	printf("200 %s OK\n", sub);
-	return 0;
+	return r < 0 ? 1 : 0;
 }
 
-int cmd_join(int argc, char **argv)
+static int net_call(const struct opt_verb *v, int type, int argc, char **argv)
 {
-	return net_call(
-	    "join", NC_NET_JOIN, argc, argv,
-	    "Usage: netcon join [--home DIR] NWID\n\n"
+	struct net_opts o = {0};
+	int r = opt_parse(v, argc, argv, &o);
+
+	if (r >= 0)
+		return r;
+	if (optind == argc)
+		return cli_usage_error(v->name, "missing NWID (16 hex digits)");
+	r = net_member(v->name, type, o.home, argv[optind]);
+	if (!r)
+		printf("200 %s OK\n", v->name);
+	return r;
+}
+
+static const struct opt_verb join_verb = {
+    .name = "join",
+    .help = "Usage: netcon join [--home DIR] NWID\n\n"
 	    "Join the ZeroTier network NWID (16 hex digits): the daemon asks the\n"
 	    "network's controller (the first 10 digits) for a config, keeps the network\n"
 	    "in HOME/networks.d/NWID.conf across restarts, and gives the network's\n"
-	    "addresses to programs run with 'netcon run'. See 'netcon networks'.\n");
+	    "addresses to programs run with 'netcon run'. See 'netcon networks'.\n",
+    .opts = net_member_options,
+    .max_args = 1};
+
+int cmd_join(int argc, char **argv)
+{
+	return net_call(&join_verb, NC_NET_JOIN, argc, argv);
 }
+
+static const struct opt_verb leave_verb = {
+    .name = "leave",
+    .help = "Usage: netcon leave [--home DIR] NWID\n\n"
+	    "Leave the ZeroTier network NWID: its interface and routes go, and\n"
+	    "HOME/networks.d/NWID.conf is removed.\n",
+    .opts = net_member_options,
+    .max_args = 1};
 
 int cmd_leave(int argc, char **argv)
 {
-	return net_call("leave", NC_NET_LEAVE, argc, argv,
-			"Usage: netcon leave [--home DIR] NWID\n\n"
-			"Leave the ZeroTier network NWID: its interface and routes go, and\n"
-			"HOME/networks.d/NWID.conf is removed.\n");
+	return net_call(&leave_verb, NC_NET_LEAVE, argc, argv);
 }
 
 static char *net_addr(const struct nc_addr *a, unsigned prefix, char *buf, size_t size)
@@ -149,26 +151,26 @@ static int net_print_json(const struct nc_net_info *n, bool first)
 	return r;
 }
 
-int cmd_networks(int argc, char **argv)
-{
-	static const char help[] =
-	    "Usage: netcon networks [--home DIR] [--json]\n\n"
+static const struct opt_verb networks_verb = {
+    .name = "networks",
+    .help = "Usage: netcon networks [--home DIR] [--json]\n\n"
 	    "The ZeroTier networks the daemon has joined: id, name, MAC, status\n"
 	    "(REQUESTING_CONFIGURATION, OK, ACCESS_DENIED, NOT_FOUND), type, MTU and the\n"
 	    "assigned addresses. --json prints the keys of 'zerotier-cli -j listnetworks'\n"
-	    "(with routes) plus netcon's frame counters.\n";
-	const char *home = NULL;
-	bool json = false;
-	int fd, r = net_opts("networks", argc, argv, &home, &json, help);
+	    "(with routes) plus netcon's frame counters.\n",
+    .opts = networks_options};
 
-	if (r)
+int cmd_networks(int argc, char **argv)
+{
+	struct net_opts o = {0};
+	int fd, r = opt_parse(&networks_verb, argc, argv, &o);
+
+	if (r >= 0)
 		return r;
-	if (optind < argc)
-		return cli_usage_error("networks", "unexpected argument '%s'", argv[optind]);
-	fd = client_connect("networks", home);
+	fd = client_connect("networks", o.home);
 	if (fd < 0)
 		return 1;
-	if (json)
+	if (o.json)
 		printf("[");
 	else
 		printf("200 listnetworks <nwid> <name> <mac> <status> <type> <dev> "
@@ -191,7 +193,7 @@ int cmd_networks(int argc, char **argv)
 			return 1;
 		}
 		n.name[sizeof(n.name) - 1] = 0;
-		if (json) {
+		if (o.json) {
 			if (net_print_json(&n, i == 0) < 0) {
 				fprintf(stderr, "netcon networks: writing the JSON failed\n");
 				close(fd);
@@ -210,7 +212,7 @@ int cmd_networks(int argc, char **argv)
 		printf("%s\n", n.naddrs ? "" : "-");
 	}
 	close(fd);
-	if (json)
+	if (o.json)
 		printf("]\n");
 	return 0;
 }

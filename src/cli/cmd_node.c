@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* netcon info, peers, ping, message: the daemon's ZeroTier node, zerotier-cli's keys in --json. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/opt.h"
 #include "common/ztjson.h"
 #include "netcon/rpc.h"
 #include "zt/inetaddr.h"
@@ -48,7 +48,7 @@ static int node_print_buf(struct json_buf *b)
 	return r;
 }
 
-/* Common options: --home DIR, --json; returns the channel fd or exits with a message. */
+/* The options of info, peers, ping and message. */
 struct node_opts {
 	const char *home;
 	bool json;
@@ -72,66 +72,82 @@ static int node_parse_address(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int node_getopts(const char *sub, int argc, char **argv, struct node_opts *o,
-			void (*usage)(FILE *))
+static int node_opt_type(const char *sub, void *o, const char *value)
 {
-	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},    {"json", no_argument, NULL, 'j'},
-	    {"count", required_argument, NULL, 'c'},   {"interval", required_argument, NULL, 'i'},
-	    {"timeout", required_argument, NULL, 'w'}, {"data", required_argument, NULL, 'D'},
-	    {"type", required_argument, NULL, 't'},    {"recv", no_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
-	};
-	int c;
+	struct node_opts *no = o;
+	char *end;
 
+	no->type = strtoull(value, &end, 0);
+	if (!*value || *end)
+		return cli_usage_error(sub, "bad --type '%s'", value);
+	return 0;
+}
+
+/* A count or seconds: 0 to a million. */
+static int node_opt_number(const char *sub, const char *value, double *v)
+{
+	char *end;
+
+	*v = strtod(value, &end);
+	if (!*value || *end || *v < 0 || *v > 1e6)
+		return cli_usage_error(sub, "bad number '%s'", value);
+	return 0;
+}
+
+static int node_opt_count(const char *sub, void *o, const char *value)
+{
+	double v;
+	int r = node_opt_number(sub, value, &v);
+
+	if (!r)
+		((struct node_opts *)o)->count = (int)v;
+	return r;
+}
+
+static int node_opt_interval(const char *sub, void *o, const char *value)
+{
+	double v;
+	int r = node_opt_number(sub, value, &v);
+
+	if (!r)
+		((struct node_opts *)o)->interval_ms = (int)(v * 1000);
+	return r;
+}
+
+static int node_opt_timeout(const char *sub, void *o, const char *value)
+{
+	struct node_opts *no = o;
+	double v;
+	int r = node_opt_number(sub, value, &v);
+
+	if (!r) {
+		no->timeout_ms = (int)(v * 1000);
+		no->timeout_set = true;
+	}
+	return r;
+}
+
+/* One table for the four verbs: each takes the others' options too. */
+static const struct opt node_options[] = {
+    OPT_STRING("home", 0, struct node_opts, home),
+    OPT_FLAG("json", 0, struct node_opts, json),
+    OPT_VALUE("count", 'c', node_opt_count),
+    OPT_VALUE("interval", 'i', node_opt_interval),
+    OPT_VALUE("timeout", 'w', node_opt_timeout),
+    OPT_STRING("data", 0, struct node_opts, data),
+    OPT_VALUE("type", 0, node_opt_type),
+    OPT_FLAG("recv", 0, struct node_opts, recv),
+    {0},
+};
+
+/* The options of verb v into o, with their defaults. Returns -1 to go on, else the exit status. */
+static int node_getopts(const struct opt_verb *v, int argc, char **argv, struct node_opts *o)
+{
 	memset(o, 0, sizeof(*o));
 	o->count = 1;
 	o->interval_ms = 1000;
 	o->timeout_ms = 5000;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":hc:i:w:", opts, NULL)) != -1) {
-		char *end;
-		double v;
-
-		switch (c) {
-		case 'H':
-			o->home = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'D':
-			o->data = optarg;
-			break;
-		case 'r':
-			o->recv = true;
-			break;
-		case 't':
-			o->type = strtoull(optarg, &end, 0);
-			if (!*optarg || *end)
-				return cli_usage_error(sub, "bad --type '%s'", optarg);
-			break;
-		case 'c':
-		case 'i':
-		case 'w':
-			v = strtod(optarg, &end);
-			if (!*optarg || *end || v < 0 || v > 1e6)
-				return cli_usage_error(sub, "bad number '%s'", optarg);
-			if (c == 'c')
-				o->count = (int)v;
-			else if (c == 'i')
-				o->interval_ms = (int)(v * 1000);
-			else
-				o->timeout_ms = (int)(v * 1000), o->timeout_set = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			return cli_opt_error(sub, c, argv);
-		}
-	}
-	return 0;
+	return opt_parse(v, argc, argv, o);
 }
 
 /* Why the daemon would not send to dest. */
@@ -160,6 +176,9 @@ static void info_usage(FILE *f)
 		   "prints the keys of 'zerotier-cli -j info' plus netcon's own.\n");
 }
 
+static const struct opt_verb info_verb = {
+    .name = "info", .usage = info_usage, .opts = node_options};
+
 int cmd_info(int argc, char **argv)
 {
 	static const char *const names[NC_ZT_COUNTERS] = NC_ZT_COUNTER_NAMES;
@@ -167,12 +186,10 @@ int cmd_info(int argc, char **argv)
 	struct nc_zt_info info;
 	struct nc_hdr req;
 	char s[ZT_INETADDR_STRLEN];
-	int fd, r = node_getopts("info", argc, argv, &o, info_usage);
+	int fd, r = node_getopts(&info_verb, argc, argv, &o);
 
-	if (r)
+	if (r >= 0)
 		return r;
-	if (optind < argc)
-		return cli_usage_error("info", "unexpected argument '%s'", argv[optind]);
 	fd = client_connect("info", o.home);
 	if (fd < 0)
 		return 1;
@@ -217,6 +234,9 @@ static void peers_usage(FILE *f)
 		"each path also says \"direct\":true, and a peer \"relayed\" and \"relay\".\n");
 }
 
+static const struct opt_verb peers_verb = {
+    .name = "peers", .usage = peers_usage, .opts = node_options};
+
 static const char *peer_role(int r)
 {
 	return r == NC_ZT_PLANET ? "PLANET" : r == NC_ZT_MOON ? "MOON" : "LEAF";
@@ -225,13 +245,11 @@ static const char *peer_role(int r)
 int cmd_peers(int argc, char **argv)
 {
 	struct node_opts o;
-	int fd, r = node_getopts("peers", argc, argv, &o, peers_usage);
+	int fd, r = node_getopts(&peers_verb, argc, argv, &o);
 	int64_t now = node_now_ms();
 
-	if (r)
+	if (r >= 0)
 		return r;
-	if (optind < argc)
-		return cli_usage_error("peers", "unexpected argument '%s'", argv[optind]);
 	fd = client_connect("peers", o.home);
 	if (fd < 0)
 		return 1;
@@ -305,6 +323,9 @@ static void ping_usage(FILE *f)
 		   "Exits 0 when every ECHO was answered, 1 otherwise.\n");
 }
 
+static const struct opt_verb ping_verb = {
+    .name = "ping", .usage = ping_usage, .opts = node_options, .max_args = 1};
+
 static void node_sleep_ms(int ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
@@ -316,14 +337,12 @@ int cmd_ping(int argc, char **argv)
 {
 	struct node_opts o;
 	uint64_t dest;
-	int fd, answered = 0, r = node_getopts("ping", argc, argv, &o, ping_usage);
+	int fd, answered = 0, r = node_getopts(&ping_verb, argc, argv, &o);
 
-	if (r)
+	if (r >= 0)
 		return r;
 	if (optind == argc)
 		return cli_usage_error("ping", "missing ADDRESS (10 hex digits)");
-	if (optind + 1 < argc)
-		return cli_usage_error("ping", "unexpected argument '%s'", argv[optind + 1]);
 	if (node_parse_address(argv[optind], &dest) < 0)
 		return cli_usage_error("ping", "'%s' is not a ZeroTier address (10 hex digits)",
 				       argv[optind]);
@@ -402,13 +421,16 @@ static void message_usage(FILE *f)
 		   "at least one and exits 1 if none came.\n");
 }
 
+static const struct opt_verb message_verb = {
+    .name = "message", .usage = message_usage, .opts = node_options, .max_args = OPT_ANY_ARGS};
+
 int cmd_message(int argc, char **argv)
 {
 	struct node_opts o;
 	uint64_t dest;
-	int fd, r = node_getopts("message", argc, argv, &o, message_usage);
+	int fd, r = node_getopts(&message_verb, argc, argv, &o);
 
-	if (r)
+	if (r >= 0)
 		return r;
 	if (o.recv) {
 		int waited = 0, printed = 0, deadline;

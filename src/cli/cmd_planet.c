@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "common/file.h"
 #include "zt/c25519.h"
 #include "zt/identity.h"
@@ -311,85 +312,112 @@ out:
 	return r;
 }
 
-static int cmd_create(int argc, char **argv)
+/* What planet create is told: the roots (each with its endpoints), the file, the rest. */
+struct planet_new {
+	struct zt_world *w;
+	const char *out;
+	uint64_t id, ts;
+	bool have_id, have_ts, moon;
+};
+
+static int planet_opt_root(const char *sub, void *o, const char *value)
 {
-	const char *out = NULL;
-	uint64_t id = 0, ts = 0;
-	bool have_id = false, have_ts = false, moon = false, created = false;
+	struct zt_world *w = ((struct planet_new *)o)->w;
+
+	if (w->n_roots == ZT_WORLD_MAX_ROOTS)
+		return cli_usage_error(sub, "create: at most %d roots", ZT_WORLD_MAX_ROOTS);
+	if (load_root(value, &w->roots[w->n_roots].identity) < 0)
+		return 1;
+	w->n_roots++;
+	return 0;
+}
+
+static int planet_opt_endpoint(const char *sub, void *o, const char *value)
+{
+	struct zt_world *w = ((struct planet_new *)o)->w;
+	struct zt_world_root *root;
+
+	if (!w->n_roots)
+		return cli_usage_error(sub, "create: --endpoint before any --root");
+	root = &w->roots[w->n_roots - 1];
+	if (root->n_endpoints == ZT_WORLD_MAX_ENDPOINTS)
+		return cli_usage_error(sub, "create: at most %d endpoints per root",
+				       ZT_WORLD_MAX_ENDPOINTS);
+	if (zt_inetaddr_from_string(&root->endpoints[root->n_endpoints], value) < 0)
+		return cli_usage_error(
+		    sub, "create: '%s' is not IP/PORT (10.0.0.1/9993, fd00::1/9993)", value);
+	root->n_endpoints++;
+	return 0;
+}
+
+/* --id or --timestamp: a number other than 0, into *v. */
+static int planet_opt_number(const char *sub, const char *what, const char *value, uint64_t *v,
+			     bool *given)
+{
+	if (parse_u64(value, v) < 0 || !*v)
+		return cli_usage_error(sub, "create: bad %s '%s'", what, value);
+	*given = true;
+	return 0;
+}
+
+static int planet_opt_id(const char *sub, void *o, const char *value)
+{
+	struct planet_new *c = o;
+
+	return planet_opt_number(sub, "--id", value, &c->id, &c->have_id);
+}
+
+static int planet_opt_timestamp(const char *sub, void *o, const char *value)
+{
+	struct planet_new *c = o;
+
+	return planet_opt_number(sub, "--timestamp", value, &c->ts, &c->have_ts);
+}
+
+static const struct opt planet_create_options[] = {
+    OPT_VALUE("root", 0, planet_opt_root),
+    OPT_VALUE("endpoint", 0, planet_opt_endpoint),
+    OPT_STRING("out", 0, struct planet_new, out),
+    OPT_VALUE("id", 0, planet_opt_id),
+    OPT_VALUE("timestamp", 0, planet_opt_timestamp),
+    OPT_FLAG("moon", 0, struct planet_new, moon),
+    {0},
+};
+
+/* create's options in order (an --endpoint is the --root's before it) and exactly as written:
+ * no abbreviations, no --name=value. Returns -1 to go on, else the exit status. */
+static int planet_create_opts(struct planet_new *c, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const struct opt *p = planet_create_options;
+		int r;
+
+		while (p->name && (strncmp(argv[i], "--", 2) || strcmp(argv[i] + 2, p->name)))
+			p++;
+		if (!p->name)
+			return cli_usage_error("planet", "create: unknown argument '%s'", argv[i]);
+		if (p->value && i + 1 == argc)
+			return cli_usage_error("planet", "create: %s needs a value", argv[i]);
+		r = opt_take("planet", p, c, p->value ? argv[++i] : NULL);
+		if (r)
+			return r;
+	}
+	return -1;
+}
+
+/* Sign and write the world c describes. Returns the exit status, having said why on stderr. */
+static int planet_new_write(struct planet_new *c)
+{
+	struct zt_world *w = c->w, *old = calloc(1, sizeof(*old));
+	const char *out = c->out;
+	uint64_t id = c->id, ts = c->ts;
+	bool created = false;
 	uint8_t pub[64], priv[64];
-	struct zt_world *w, *old;
 	struct timeval tv;
 	int r = 1;
 
-	w = calloc(1, sizeof(*w));
-	old = calloc(1, sizeof(*old));
-	if (!w || !old)
-		goto out;
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(opt, "--moon")) {
-			moon = true;
-			continue;
-		}
-		if (strcmp(opt, "--root") && strcmp(opt, "--endpoint") && strcmp(opt, "--out") &&
-		    strcmp(opt, "--id") && strcmp(opt, "--timestamp")) {
-			r = cli_usage_error("planet", "create: unknown argument '%s'", opt);
-			goto out;
-		}
-		if (!arg) {
-			r = cli_usage_error("planet", "create: %s needs a value", opt);
-			goto out;
-		}
-		i++;
-		if (!strcmp(opt, "--root")) {
-			if (w->n_roots == ZT_WORLD_MAX_ROOTS) {
-				r = cli_usage_error("planet", "create: at most %d roots",
-						    ZT_WORLD_MAX_ROOTS);
-				goto out;
-			}
-			if (load_root(arg, &w->roots[w->n_roots].identity) < 0)
-				goto out;
-			w->n_roots++;
-		} else if (!strcmp(opt, "--endpoint")) {
-			struct zt_world_root *root;
-
-			if (!w->n_roots) {
-				r = cli_usage_error("planet",
-						    "create: --endpoint before any --root");
-				goto out;
-			}
-			root = &w->roots[w->n_roots - 1];
-			if (root->n_endpoints == ZT_WORLD_MAX_ENDPOINTS) {
-				r = cli_usage_error("planet",
-						    "create: at most %d endpoints per root",
-						    ZT_WORLD_MAX_ENDPOINTS);
-				goto out;
-			}
-			if (zt_inetaddr_from_string(&root->endpoints[root->n_endpoints], arg) < 0) {
-				r = cli_usage_error("planet",
-						    "create: '%s' is not IP/PORT (10.0.0.1/9993, "
-						    "fd00::1/9993)",
-						    arg);
-				goto out;
-			}
-			root->n_endpoints++;
-		} else if (!strcmp(opt, "--out")) {
-			out = arg;
-		} else if (!strcmp(opt, "--id")) {
-			if (parse_u64(arg, &id) < 0 || !id) {
-				r = cli_usage_error("planet", "create: bad --id '%s'", arg);
-				goto out;
-			}
-			have_id = true;
-		} else {
-			if (parse_u64(arg, &ts) < 0 || !ts) {
-				r = cli_usage_error("planet", "create: bad --timestamp '%s'", arg);
-				goto out;
-			}
-			have_ts = true;
-		}
-	}
+	if (!old)
+		return 1;
 	if (!out) {
 		r = cli_usage_error("planet", "create: --out FILE is required");
 		goto out;
@@ -419,20 +447,20 @@ static int cmd_create(int argc, char **argv)
 			    out, out);
 			goto out;
 		}
-		if (!have_id)
+		if (!c->have_id)
 			id = old->id;
 	}
-	w->type = moon ? ZT_WORLD_TYPE_MOON : ZT_WORLD_TYPE_PLANET;
+	w->type = c->moon ? ZT_WORLD_TYPE_MOON : ZT_WORLD_TYPE_PLANET;
 	if (old->type != ZT_WORLD_TYPE_NULL && (old->id != id || old->type != w->type))
 		fprintf(stderr,
 			"netcon planet: warning: %s had world %" PRIu64 " (%s); nodes will "
 			"not take this one as its update\n",
 			out, old->id, type_name(old->type));
-	if (!id && moon)
+	if (!id && c->moon)
 		id = w->roots[0].identity.address;
 	while (!id)
 		randombytes_buf(&id, sizeof(id));
-	if (!have_ts) {
+	if (!c->have_ts) {
 		gettimeofday(&tv, NULL);
 		ts = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 		if (old->type != ZT_WORLD_TYPE_NULL && ts <= old->timestamp)
@@ -460,8 +488,31 @@ static int cmd_create(int argc, char **argv)
 	r = 0;
 out:
 	explicit_bzero(priv, sizeof(priv));
-	free(w);
 	free(old);
+	return r;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	struct planet_new c = {.w = calloc(1, sizeof(*c.w))};
+	int r = c.w ? planet_create_opts(&c, argc, argv) : 1;
+
+	if (r < 0)
+		r = planet_new_write(&c);
+	free(c.w);
+	return r;
+}
+
+int planet_new_root(const char *out, const char *root, const char *endpoint)
+{
+	struct planet_new c = {.w = calloc(1, sizeof(*c.w)), .out = out};
+	int r = c.w ? planet_opt_root("planet", &c, root) : 1;
+
+	if (!r)
+		r = planet_opt_endpoint("planet", &c, endpoint);
+	if (!r)
+		r = planet_new_write(&c);
+	free(c.w);
 	return r;
 }
 

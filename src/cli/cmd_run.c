@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* netcon run: start a program with libnetcon.so preloaded, its sockets on the virtual network. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "cli/client.h"
 #include "cli/elfkind.h"
 #include "cli/netns.h"
+#include "cli/opt.h"
 #include "cli/seccomp.h"
 #include "common/log.h"
 #include "netcon/rpc.h"
@@ -139,45 +139,38 @@ static int run_seccomp(const struct seccomp_opts *o, char **argv)
 	return seccomp_supervise(o, run_child, sv[0]);
 }
 
+struct run_opts {
+	const char *home;
+	bool isolate, listen_host, seccomp;
+};
+
+static const struct opt run_options[] = {
+    OPT_STRING("home", 0, struct run_opts, home),
+    OPT_FLAG("isolate", 0, struct run_opts, isolate),
+    OPT_FLAG("listen-host", 0, struct run_opts, listen_host),
+    OPT_FLAG("seccomp", 0, struct run_opts, seccomp),
+    {0},
+};
+
+static const struct opt_verb run_verb = {.name = "run",
+					 .usage = run_usage,
+					 .opts = run_options,
+					 .max_args = OPT_ANY_ARGS,
+					 .stop_at_arg = true};
+
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},  {"isolate", no_argument, NULL, 'i'},
-	    {"listen-host", no_argument, NULL, 'l'}, {"seccomp", no_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0},
-	};
+	struct run_opts o = {0};
 	char home[PATH_MAX], lib[PATH_MAX], *preload;
-	const char *homeopt = NULL, *old;
-	bool isolate = false, listen_host = false, seccomp = false;
-	const char *why;
+	const char *old, *why;
 	struct nc_hdr h;
-	int c, fd, r;
+	int fd, r = opt_parse(&run_verb, argc, argv, &o);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			homeopt = optarg;
-			break;
-		case 'i':
-			isolate = true;
-			break;
-		case 'l':
-			listen_host = true;
-			break;
-		case 's':
-			seccomp = true;
-			break;
-		case 'h':
-			run_usage(stdout);
-			return 0;
-		default:
-			return cli_opt_error("run", c, argv);
-		}
-	}
+	if (r >= 0)
+		return r;
 	if (optind >= argc)
 		return cli_usage_error("run", "no program given");
-	if (cli_home(homeopt, home, sizeof(home)) < 0)
+	if (cli_home(o.home, home, sizeof(home)) < 0)
 		return cli_usage_error("run", "home path too long");
 	if (run_find_lib(lib, sizeof(lib)) < 0) {
 		fprintf(stderr, "netcon run: cannot find libnetcon.so (set NETCON_LIB)\n");
@@ -198,17 +191,17 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "netcon run: the daemon refused: %s\n", client_strerror(r));
 		return 1;
 	}
-	why = seccomp ? "--seccomp" : elfkind_needs_seccomp(argv[optind]);
+	why = o.seccomp ? "--seccomp" : elfkind_needs_seccomp(argv[optind]);
 	if (why) {
-		struct seccomp_opts o = {
-		    .home = home, .isolate = isolate, .listen_host = listen_host};
+		struct seccomp_opts so = {
+		    .home = home, .isolate = o.isolate, .listen_host = o.listen_host};
 
 		log_info("netcon run: %s: front end: seccomp (%s)", argv[optind],
 			 strcmp(why, "--seccomp") == 0 ? why
 			 : strcmp(why, "static") == 0  ? "a static binary"
 			 : strcmp(why, "musl") == 0    ? "a musl binary"
 						       : "a Go binary");
-		return run_seccomp(&o, argv + optind);
+		return run_seccomp(&so, argv + optind);
 	}
 	/* Debug, not info: the usual case, and programs' own output under NETCON_LOG=info stays
 	 * as it was. */
@@ -232,18 +225,18 @@ int cmd_run(int argc, char **argv)
 	}
 	setenv("LD_PRELOAD", preload, 1);
 	setenv("NETCON_HOME", home, 1);
-	if (isolate)
+	if (o.isolate)
 		setenv("NETCON_ISOLATE", "1", 1);
 	else
 		unsetenv("NETCON_ISOLATE");
-	if (listen_host)
+	if (o.listen_host)
 		setenv("NETCON_LISTEN_HOST", "1", 1);
 	else
 		unsetenv("NETCON_LISTEN_HOST");
 	/* The kernel enforces --isolate for what the intercept never sees (static and Go binaries,
 	 * inline system calls, io_uring): the program gets a network namespace with only a
 	 * loopback. The daemon's control socket is a pathname socket, reached from any namespace. */
-	if (isolate) {
+	if (o.isolate) {
 		r = netns_isolate(home);
 		if (r < 0) {
 			fprintf(stderr,

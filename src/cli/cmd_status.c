@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* netcon status: the daemon's addresses and a table of its sockets and connections. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/opt.h"
 #include "common/addr.h"
 #include "daemon/daemon.h"
 #include "netcon/rpc.h"
@@ -28,43 +28,36 @@ static void status_usage(FILE *f)
 		   "address, state, owning pid, bytes in (network to program) and out.\n");
 }
 
+struct status_opts {
+	const char *home;
+	bool json;
+};
+
+static const struct opt status_options[] = {
+    OPT_STRING("home", 0, struct status_opts, home),
+    OPT_FLAG("json", 0, struct status_opts, json),
+    {0},
+};
+
+static const struct opt_verb status_verb = {
+    .name = "status", .usage = status_usage, .opts = status_options};
+
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *homeopt = NULL;
+	struct status_opts o = {0};
 	char a[80], b[80], home[PATH_MAX], log[PATH_MAX + 16];
-	bool json = false, info_done = false, more = true;
+	bool info_done = false, more = true;
 	unsigned long long nent = 0;
 	uint64_t cursor = 0;
-	int c, fd, n = 0;
+	int fd, n = opt_parse(&status_verb, argc, argv, &o);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			homeopt = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			status_usage(stdout);
-			return 0;
-		default:
-			return cli_opt_error("status", c, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("status", "unexpected argument '%s'", argv[optind]);
-	fd = client_connect("status", homeopt);
+	if (n >= 0)
+		return n;
+	n = 0;
+	fd = client_connect("status", o.home);
 	if (fd < 0)
 		return 1;
-	cli_home(homeopt, home, sizeof(home));
+	cli_home(o.home, home, sizeof(home));
 	while (more) {
 		struct nc_sock_req req;
 		union {
@@ -94,7 +87,7 @@ int cmd_status(int argc, char **argv)
 					snprintf(log, sizeof(log), "%s/" DAEMON_LOG_NAME, home);
 				else
 					snprintf(log, sizeof(log), "stderr");
-				if (json) {
+				if (o.json) {
 					printf("{\"pid\":%d,\"version\":\"%.15s\",\"sockets\":%llu,"
 					       "\"clients\":%llu,\"log\":",
 					       m.info.pid, m.info.version,
@@ -114,10 +107,10 @@ int cmd_status(int argc, char **argv)
 				}
 				for (unsigned i = 0; i < m.info.nroutes && i < NC_MAX_ROUTES; i++) {
 					addr_format(&m.info.routes[i].addr, false, a, sizeof(a));
-					printf(json ? "%s\"%s/%u\"" : "%s%s/%u",
-					       json && i ? "," : " ", a, m.info.routes[i].prefix);
+					printf(o.json ? "%s\"%s/%u\"" : "%s%s/%u",
+					       o.json && i ? "," : " ", a, m.info.routes[i].prefix);
 				}
-				if (json)
+				if (o.json)
 					printf("],\"sockets_table\":[");
 				else
 					printf("\n%-6s %-5s %-28s %-28s %-11s %7s %12s %12s\n",
@@ -128,7 +121,7 @@ int cmd_status(int argc, char **argv)
 
 				addr_format(&m.e.local, true, a, sizeof(a));
 				addr_format(&m.e.peer, true, b, sizeof(b));
-				if (json)
+				if (o.json)
 					printf("%s{\"id\":%llu,\"proto\":\"%s\",\"local\":\"%s\","
 					       "\"remote\":\"%s\",\"state\":\"%s\",\"pid\":%d,"
 					       "\"bytes_in\":%llu,\"bytes_out\":%llu}",
@@ -155,7 +148,7 @@ int cmd_status(int argc, char **argv)
 			}
 		}
 	}
-	if (json)
+	if (o.json)
 		printf("]}\n");
 	close(fd);
 	return 0;

@@ -57,27 +57,6 @@ int cli_usage_error(const char *sub, const char *fmt, ...)
 	return 2;
 }
 
-int cli_opt_error(const char *sub, int c, char **argv)
-{
-	const char *arg = optind > 0 ? argv[optind - 1] : "";
-	char name[64];
-
-	/* An unknown short option in a cluster leaves optind on that cluster: argv[optind - 1] is
-	 * then the argument before, whatever it is; optopt tells it from a long option (0). */
-	if (!strncmp(arg, "--", 2) && (c == ':' || !optopt || strchr(arg, '='))) {
-		/* A long option, as given: up to its "=value". */
-		snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
-		if (c == ':')
-			return cli_usage_error(sub, "option '%s' needs a value", name);
-		if (optopt && strchr(arg, '='))
-			return cli_usage_error(sub, "option '%s' takes no value", name);
-		return cli_usage_error(sub, "unknown option '%s'", name);
-	}
-	if (c == ':')
-		return cli_usage_error(sub, "option '-%c' needs a value", optopt);
-	return cli_usage_error(sub, "unknown option '-%c'", optopt);
-}
-
 int cli_home(const char *opt, char *buf, unsigned long size)
 {
 	const char *h = opt ? opt : getenv("NETCON_HOME");

@@ -101,6 +101,26 @@ err "init: bad --endpoint" 2 "$(usage init "--endpoint '1.2.3.4' is not IP/PORT 
 err "init: bad --endpoint IP" 2 "$(usage init "--endpoint 'host/9993' is not IP/PORT (e.g. 192.0.2.1/9993)")" \
 	"$NETCON" init --home "$W/i" --endpoint host/9993
 [ ! -e "$W/i" ] && ok "init with a bad --endpoint made nothing" || not_ok "init with a bad --endpoint made nothing"
+err "join: no --json" 2 "$(usage join "no --json here")" "$NETCON" join --json 0123456789000001
+err "run: no program" 2 "$(usage run "no program given")" "$NETCON" run --home "$E"
+err "daemon: an argument" 2 "$(usage daemon "unexpected argument 'x'")" "$NETCON" daemon --home "$W/d" x
+err "status: an abbreviated option is taken" 1 "$(nod status)" "$NETCON" status --hom "$E"
+err "controller: an ambiguous abbreviation" 2 "$(usage controller "unknown option '--p'")" \
+	"$NETCON" controller network create --p
+err "controller: --private and --public" 2 "$(usage controller "--private and --public exclude each other")" \
+	"$NETCON" controller network create --home "$E" --private --public
+err "ping: a bad --interval" 2 "$(usage ping "bad number '1e7'")" "$NETCON" ping -i 1e7 0123456789
+err "planet create: an abbreviation is not taken" 2 "$(usage planet "create: unknown argument '--ou'")" \
+	"$NETCON" planet create --ou x
+err "planet create: a value missing" 2 "$(usage planet "create: --out needs a value")" "$NETCON" planet create --out
+err "planet create: --id 0" 2 "$(usage planet "create: bad --id '0'")" "$NETCON" planet create --id 0
+# --help: the usage on stdout, exit 0, for a verb with a usage function and one with a text
+for v in status join controller; do
+	out=$("$NETCON" $v --help 2>"$W/help.err")
+	st=$?
+	[ $st = 0 ] && [ "${out%%$'\n'*}" != "" ] && case $out in "Usage:"*) true ;; *) false ;; esac &&
+		[ ! -s "$W/help.err" ] && ok "$v --help: usage on stdout, exit 0" || not_ok "$v --help: exit $st, '$out'"
+done
 err "idtool: unknown command (zerotier-idtool's exit 1)" 1 "netcon idtool: unknown command 'frob'" "$NETCON" idtool frob
 err "idtool: unreadable identity" 1 "Identity argument invalid or file unreadable: $W/none" \
 	"$NETCON" idtool validate "$W/none"
