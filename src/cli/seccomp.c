@@ -130,6 +130,8 @@ static const struct sc_ins sc_prog[] = {
     JEQ(SYS_recvfrom, SC_ADDR4, SC_NEXT),
     JEQ(SYS_sendmsg, SC_NOTIFY, SC_NEXT), /* msg_name is behind a pointer: every one */
     JEQ(SYS_sendmmsg, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_recvmsg, SC_NOTIFY, SC_NEXT), /* the source of an unconnected datagram */
+    JEQ(SYS_recvmmsg, SC_NOTIFY, SC_NEXT),
     JEQ(SYS_getsockopt, SC_GSO, SC_NEXT),
     JEQ(SYS_setsockopt, SC_SSO, SC_ALLOW),
     /* sendto/recvfrom: only with an address (unconnected UDP); send() and recv() have none. */
@@ -659,6 +661,78 @@ static int sc_lookup(const struct sc_call *c, struct nc_sock_reply *rep)
 	req.h.type = NC_LOOKUP;
 	req.ino = st.st_ino;
 	return sc_call_daemon(&req, sizeof(req), rep, sizeof(*rep), NULL) < 0 ? -ENOENT : 0;
+}
+
+/* What a unix socket is, by its cookie (never reused, unlike an inode): a virtual end stays
+ * what it was made (a UDP socket that connects again gets a new end), a program's own unix
+ * socket never becomes virtual. So the hot calls (recvmsg on every socket, recvfrom on UDP)
+ * ask the daemon once per socket, not per call. */
+#define SC_KIND_SLOTS 1024
+static struct sc_kind {
+	uint64_t cookie;
+	uint8_t proto; /* 0: not virtual */
+	uint8_t state, family;
+	struct nc_addr peer;
+} sc_kinds[SC_KIND_SLOTS];
+static pthread_mutex_t sc_kind_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Is the program's unix socket a virtual UDP end? 0 (*k filled: proto 0 if not virtual),
+ * or -errno when the daemon cannot say. */
+static int sc_kind(const struct sc_call *c, struct sc_kind *k)
+{
+	struct nc_sock_reply rep;
+	struct nc_sock_req req;
+	socklen_t l = sizeof(k->cookie);
+	struct stat st;
+	bool hit;
+	int r;
+
+	memset(k, 0, sizeof(*k));
+	if (getsockopt(c->sock, SOL_SOCKET, SO_COOKIE, &k->cookie, &l) < 0 || !k->cookie)
+		return -errno;
+	pthread_mutex_lock(&sc_kind_lock);
+	hit = sc_kinds[k->cookie % SC_KIND_SLOTS].cookie == k->cookie;
+	if (hit)
+		*k = sc_kinds[k->cookie % SC_KIND_SLOTS];
+	pthread_mutex_unlock(&sc_kind_lock);
+	if (hit)
+		return 0;
+	if (fstat(c->sock, &st) < 0)
+		return -errno;
+	memset(&req, 0, sizeof(req));
+	req.h.type = NC_LOOKUP;
+	req.ino = st.st_ino;
+	r = sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), NULL);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r == 0) {
+		k->proto = rep.proto;
+		k->state = rep.state;
+		k->family = rep.family;
+		k->peer = rep.peer;
+	}
+	/* A TCP end's state moves on: only what a UDP or a host socket is stays. */
+	if (k->proto == NC_PROTO_TCP)
+		return 0;
+	pthread_mutex_lock(&sc_kind_lock);
+	sc_kinds[k->cookie % SC_KIND_SLOTS] = *k;
+	pthread_mutex_unlock(&sc_kind_lock);
+	return 0;
+}
+
+/* An address written as the kernel writes a name: cut to room, the full length returned (or
+ * -EFAULT). */
+static int sc_put_name(const struct sc_call *c, const struct nc_addr *a, int family, uint64_t ptr,
+		       socklen_t room)
+{
+	struct sockaddr_storage ss;
+	socklen_t full = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	addr_to_sockaddr(a, family == 4 ? AF_INET : AF_INET6, (struct sockaddr *)&ss, &full);
+	if (room && sc_poke((pid_t)c->n.pid, ptr, &ss, room < full ? room : full) < 0)
+		return -EFAULT;
+	return (int)full;
 }
 
 /* Write an address and its length back as getsockname does (truncated to the room given). */
@@ -1488,19 +1562,23 @@ static ssize_t sc_udp_send(struct sc_call *c, int fd, const struct nc_addr *to,
 #define SC_STREAM 2 /* a virtual TCP socket: the bytes go on its stream (sc_stream_send) */
 static int sc_udp_dest(struct sc_call *c, uint64_t aptr, uint64_t alen, struct nc_addr *a, int *fd)
 {
-	struct nc_sock_reply rep = {.proto = 0};
+	struct nc_sock_reply rep;
 	struct nc_sock_req req;
+	struct sc_kind k;
 	int family = 0, proto, r, newfd;
 
 	proto = sc_ip_proto(c, &family);
-	if (proto == 0 && sc_lookup(c, &rep) == 0 && rep.proto == NC_PROTO_TCP)
+	if (proto == 0 && c->domain == AF_UNIX && sc_kind(c, &k) == 0 && k.proto) {
 		/* Connected TCP ignores the address, as Linux; unconnected it is EPIPE. */
-		return rep.state == NC_ST_BOUND || rep.state == NC_ST_LISTEN ? -EPIPE : SC_STREAM;
-	if (proto == 0 && rep.proto == NC_PROTO_UDP && rep.state == NC_ST_BOUND) {
+		if (k.proto == NC_PROTO_TCP)
+			return k.state == NC_ST_BOUND || k.state == NC_ST_LISTEN ? -EPIPE
+										 : SC_STREAM;
+		if (k.state != NC_ST_BOUND)
+			return SC_HOST; /* connected UDP: the kernel answers */
 		r = sc_get_addr(c, aptr, alen, a);
 		if (!sc_valid(c))
 			return SC_GONE;
-		if (r < 0 || (rep.family == 4 && a->family != 4))
+		if (r < 0 || (k.family == 4 && a->family != 4))
 			return r == -EAFNOSUPPORT || r == 0 ? -EAFNOSUPPORT : -EINVAL;
 		*fd = c->sock;
 		return 0;
@@ -1816,13 +1894,196 @@ static void *sc_udp_recv_wait(void *arg)
 	return NULL;
 }
 
+/* One datagram off a virtual UDP end (c->newfd: with its header) into the program's msghdr
+ * (m: our copy, at maddr in its memory): the bytes scattered over its iovecs, the source in
+ * msg_name, and msg_namelen, msg_flags and msg_controllen written back as the kernel writes
+ * them. What the call returns for it, or -errno (-EAGAIN: none waiting). */
+static ssize_t sc_udp_msg_one(struct sc_call *c, uint64_t maddr, const struct msghdr *m, int flags)
+{
+	struct iovec *riov = NULL, local, iov[2];
+	struct nc_dgram_hdr h;
+	struct msghdr km;
+	size_t room = 0, got, put;
+	int niov, mflags = 0, r = 0;
+	socklen_t nl;
+	uint64_t zero = 0;
+	char *buf = NULL;
+	ssize_t n;
+
+	if (m->msg_iovlen > IOV_MAX)
+		return -EMSGSIZE;
+	riov = malloc((m->msg_iovlen ? m->msg_iovlen : 1) * sizeof(*riov));
+	buf = malloc(NC_DGRAM_MAX);
+	niov = riov && buf ? sc_get_iov(c, m, riov) : -ENOMEM;
+	if (niov < 0) {
+		r = niov;
+		goto out;
+	}
+	for (int i = 0; i < niov; i++)
+		room += riov[i].iov_len < NC_DGRAM_MAX ? riov[i].iov_len : NC_DGRAM_MAX;
+	iov[0] = (struct iovec){&h, sizeof(h)};
+	iov[1] = (struct iovec){buf, NC_DGRAM_MAX};
+	memset(&km, 0, sizeof(km));
+	km.msg_iov = c->newfd ? iov : iov + 1;
+	km.msg_iovlen = c->newfd ? 2 : 1;
+	n = recvmsg(c->sock, &km, MSG_DONTWAIT | (flags & MSG_PEEK));
+	if (n < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (c->newfd && (n < (ssize_t)sizeof(h) || h.magic != NC_DGRAM_MAGIC)) {
+		r = -EAGAIN; /* not a datagram of ours: skipped */
+		goto out;
+	}
+	got = (size_t)n - (c->newfd ? sizeof(h) : 0);
+	put = got < room ? got : room;
+	if (got > room)
+		mflags |= MSG_TRUNC;
+	local = (struct iovec){buf, put};
+	if (put && process_vm_writev((pid_t)c->n.pid, &local, 1, riov, (unsigned long)niov, 0) !=
+		       (ssize_t)put) {
+		r = -EFAULT;
+		goto out;
+	}
+	if (m->msg_name) {
+		r = sc_put_name(c, c->newfd ? &h.addr : &c->peer, c->family,
+				(uint64_t)(uintptr_t)m->msg_name, m->msg_namelen);
+		nl = (socklen_t)r;
+		if (r >= 0)
+			r = sc_poke((pid_t)c->n.pid, maddr + offsetof(struct msghdr, msg_namelen),
+				    &nl, sizeof(nl));
+		if (r < 0)
+			goto out;
+	}
+	r = sc_poke((pid_t)c->n.pid, maddr + offsetof(struct msghdr, msg_flags), &mflags,
+		    sizeof(mflags));
+	if (r == 0)
+		r = sc_poke((pid_t)c->n.pid, maddr + offsetof(struct msghdr, msg_controllen), &zero,
+			    sizeof(m->msg_controllen));
+	if (r == 0) {
+		free(riov);
+		free(buf);
+		return (flags & MSG_TRUNC) ? (ssize_t)got : (ssize_t)put;
+	}
+out:
+	free(riov);
+	free(buf);
+	return r;
+}
+
+/* recvmsg or recvmmsg on a virtual UDP end, with the headers read when it was trapped (c->buf,
+ * c->len of them): 0 if answered, -EAGAIN if nothing waits. recvmmsg takes what waits once
+ * one has come, as with MSG_WAITFORONE. */
+static int sc_udp_msgs(struct sc_call *c)
+{
+	bool mm = c->n.data.nr == SYS_recvmmsg;
+	int flags = (int)c->n.data.args[mm ? 3 : 2];
+	unsigned int i;
+	ssize_t n = 0;
+
+	if (!mm) {
+		n = sc_udp_msg_one(c, c->n.data.args[1], (const struct msghdr *)c->buf, flags);
+		if (n == -EAGAIN)
+			return -EAGAIN;
+		sc_reply(c, n < 0 ? -1 : n, n < 0 ? (int)-n : 0);
+		return 0;
+	}
+	for (i = 0; i < c->len; i++) {
+		uint64_t at = c->n.data.args[1] + i * sizeof(struct mmsghdr);
+		unsigned int ml;
+
+		n = sc_udp_msg_one(c, at, &((const struct mmsghdr *)c->buf)[i].msg_hdr, flags);
+		if (n < 0)
+			break;
+		ml = (unsigned int)n;
+		if (sc_poke((pid_t)c->n.pid, at + offsetof(struct mmsghdr, msg_len), &ml,
+			    sizeof(ml)) < 0) {
+			n = -EFAULT;
+			break;
+		}
+	}
+	if (i == 0 && n == -EAGAIN)
+		return -EAGAIN;
+	sc_reply(c, i ? (int64_t)i : -1, i ? 0 : (int)-n);
+	return 0;
+}
+
+static void *sc_udp_msgs_wait(void *arg)
+{
+	struct sc_call *c = arg;
+	struct pollfd p = {.fd = c->sock, .events = POLLIN};
+
+	for (;;) {
+		int r = poll(&p, 1, 1000);
+
+		if (!sc_valid(c))
+			break;
+		if (r > 0 && sc_udp_msgs(c) != -EAGAIN)
+			break;
+	}
+	free(c->buf);
+	close(c->sock);
+	sc_done(c);
+	return NULL;
+}
+
+/* recvmsg(fd, msg, flags), recvmmsg(fd, vec, vlen, flags, timeout): trapped on every call, as
+ * the filter cannot see the socket; on anything but a virtual UDP end the kernel does it (one
+ * look at the socket's cookie). */
+static void sc_recvmsgs(struct sc_call *c)
+{
+	bool mm = c->n.data.nr == SYS_recvmmsg;
+	int flags = (int)c->n.data.args[mm ? 3 : 2], r, fl;
+	size_t each = mm ? sizeof(struct mmsghdr) : sizeof(struct msghdr);
+	unsigned int n = mm ? (unsigned int)c->n.data.args[2] : 1;
+	struct sc_kind k;
+
+	if (c->domain != AF_UNIX || (flags & MSG_ERRQUEUE) || sc_kind(c, &k) < 0 ||
+	    k.proto != NC_PROTO_UDP || (mm && !n)) {
+		sc_continue(c);
+		return;
+	}
+	if (n > SC_MMSG_MAX)
+		n = SC_MMSG_MAX;
+	c->buf = malloc(n * each);
+	if (!c->buf) {
+		sc_reply(c, 0, ENOMEM);
+		return;
+	}
+	r = sc_peek((pid_t)c->n.pid, c->n.data.args[1], c->buf, n * each);
+	if (!sc_valid(c))
+		goto out;
+	if (r < 0) {
+		sc_reply(c, 0, -r);
+		goto out;
+	}
+	c->len = n;
+	c->newfd = k.state == NC_ST_BOUND; /* unconnected: a header in front */
+	c->peer = k.peer;
+	c->family = k.family;
+	if (sc_udp_msgs(c) != -EAGAIN)
+		goto out;
+	fl = fcntl(c->sock, F_GETFL);
+	if ((fl >= 0 && (fl & O_NONBLOCK)) || (flags & MSG_DONTWAIT)) {
+		sc_reply(c, 0, EAGAIN);
+		goto out;
+	}
+	if (sc_spawn(sc_udp_msgs_wait, c) == 0) {
+		c->sock = -1; /* the thread has it, and the headers */
+		return;
+	}
+	sc_reply(c, 0, ENOMEM);
+out:
+	free(c->buf);
+}
+
 static void sc_recvfrom(struct sc_call *c)
 {
-	struct nc_sock_reply rep;
+	struct sc_kind rep;
 	bool hdr;
 	int r, fl;
 
-	if (c->domain != AF_UNIX || sc_lookup(c, &rep) < 0 || rep.proto != NC_PROTO_UDP) {
+	if (c->domain != AF_UNIX || sc_kind(c, &rep) < 0 || rep.proto != NC_PROTO_UDP) {
 		sc_continue(c);
 		return;
 	}
@@ -1927,6 +2188,10 @@ static void sc_handle(struct sc_call *c)
 		break;
 	case SYS_sendmmsg:
 		sc_sendmmsg(c, v, vlen);
+		break;
+	case SYS_recvmsg:
+	case SYS_recvmmsg:
+		sc_recvmsgs(c);
 		break;
 	default:
 		sc_continue(c);

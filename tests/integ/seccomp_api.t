@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The socket API's semantics under the seccomp front end: tcp_api.c (the subtests tcp_api.t runs
 # under the intercept) under `netcon run --seccomp`, built with glibc and, static, with musl; the
-# socket options answered as for a TCP socket, not the socketpair end the program holds.
+# socket options answered as for a TCP socket, not the socketpair end the program holds. Then
+# udp_msg (recvmsg, recvmmsg, the multicast options) as the kernel answers it on 127.0.0.1, under
+# the intercept and under --seccomp (the groups themselves: mcast.t, on a ZeroTier network).
 . "$(dirname "$0")/lib.sh"
 BIN=$NETCON_BUILD/tests/integ/tcp_api
 [ -x "$BIN" ] && [ -x "$NETCON" ] || skip_all "$BIN or $NETCON not built (make tests)"
@@ -45,4 +47,19 @@ if [ -x "$BIN.musl" ]; then
 else
 	diag "no $BIN.musl (musl-tools): the static build is not run"
 fi
+
+MSG=$NETCON_BUILD/tests/integ/udp_msg
+"$MSG" 127.0.0.1 nogroups >"$W/msg.kernel" 2>&1
+check "udp_msg without netcon (the kernel on 127.0.0.1): 28 checks" [ "$(grep -c '^ok ' "$W/msg.kernel")" = 28 ]
+for how in "" --seccomp; do
+	timeout 60 "$NETCON" run --home "$H" $how -- "$MSG" 10.77.0.1 nogroups >"$W/msg$how.out" 2>&1
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) ok "udp_msg ${how:-(intercept)}: ${line#ok * - }" ;;
+		"not ok "*) not_ok "udp_msg ${how:-(intercept)}: ${line#not ok * - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"$W/msg$how.out"
+	check "udp_msg ${how:-(intercept)}: all 28 ran" [ "$(grep -c '^\(not \)\?ok ' "$W/msg$how.out")" = 28 ]
+done
 done_testing
