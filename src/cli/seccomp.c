@@ -1072,6 +1072,8 @@ static void sc_connect(struct sc_call *c)
 	}
 }
 
+static void sc_mc_carry(int sock, int family, uint64_t sockid);
+
 static void sc_bind(struct sc_call *c)
 {
 	struct nc_sock_reply rep;
@@ -1112,6 +1114,8 @@ static void sc_bind(struct sc_call *c)
 	}
 	r = sc_swap(c, newfd);
 	close(newfd);
+	if (r == 0 && proto == NC_PROTO_UDP)
+		sc_mc_carry(c->sock, family, rep.sockid);
 	sc_reply(c, 0, r < 0 ? -r : 0);
 }
 
@@ -1350,6 +1354,100 @@ static void sc_mc_put(uint64_t sockid, const struct sockopts_mc *mc)
 	pthread_mutex_unlock(&sc_mc_lock);
 }
 
+/* A kernel UDP socket that named one of our interfaces with IP_MULTICAST_IF (the kernel knows
+ * none of them), by its cookie: its datagrams to groups go on the virtual network. */
+static struct sc_mc sc_mcpend[SC_MC_SLOTS];
+
+static uint64_t sc_cookie(int fd)
+{
+	uint64_t v = 0;
+	socklen_t l = sizeof(v);
+
+	return getsockopt(fd, SOL_SOCKET, SO_COOKIE, &v, &l) == 0 ? v : 0;
+}
+
+static bool sc_mc_pending(int sock, struct sockopts_mc *mc)
+{
+	uint64_t k = sc_cookie(sock);
+	struct sc_mc *e = &sc_mcpend[k % SC_MC_SLOTS];
+	bool hit;
+
+	pthread_mutex_lock(&sc_mc_lock);
+	hit = k && e->sockid == k;
+	if (hit && mc)
+		*mc = e->mc;
+	pthread_mutex_unlock(&sc_mc_lock);
+	return hit;
+}
+
+/* IP_MULTICAST_IF on a kernel UDP socket naming a virtual interface: kept for when the socket
+ * turns virtual. 1 if taken (answered), 0 if the kernel is to answer. */
+static int sc_mc_if_kernel(struct sc_call *c, int level, int name)
+{
+	socklen_t len = (socklen_t)c->n.data.args[4];
+	struct nc_mcast_req req;
+	struct sockopts_mc mc;
+	int family = 0, r;
+	uint64_t k;
+	char val[64];
+
+	if (!(level == IPPROTO_IP && name == IP_MULTICAST_IF) &&
+	    !(level == IPPROTO_IPV6 && name == IPV6_MULTICAST_IF))
+		return 0;
+	if (sc_ip_proto(c, &family) != NC_PROTO_UDP || (int)len < 0 || !c->n.data.args[3])
+		return 0;
+	if (len > sizeof(val))
+		len = sizeof(val);
+	memset(&mc, 0, sizeof(mc));
+	sc_mc_pending(c->sock, &mc);
+	if (sc_peek((pid_t)c->n.pid, c->n.data.args[3], val, len) < 0 || !sc_valid(c) ||
+	    sockopts_mcast(&mc, family, level, name, val, len, &req) != SOCKOPTS_MC_TX ||
+	    !route_mcast_if(mc.ifindex, &mc.ifaddr, sup.listen_host, sup.routes, sup.nroutes))
+		return 0;
+	k = sc_cookie(c->sock);
+	if (!k)
+		return 0;
+	pthread_mutex_lock(&sc_mc_lock);
+	sc_mcpend[k % SC_MC_SLOTS] = (struct sc_mc){.sockid = k, .mc = mc};
+	pthread_mutex_unlock(&sc_mc_lock);
+	r = sc_reply(c, 0, 0);
+	(void)r;
+	return 1;
+}
+
+/* A kernel UDP socket just made virtual (sock: the kernel socket, sockid: the new one): the
+ * multicast sending options the program set on it, carried to the daemon. */
+static void sc_mc_carry(int sock, int family, uint64_t sockid)
+{
+	struct nc_mcast_req req;
+	struct sockopts_mc mc;
+	struct nc_hdr h;
+	int ttl, loop;
+
+	memset(&mc, 0, sizeof(mc));
+	if (!sc_mc_pending(sock, &mc)) {
+		ttl = sc_sockopt(sock, family == 4 ? IPPROTO_IP : IPPROTO_IPV6,
+				 family == 4 ? IP_MULTICAST_TTL : IPV6_MULTICAST_HOPS);
+		loop = sc_sockopt(sock, family == 4 ? IPPROTO_IP : IPPROTO_IPV6,
+				  family == 4 ? IP_MULTICAST_LOOP : IPV6_MULTICAST_LOOP);
+		if (ttl == SOCKOPTS_MC_TTL && loop == SOCKOPTS_MC_LOOP)
+			return;
+		mc.set = 1;
+		mc.ttl = (uint8_t)ttl;
+		mc.loop = (uint8_t) !!loop;
+	}
+	memset(&req, 0, sizeof(req));
+	req.h.type = NC_MCAST;
+	req.sockid = sockid;
+	req.op = NC_MC_TX;
+	req.ttl = mc.ttl;
+	req.loop = mc.loop;
+	req.ifindex = mc.ifindex;
+	req.ifaddr = mc.ifaddr;
+	if (sc_call_daemon(&req, sizeof(req), &h, sizeof(h), NULL) == 0)
+		sc_mc_put(sockid, &mc);
+}
+
 /* A multicast option on a virtual socket, as the intercept carries it: a group joined or left
  * through the daemon, or the sending options told to it. */
 static void sc_mcast(struct sc_call *c, const struct nc_sock_reply *rep, int level, int name,
@@ -1457,7 +1555,8 @@ static void sc_setopt(struct sc_call *c)
 	char val[64];
 
 	if (sc_lookup(c, &rep) < 0) {
-		sc_continue(c);
+		if (!sc_mc_if_kernel(c, level, name))
+			sc_continue(c);
 		return;
 	}
 	if ((int)len < 0) {
@@ -1591,7 +1690,8 @@ static int sc_udp_dest(struct sc_call *c, uint64_t aptr, uint64_t alen, struct n
 	if (r < 0 || (a->family != family && !(family == 6 && a->family == 4)) ||
 	    (addr_is_linklocal6(a) && !a->scope))
 		return SC_HOST;
-	if (addr_is_multicast(a) ? !sup.isolate : !sc_route(a, ROUTE_DEST)) {
+	if (addr_is_multicast(a) ? !sup.isolate && !sc_mc_pending(c->sock, NULL)
+				 : !sc_route(a, ROUTE_DEST)) {
 		r = addr_is_multicast(a) ? 0 : route_refusal(a, ROUTE_DEST, sup.isolate);
 		return r ? -r : SC_HOST;
 	}
@@ -1607,6 +1707,7 @@ static int sc_udp_dest(struct sc_call *c, uint64_t aptr, uint64_t alen, struct n
 		close(newfd);
 		return r;
 	}
+	sc_mc_carry(c->sock, family, rep.sockid);
 	*fd = newfd;
 	return 0;
 }

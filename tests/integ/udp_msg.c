@@ -272,6 +272,32 @@ static void t_mcast(bool groups)
 	ok(setsockopt(s, IPPROTO_IP, IP_DROP_MEMBERSHIP, &mr, sizeof(mr)) == -1 &&
 	       errno == EADDRNOTAVAIL,
 	   "left again: EADDRNOTAVAIL");
+	/* A socket that names the interface by its address sends to the group there: looped
+	 * back to a member on this host (bound to the wildcard, as a group's member is). */
+	{
+		int u = socket(AF_INET, SOCK_DGRAM, 0), mm = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in g = {.sin_family = AF_INET}, from;
+		socklen_t fl = sizeof(from);
+		struct pollfd p = {.fd = mm, .events = POLLIN};
+		char buf[8];
+
+		bind(mm, (struct sockaddr *)&g, sizeof(g));
+		g = addr_of(mm);
+		setsockopt(mm, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr));
+		is_int(
+		    setsockopt(u, IPPROTO_IP, IP_MULTICAST_IF, &ip4.sin_addr, sizeof(ip4.sin_addr)),
+		    0, "IP_MULTICAST_IF: the address, on a socket not bound yet");
+		g.sin_addr = mr.imr_multiaddr;
+		is_int(sendto(u, "group", 5, 0, (struct sockaddr *)&g, sizeof(g)), 5,
+		       "sendto the group through it");
+		ok(poll(&p, 1, 3000) == 1 &&
+		       recvfrom(mm, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from,
+				&fl) == 5 &&
+		       !memcmp(buf, "group", 5) && from.sin_addr.s_addr == ip4.sin_addr.s_addr,
+		   "the member gets it, from the interface's address");
+		close(mm);
+		close(u);
+	}
 refused:
 	inet_pton(AF_INET, "10.1.2.3", &mr.imr_multiaddr);
 	errno = 0;
