@@ -60,8 +60,7 @@ enum sc_label {
 	SC_ALLOW,
 	SC_GSO,
 	SC_SSO,
-	SC_TOS,
-	SC_TCLASS,
+	SC_SOLOPT,
 	SC_ADDR4,
 	SC_I386,
 	SC_NLABELS
@@ -131,6 +130,8 @@ static const struct sc_ins sc_prog[] = {
     JEQ(SYS_recvfrom, SC_ADDR4, SC_NEXT),
     JEQ(SYS_sendmsg, SC_NOTIFY, SC_NEXT), /* msg_name is behind a pointer: every one */
     JEQ(SYS_sendmmsg, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_recvmsg, SC_NOTIFY, SC_NEXT), /* the source of an unconnected datagram */
+    JEQ(SYS_recvmmsg, SC_NOTIFY, SC_NEXT),
     JEQ(SYS_getsockopt, SC_GSO, SC_NEXT),
     JEQ(SYS_setsockopt, SC_SSO, SC_ALLOW),
     /* sendto/recvfrom: only with an address (unconnected UDP); send() and recv() have none. */
@@ -138,28 +139,36 @@ static const struct sc_ins sc_prog[] = {
     JEQ(0, SC_NEXT, SC_NOTIFY),
     LD(ARG_LO(4) + 4),
     JEQ(0, SC_ALLOW, SC_NOTIFY),
-    /* getsockopt: TCP options (a socketpair end has none) and SO_ERROR, which a virtual
-     * connect's outcome needs. */
+    /* getsockopt: every IP and TCP option (a socketpair end has none), and the socket options
+     * a socketpair end would answer for itself: its identity, what the daemon carries, and
+     * SO_ERROR, which a virtual connect's outcome needs. The rest (the timeouts, SO_PEERCRED,
+     * ...) act on the fd itself. */
     {BPF_LD | BPF_W | BPF_ABS, ARG_LO(1), 0, 0, SC_GSO},
     JEQ(IPPROTO_TCP, SC_NOTIFY, SC_NEXT),
+    JEQ(IPPROTO_IP, SC_NOTIFY, SC_NEXT),
+    JEQ(IPPROTO_IPV6, SC_NOTIFY, SC_NEXT),
     JEQ(SOL_SOCKET, SC_NEXT, SC_ALLOW),
     LD(ARG_LO(2)),
-    JEQ(SO_ERROR, SC_NOTIFY, SC_ALLOW),
-    /* setsockopt: TCP options and the socket options carried to the daemon after the swap;
-     * IP_TOS and IPV6_TCLASS, which a socketpair end refuses (sshd sets them on every
-     * connection), are taken and not carried. */
+    JEQ(SO_TYPE, SC_NOTIFY, SC_NEXT),
+    JEQ(SO_DOMAIN, SC_NOTIFY, SC_NEXT),
+    JEQ(SO_PROTOCOL, SC_NOTIFY, SC_NEXT),
+    JEQ(SO_ACCEPTCONN, SC_NOTIFY, SC_NEXT),
+    JEQ(SO_ERROR, SC_NOTIFY, SC_SOLOPT),
+    /* setsockopt: every IP and TCP option, and the socket options carried to the daemon. */
     {BPF_LD | BPF_W | BPF_ABS, ARG_LO(1), 0, 0, SC_SSO},
     JEQ(IPPROTO_TCP, SC_NOTIFY, SC_NEXT),
-    JEQ(IPPROTO_IP, SC_TOS, SC_NEXT),
-    JEQ(IPPROTO_IPV6, SC_TCLASS, SC_NEXT),
+    JEQ(IPPROTO_IP, SC_NOTIFY, SC_NEXT),
+    JEQ(IPPROTO_IPV6, SC_NOTIFY, SC_NEXT),
     JEQ(SOL_SOCKET, SC_NEXT, SC_ALLOW),
     LD(ARG_LO(2)),
+    /* both: the options a virtual socket keeps in the daemon */
+    {BPF_JMP | BPF_JEQ | BPF_K, SO_REUSEADDR, SC_NOTIFY, SC_NEXT, SC_SOLOPT},
+    JEQ(SO_REUSEPORT, SC_NOTIFY, SC_NEXT),
+    JEQ(SO_BROADCAST, SC_NOTIFY, SC_NEXT),
     JEQ(SO_KEEPALIVE, SC_NOTIFY, SC_NEXT),
+    JEQ(SO_RCVBUF, SC_NOTIFY, SC_NEXT),
+    JEQ(SO_SNDBUF, SC_NOTIFY, SC_NEXT),
     JEQ(SO_LINGER, SC_NOTIFY, SC_ALLOW),
-    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(2), 0, 0, SC_TOS},
-    JEQ(IP_TOS, SC_NOTIFY, SC_ALLOW),
-    {BPF_LD | BPF_W | BPF_ABS, ARG_LO(2), 0, 0, SC_TCLASS},
-    JEQ(IPV6_TCLASS, SC_NOTIFY, SC_ALLOW),
     /* A 64-bit program can still make i386 system calls (int 0x80): no socket calls there. */
     {BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0, SC_I386},
     JEQ(SC_I386_SOCKETCALL, SC_ENOSYS, SC_NEXT),
@@ -227,6 +236,8 @@ struct sc_call {
 	int family; /* 4 or 6 */
 	uint64_t sockid;
 	struct nc_addr peer; /* connected UDP: the source of what it receives */
+	char *buf; /* a waiting send: its bytes */
+	size_t len;
 	void *(*fn)(void *); /* a waiting call: the thread's function */
 	int slot; /* ... and its place in sc_waits */
 };
@@ -575,21 +586,67 @@ static int sc_sockopt(int fd, int level, int name)
 	return getsockopt(fd, level, name, &v, &l) == 0 ? v : 0;
 }
 
-/* The options a program set on its kernel socket before the decision, carried to the daemon. */
+/* A fresh kernel socket's buffer sizes (TCP, UDP): what a program that set none reads. */
+static int sc_defbuf[2][2];
+
+static void sc_defbuf_init(void)
+{
+	for (int i = 0; i < 2; i++) {
+		int fd = socket(AF_INET, (i ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			continue;
+		sc_defbuf[i][0] = sc_sockopt(fd, SOL_SOCKET, SO_RCVBUF);
+		sc_defbuf[i][1] = sc_sockopt(fd, SOL_SOCKET, SO_SNDBUF);
+		close(fd);
+	}
+}
+
+/* The options a program set on its kernel socket before the decision, carried to the daemon:
+ * the values it set, 0 where it kept the default (the daemon's default then). */
 static void sc_opts_from(int sock, struct nc_opts *o)
 {
+	static const struct {
+		int level, name;
+		uint32_t flag;
+	} flags[] = {
+	    {SOL_SOCKET, SO_REUSEADDR, NC_OPT_REUSEADDR},
+	    {SOL_SOCKET, SO_REUSEPORT, NC_OPT_REUSEPORT},
+	    {SOL_SOCKET, SO_KEEPALIVE, NC_OPT_KEEPALIVE},
+	    {SOL_SOCKET, SO_BROADCAST, NC_OPT_BROADCAST},
+	    {IPPROTO_TCP, TCP_NODELAY, NC_OPT_NODELAY},
+	};
+	bool udp = sc_sockopt(sock, SOL_SOCKET, SO_TYPE) == SOCK_DGRAM;
+	struct linger l = {0, 0};
+	socklen_t ll = sizeof(l);
+	int v;
+
 	memset(o, 0, sizeof(*o));
-	if (sc_sockopt(sock, SOL_SOCKET, SO_REUSEADDR))
-		o->flags |= NC_OPT_REUSEADDR;
-	if (sc_sockopt(sock, SOL_SOCKET, SO_REUSEPORT))
-		o->flags |= NC_OPT_REUSEPORT;
-	if (sc_sockopt(sock, SOL_SOCKET, SO_KEEPALIVE))
-		o->flags |= NC_OPT_KEEPALIVE;
-	if (sc_sockopt(sock, IPPROTO_TCP, TCP_NODELAY))
-		o->flags |= NC_OPT_NODELAY;
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if ((!udp || flags[i].level != IPPROTO_TCP) &&
+		    sc_sockopt(sock, flags[i].level, flags[i].name))
+			o->flags |= flags[i].flag;
 	if (sc_sockopt(sock, SOL_SOCKET, SO_DOMAIN) == AF_INET6 &&
 	    sc_sockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY))
 		o->flags |= NC_OPT_V6ONLY;
+	if (getsockopt(sock, SOL_SOCKET, SO_LINGER, &l, &ll) == 0 && l.l_onoff) {
+		o->flags |= NC_OPT_LINGER;
+		o->linger = l.l_linger;
+	}
+	/* The kernel reports twice what was set. */
+	v = sc_sockopt(sock, SOL_SOCKET, SO_RCVBUF);
+	o->rcvbuf = v && v != sc_defbuf[udp][0] ? v / 2 : 0;
+	v = sc_sockopt(sock, SOL_SOCKET, SO_SNDBUF);
+	o->sndbuf = v && v != sc_defbuf[udp][1] ? v / 2 : 0;
+	if (udp)
+		return;
+	v = sc_sockopt(sock, IPPROTO_TCP, TCP_KEEPIDLE);
+	o->keepidle = v != SOCKOPTS_KEEPIDLE_DEFAULT ? v : 0;
+	v = sc_sockopt(sock, IPPROTO_TCP, TCP_KEEPINTVL);
+	o->keepintvl = v != SOCKOPTS_KEEPINTVL_DEFAULT ? v : 0;
+	v = sc_sockopt(sock, IPPROTO_TCP, TCP_KEEPCNT);
+	o->keepcnt = v != SOCKOPTS_KEEPCNT_DEFAULT ? v : 0;
+	o->user_timeout = sc_sockopt(sock, IPPROTO_TCP, TCP_USER_TIMEOUT);
 }
 
 /* Is the program's fd a virtual socket? Asks the daemon by inode. 0 (rep filled) or -ENOENT. */
@@ -604,6 +661,78 @@ static int sc_lookup(const struct sc_call *c, struct nc_sock_reply *rep)
 	req.h.type = NC_LOOKUP;
 	req.ino = st.st_ino;
 	return sc_call_daemon(&req, sizeof(req), rep, sizeof(*rep), NULL) < 0 ? -ENOENT : 0;
+}
+
+/* What a unix socket is, by its cookie (never reused, unlike an inode): a virtual end stays
+ * what it was made (a UDP socket that connects again gets a new end), a program's own unix
+ * socket never becomes virtual. So the hot calls (recvmsg on every socket, recvfrom on UDP)
+ * ask the daemon once per socket, not per call. */
+#define SC_KIND_SLOTS 1024
+static struct sc_kind {
+	uint64_t cookie;
+	uint8_t proto; /* 0: not virtual */
+	uint8_t state, family;
+	struct nc_addr peer;
+} sc_kinds[SC_KIND_SLOTS];
+static pthread_mutex_t sc_kind_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Is the program's unix socket a virtual UDP end? 0 (*k filled: proto 0 if not virtual),
+ * or -errno when the daemon cannot say. */
+static int sc_kind(const struct sc_call *c, struct sc_kind *k)
+{
+	struct nc_sock_reply rep;
+	struct nc_sock_req req;
+	socklen_t l = sizeof(k->cookie);
+	struct stat st;
+	bool hit;
+	int r;
+
+	memset(k, 0, sizeof(*k));
+	if (getsockopt(c->sock, SOL_SOCKET, SO_COOKIE, &k->cookie, &l) < 0 || !k->cookie)
+		return -errno;
+	pthread_mutex_lock(&sc_kind_lock);
+	hit = sc_kinds[k->cookie % SC_KIND_SLOTS].cookie == k->cookie;
+	if (hit)
+		*k = sc_kinds[k->cookie % SC_KIND_SLOTS];
+	pthread_mutex_unlock(&sc_kind_lock);
+	if (hit)
+		return 0;
+	if (fstat(c->sock, &st) < 0)
+		return -errno;
+	memset(&req, 0, sizeof(req));
+	req.h.type = NC_LOOKUP;
+	req.ino = st.st_ino;
+	r = sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), NULL);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r == 0) {
+		k->proto = rep.proto;
+		k->state = rep.state;
+		k->family = rep.family;
+		k->peer = rep.peer;
+	}
+	/* A TCP end's state moves on: only what a UDP or a host socket is stays. */
+	if (k->proto == NC_PROTO_TCP)
+		return 0;
+	pthread_mutex_lock(&sc_kind_lock);
+	sc_kinds[k->cookie % SC_KIND_SLOTS] = *k;
+	pthread_mutex_unlock(&sc_kind_lock);
+	return 0;
+}
+
+/* An address written as the kernel writes a name: cut to room, the full length returned (or
+ * -EFAULT). */
+static int sc_put_name(const struct sc_call *c, const struct nc_addr *a, int family, uint64_t ptr,
+		       socklen_t room)
+{
+	struct sockaddr_storage ss;
+	socklen_t full = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	addr_to_sockaddr(a, family == 4 ? AF_INET : AF_INET6, (struct sockaddr *)&ss, &full);
+	if (room && sc_poke((pid_t)c->n.pid, ptr, &ss, room < full ? room : full) < 0)
+		return -EFAULT;
+	return (int)full;
 }
 
 /* Write an address and its length back as getsockname does (truncated to the room given). */
@@ -758,18 +887,39 @@ static int sc_route(const struct nc_addr *a, enum route_op op)
 static struct sc_conn {
 	uint64_t ino, sockid;
 	uint8_t family;
+	bool nb; /* a non-blocking connect: the next connect() says 0 once it is done */
 } sc_conns[SC_CONN_SLOTS];
 
-static void sc_conn_note(int fd, uint64_t sockid, int family)
+static void sc_conn_note(int fd, uint64_t sockid, int family, bool nb)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
 		return;
 	pthread_mutex_lock(&sup.lock);
-	sc_conns[st.st_ino % SC_CONN_SLOTS] =
-	    (struct sc_conn){.ino = st.st_ino, .sockid = sockid, .family = (uint8_t)family};
+	sc_conns[st.st_ino % SC_CONN_SLOTS] = (struct sc_conn){
+	    .ino = st.st_ino, .sockid = sockid, .family = (uint8_t)family, .nb = nb};
 	pthread_mutex_unlock(&sup.lock);
+}
+
+/* A connect() on a socket whose non-blocking connect is done: true the first time (Linux then
+ * answers 0, EISCONN after). */
+static bool sc_conn_nb_done(int fd)
+{
+	struct sc_conn *e;
+	struct stat st;
+	bool nb = false;
+
+	if (fstat(fd, &st) < 0)
+		return false;
+	pthread_mutex_lock(&sup.lock);
+	e = &sc_conns[st.st_ino % SC_CONN_SLOTS];
+	if (e->ino == st.st_ino) {
+		nb = e->nb;
+		e->nb = false;
+	}
+	pthread_mutex_unlock(&sup.lock);
+	return nb;
 }
 
 static bool sc_conn_take(int fd, struct nc_sock_req *req)
@@ -794,6 +944,26 @@ static bool sc_conn_take(int fd, struct nc_sock_req *req)
 	return found;
 }
 
+/* connect() on an fd the daemon has let go of: a failed connect is reported once more, as
+ * Linux's second connect returns the socket's error; anything else goes to the kernel. */
+static void sc_connect_failed(struct sc_call *c)
+{
+	struct nc_sock_reply rep;
+	struct nc_sock_req req;
+	int err = ECONNABORTED;
+
+	memset(&req, 0, sizeof(req));
+	if (c->domain != AF_UNIX || !sc_conn_take(c->sock, &req)) {
+		sc_continue(c);
+		return;
+	}
+	req.h.type = NC_GETERR;
+	if (req.sockid && sc_call_daemon(&req, sizeof(req), &rep, sizeof(rep), NULL) == 0 &&
+	    rep.error)
+		err = rep.error;
+	sc_reply(c, 0, err);
+}
+
 static void sc_connect(struct sc_call *c)
 {
 	struct nc_sock_reply rep;
@@ -801,20 +971,33 @@ static void sc_connect(struct sc_call *c)
 	struct nc_addr a;
 	int family = 0, proto, r, newfd, fl;
 
+	memset(&req, 0, sizeof(req));
 	proto = sc_ip_proto(c, &family);
 	if (!proto) {
 		if (sc_lookup(c, &rep) < 0) {
-			sc_continue(c);
+			sc_connect_failed(c);
 			return;
 		}
-		if (rep.proto != NC_PROTO_UDP) {
-			/* Already virtual: what the kernel says of a second connect. */
-			sc_reply(c, 0, rep.state == NC_ST_CONNECTING ? EALREADY : EISCONN);
+		if (rep.proto == NC_PROTO_TCP && rep.state == NC_ST_LISTEN) {
+			sc_reply(c, 0, EISCONN);
 			return;
 		}
-		/* UDP may connect again, elsewhere on the virtual network: a fresh socket. */
+		if (rep.proto == NC_PROTO_TCP && rep.state != NC_ST_BOUND) {
+			/* Already connected: what the kernel says of a second connect. */
+			if (rep.state == NC_ST_CONNECTING)
+				sc_reply(c, 0, EALREADY);
+			else
+				sc_reply(c, 0, sc_conn_nb_done(c->sock) ? 0 : EISCONN);
+			return;
+		}
+		/* A bound TCP socket connects from its address; UDP may connect again, elsewhere
+		 * on the virtual network: a fresh socket. */
 		family = rep.family;
-		proto = NC_PROTO_UDP;
+		proto = rep.proto;
+		if (proto == NC_PROTO_TCP) {
+			req.sockid = rep.sockid;
+			req.opts = rep.opts;
+		}
 	}
 	r = sc_get_addr(c, c->n.data.args[1], c->n.data.args[2], &a);
 	if (!sc_valid(c))
@@ -842,8 +1025,17 @@ static void sc_connect(struct sc_call *c)
 		return;
 	}
 	fl = fcntl(c->sock, F_GETFL);
-	sc_req(&req, NC_CONNECT, family, proto);
-	sc_opts_from(c->sock, &req.opts);
+	{
+		uint64_t sockid = req.sockid;
+		struct nc_opts o = req.opts;
+
+		sc_req(&req, NC_CONNECT, family, proto);
+		req.sockid = sockid;
+		if (sockid)
+			req.opts = o;
+		else
+			sc_opts_from(c->sock, &req.opts);
+	}
 	req.addr = a;
 	if (fl >= 0 && (fl & O_NONBLOCK))
 		req.opts.flags |= NC_OPT_NONBLOCK;
@@ -860,7 +1052,7 @@ static void sc_connect(struct sc_call *c)
 	}
 	log_debug("seccomp: pid %u fd %d: connect through the daemon", c->n.pid,
 		  (int)c->n.data.args[0]);
-	sc_conn_note(newfd, rep.sockid, family);
+	sc_conn_note(newfd, rep.sockid, family, fl >= 0 && (fl & O_NONBLOCK));
 	if (proto == NC_PROTO_UDP) {
 		close(newfd);
 		sc_reply(c, 0, 0); /* no handshake */
@@ -879,6 +1071,8 @@ static void sc_connect(struct sc_call *c)
 		sc_reply(c, 0, ENOMEM);
 	}
 }
+
+static void sc_mc_carry(int sock, int family, uint64_t sockid);
 
 static void sc_bind(struct sc_call *c)
 {
@@ -920,6 +1114,8 @@ static void sc_bind(struct sc_call *c)
 	}
 	r = sc_swap(c, newfd);
 	close(newfd);
+	if (r == 0 && proto == NC_PROTO_UDP)
+		sc_mc_carry(c->sock, family, rep.sockid);
 	sc_reply(c, 0, r < 0 ? -r : 0);
 }
 
@@ -1048,7 +1244,9 @@ static void sc_accept(struct sc_call *c)
 		sc_continue(c);
 		return;
 	}
-	if (rep.state != NC_ST_LISTEN) {
+	if (rep.state != NC_ST_LISTEN ||
+	    (c->n.data.nr == SYS_accept4 &&
+	     ((int)c->n.data.args[3] & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)))) {
 		sc_reply(c, 0, EINVAL);
 		return;
 	}
@@ -1125,57 +1323,273 @@ static void sc_so_error(struct sc_call *c)
 	sc_reply(c, 0, r < 0 ? -r : 0);
 }
 
-/* getsockopt(IPPROTO_TCP) on a virtual socket: what the daemon's options say. */
-static void sc_tcp_getopt(struct sc_call *c)
-{
-	struct nc_sock_reply rep;
-	int name = (int)c->n.data.args[2], v, r;
-	socklen_t room, put;
+/* The multicast sending options of virtual UDP sockets, by socket id: the daemon applies
+ * them but does not report them back (the intercept keeps them in its fd table). */
+#define SC_MC_SLOTS 256
+static struct sc_mc {
+	uint64_t sockid;
+	struct sockopts_mc mc;
+} sc_mcs[SC_MC_SLOTS];
+static pthread_mutex_t sc_mc_lock = PTHREAD_MUTEX_INITIALIZER;
 
-	if (sc_lookup(c, &rep) < 0 || name == TCP_INFO) {
-		sc_continue(c); /* TCP_INFO: a socketpair end has none (EOPNOTSUPP) */
+static void sc_mc_get(uint64_t sockid, struct sockopts_mc *mc)
+{
+	struct sc_mc *e = &sc_mcs[sockid % SC_MC_SLOTS];
+
+	pthread_mutex_lock(&sc_mc_lock);
+	if (e->sockid == sockid)
+		*mc = e->mc;
+	else
+		memset(mc, 0, sizeof(*mc));
+	pthread_mutex_unlock(&sc_mc_lock);
+}
+
+static void sc_mc_put(uint64_t sockid, const struct sockopts_mc *mc)
+{
+	struct sc_mc *e = &sc_mcs[sockid % SC_MC_SLOTS];
+
+	pthread_mutex_lock(&sc_mc_lock);
+	e->sockid = sockid;
+	e->mc = *mc;
+	pthread_mutex_unlock(&sc_mc_lock);
+}
+
+/* A kernel UDP socket that named one of our interfaces with IP_MULTICAST_IF (the kernel knows
+ * none of them), by its cookie: its datagrams to groups go on the virtual network. */
+static struct sc_mc sc_mcpend[SC_MC_SLOTS];
+
+static uint64_t sc_cookie(int fd)
+{
+	uint64_t v = 0;
+	socklen_t l = sizeof(v);
+
+	return getsockopt(fd, SOL_SOCKET, SO_COOKIE, &v, &l) == 0 ? v : 0;
+}
+
+static bool sc_mc_pending(int sock, struct sockopts_mc *mc)
+{
+	uint64_t k = sc_cookie(sock);
+	struct sc_mc *e = &sc_mcpend[k % SC_MC_SLOTS];
+	bool hit;
+
+	pthread_mutex_lock(&sc_mc_lock);
+	hit = k && e->sockid == k;
+	if (hit && mc)
+		*mc = e->mc;
+	pthread_mutex_unlock(&sc_mc_lock);
+	return hit;
+}
+
+/* IP_MULTICAST_IF on a kernel UDP socket naming a virtual interface: kept for when the socket
+ * turns virtual. 1 if taken (answered), 0 if the kernel is to answer. */
+static int sc_mc_if_kernel(struct sc_call *c, int level, int name)
+{
+	socklen_t len = (socklen_t)c->n.data.args[4];
+	struct nc_mcast_req req;
+	struct sockopts_mc mc;
+	int family = 0, r;
+	uint64_t k;
+	char val[64];
+
+	if (!(level == IPPROTO_IP && name == IP_MULTICAST_IF) &&
+	    !(level == IPPROTO_IPV6 && name == IPV6_MULTICAST_IF))
+		return 0;
+	if (sc_ip_proto(c, &family) != NC_PROTO_UDP || (int)len < 0 || !c->n.data.args[3])
+		return 0;
+	if (len > sizeof(val))
+		len = sizeof(val);
+	memset(&mc, 0, sizeof(mc));
+	sc_mc_pending(c->sock, &mc);
+	if (sc_peek((pid_t)c->n.pid, c->n.data.args[3], val, len) < 0 || !sc_valid(c) ||
+	    sockopts_mcast(&mc, family, level, name, val, len, &req) != SOCKOPTS_MC_TX ||
+	    !route_mcast_if(mc.ifindex, &mc.ifaddr, sup.listen_host, sup.routes, sup.nroutes))
+		return 0;
+	k = sc_cookie(c->sock);
+	if (!k)
+		return 0;
+	pthread_mutex_lock(&sc_mc_lock);
+	sc_mcpend[k % SC_MC_SLOTS] = (struct sc_mc){.sockid = k, .mc = mc};
+	pthread_mutex_unlock(&sc_mc_lock);
+	r = sc_reply(c, 0, 0);
+	(void)r;
+	return 1;
+}
+
+/* A kernel UDP socket just made virtual (sock: the kernel socket, sockid: the new one): the
+ * multicast sending options the program set on it, carried to the daemon. */
+static void sc_mc_carry(int sock, int family, uint64_t sockid)
+{
+	struct nc_mcast_req req;
+	struct sockopts_mc mc;
+	struct nc_hdr h;
+	int ttl, loop;
+
+	memset(&mc, 0, sizeof(mc));
+	if (!sc_mc_pending(sock, &mc)) {
+		ttl = sc_sockopt(sock, family == 4 ? IPPROTO_IP : IPPROTO_IPV6,
+				 family == 4 ? IP_MULTICAST_TTL : IPV6_MULTICAST_HOPS);
+		loop = sc_sockopt(sock, family == 4 ? IPPROTO_IP : IPPROTO_IPV6,
+				  family == 4 ? IP_MULTICAST_LOOP : IPV6_MULTICAST_LOOP);
+		if (ttl == SOCKOPTS_MC_TTL && loop == SOCKOPTS_MC_LOOP)
+			return;
+		mc.set = 1;
+		mc.ttl = (uint8_t)ttl;
+		mc.loop = (uint8_t) !!loop;
+	}
+	memset(&req, 0, sizeof(req));
+	req.h.type = NC_MCAST;
+	req.sockid = sockid;
+	req.op = NC_MC_TX;
+	req.ttl = mc.ttl;
+	req.loop = mc.loop;
+	req.ifindex = mc.ifindex;
+	req.ifaddr = mc.ifaddr;
+	if (sc_call_daemon(&req, sizeof(req), &h, sizeof(h), NULL) == 0)
+		sc_mc_put(sockid, &mc);
+}
+
+/* A multicast option on a virtual socket, as the intercept carries it: a group joined or left
+ * through the daemon, or the sending options told to it. */
+static void sc_mcast(struct sc_call *c, const struct nc_sock_reply *rep, int level, int name,
+		     const void *val, socklen_t len)
+{
+	struct nc_mcast_req req;
+	struct sockopts_mc mc;
+	struct nc_hdr h;
+	int r;
+
+	if (rep->proto != NC_PROTO_UDP) {
+		/* TCP takes the sending options and does nothing with them; groups are EPROTO,
+		 * as Linux answers for connection-oriented sockets. */
+		r = name == IP_ADD_MEMBERSHIP || name == IPV6_ADD_MEMBERSHIP ||
+		    name == IP_DROP_MEMBERSHIP || name == IPV6_DROP_MEMBERSHIP;
+		sc_reply(c, 0, r ? EPROTO : 0);
 		return;
 	}
-	v = sockopts_tcp_get(&rep.opts, name);
-	r = sc_peek((pid_t)c->n.pid, c->n.data.args[4], &room, sizeof(room));
+	memset(&req, 0, sizeof(req));
+	sc_mc_get(rep->sockid, &mc);
+	r = sockopts_mcast(&mc, rep->family, level, name, val, len, &req);
+	if (r == SOCKOPTS_MC_TX) {
+		req.op = NC_MC_TX;
+		req.ttl = mc.ttl;
+		req.loop = mc.loop;
+		req.ifindex = mc.ifindex;
+		req.ifaddr = mc.ifaddr;
+	}
+	if (r > 0) {
+		req.h.type = NC_MCAST;
+		req.sockid = rep->sockid;
+		r = sc_call_daemon(&req, sizeof(req), &h, sizeof(h), NULL);
+		if (r == -ENOTCONN)
+			r = -ENOBUFS;
+	}
+	if (r == 0 && req.op == NC_MC_TX)
+		sc_mc_put(rep->sockid, &mc);
+	sc_reply(c, 0, r < 0 ? -r : 0);
+}
+
+/* getsockopt on a virtual socket: what the daemon's record of it says (common/sockopts.c),
+ * as the intercept answers. */
+static void sc_getopt(struct sc_call *c)
+{
+	int level = (int)c->n.data.args[1], name = (int)c->n.data.args[2], r;
+	union {
+		struct tcp_info ti;
+		struct linger l;
+		int i;
+	} v;
+	struct nc_sock_reply rep;
+	struct sockopts_sock so;
+	socklen_t room, put;
+
+	if (level == SOL_SOCKET && name == SO_ERROR) {
+		sc_so_error(c);
+		return;
+	}
+	if (sc_lookup(c, &rep) < 0) {
+		sc_continue(c);
+		return;
+	}
+	r = c->n.data.args[4] ? sc_peek((pid_t)c->n.pid, c->n.data.args[4], &room, sizeof(room))
+			      : -EFAULT;
 	if (r == 0 && (int)room < 0)
 		r = -EINVAL;
-	put = r == 0 && room < sizeof(int) ? room : sizeof(int);
-	if (r == 0)
+	if (r < 0) {
+		sc_reply(c, 0, -r);
+		return;
+	}
+	put = room < sizeof(v) ? room : sizeof(v);
+	memset(&v, 0, sizeof(v));
+	if (level == IPPROTO_TCP && name == TCP_INFO && rep.proto == NC_PROTO_TCP) {
+		sockopts_tcp_info(rep.state, &v.ti);
+	} else {
+		memset(&so, 0, sizeof(so));
+		so.family = rep.family;
+		so.proto = rep.proto;
+		so.listening = rep.state == NC_ST_LISTEN;
+		so.opts = rep.opts;
+		sc_mc_get(rep.sockid, &so.mc);
+		r = sockopts_get(&so, level, name, &v, &put);
+		if (r == SOCKOPTS_FD) {
+			sc_continue(c);
+			return;
+		}
+	}
+	if (r == 0 && put)
 		r = sc_poke((pid_t)c->n.pid, c->n.data.args[3], &v, put);
 	if (r == 0)
 		r = sc_poke((pid_t)c->n.pid, c->n.data.args[4], &put, sizeof(put));
 	sc_reply(c, 0, r < 0 ? -r : 0);
 }
 
-/* setsockopt on a virtual socket: recorded and carried to the daemon (common/sockopts.c). */
+/* setsockopt on a virtual socket: recorded and carried to the daemon (common/sockopts.c),
+ * which keeps them for the next call to read back. */
 static void sc_setopt(struct sc_call *c)
 {
+	int level = (int)c->n.data.args[1], name = (int)c->n.data.args[2], r;
 	socklen_t len = (socklen_t)c->n.data.args[4];
 	struct nc_sock_reply rep;
 	struct nc_opt_req req;
+	struct nc_opts old;
 	struct nc_hdr h;
 	char val[64];
-	int r;
 
 	if (sc_lookup(c, &rep) < 0) {
-		sc_continue(c);
+		if (!sc_mc_if_kernel(c, level, name))
+			sc_continue(c);
+		return;
+	}
+	if ((int)len < 0) {
+		sc_reply(c, 0, EINVAL);
 		return;
 	}
 	if (len > sizeof(val))
 		len = sizeof(val);
-	r = sc_peek((pid_t)c->n.pid, c->n.data.args[3], val, len);
+	memset(val, 0, sizeof(val));
+	r = len && !c->n.data.args[3] ? -EFAULT
+				      : sc_peek((pid_t)c->n.pid, c->n.data.args[3], val, len);
 	if (!sc_valid(c))
 		return;
+	if (r == 0 && sockopts_is_mcast(level, name)) {
+		sc_mcast(c, &rep, level, name, val, len);
+		return;
+	}
+	if (r == 0 && level == IPPROTO_IPV6 && name == IPV6_V6ONLY) {
+		sc_reply(c, 0, EINVAL); /* as the kernel: only before bind */
+		return;
+	}
+	old = rep.opts;
 	if (r == 0)
-		r = sockopts_record(&rep.opts, (int)c->n.data.args[1], (int)c->n.data.args[2], val,
-				    len);
-	if (r == 1) {
+		r = sockopts_record(&rep.opts, level, name, val, len);
+	/* The daemon keeps the record: told of every change, even one it does not act on. */
+	if (r >= 0 && memcmp(&old, &rep.opts, sizeof(old)) != 0) {
 		memset(&req, 0, sizeof(req));
 		req.h.type = NC_SETOPT;
 		req.sockid = rep.sockid;
 		req.opts = rep.opts;
 		r = sc_call_daemon(&req, sizeof(req), &h, sizeof(h), NULL);
+		if (r == -ENOTCONN)
+			r = -ENOBUFS;
 	}
 	sc_reply(c, 0, r < 0 ? -r : 0);
 }
@@ -1244,19 +1658,26 @@ static ssize_t sc_udp_send(struct sc_call *c, int fd, const struct nc_addr *to,
  * kernel binds on a first datagram, if *fd != c->sock: the caller closes it) and *a the
  * destination; or -errno for the program, or SC_GONE. */
 #define SC_HOST 1
+#define SC_STREAM 2 /* a virtual TCP socket: the bytes go on its stream (sc_stream_send) */
 static int sc_udp_dest(struct sc_call *c, uint64_t aptr, uint64_t alen, struct nc_addr *a, int *fd)
 {
 	struct nc_sock_reply rep;
 	struct nc_sock_req req;
+	struct sc_kind k;
 	int family = 0, proto, r, newfd;
 
 	proto = sc_ip_proto(c, &family);
-	if (proto == 0 && sc_lookup(c, &rep) == 0 && rep.proto == NC_PROTO_UDP &&
-	    rep.state == NC_ST_BOUND) {
+	if (proto == 0 && c->domain == AF_UNIX && sc_kind(c, &k) == 0 && k.proto) {
+		/* Connected TCP ignores the address, as Linux; unconnected it is EPIPE. */
+		if (k.proto == NC_PROTO_TCP)
+			return k.state == NC_ST_BOUND || k.state == NC_ST_LISTEN ? -EPIPE
+										 : SC_STREAM;
+		if (k.state != NC_ST_BOUND)
+			return SC_HOST; /* connected UDP: the kernel answers */
 		r = sc_get_addr(c, aptr, alen, a);
 		if (!sc_valid(c))
 			return SC_GONE;
-		if (r < 0 || (rep.family == 4 && a->family != 4))
+		if (r < 0 || (k.family == 4 && a->family != 4))
 			return r == -EAFNOSUPPORT || r == 0 ? -EAFNOSUPPORT : -EINVAL;
 		*fd = c->sock;
 		return 0;
@@ -1269,7 +1690,8 @@ static int sc_udp_dest(struct sc_call *c, uint64_t aptr, uint64_t alen, struct n
 	if (r < 0 || (a->family != family && !(family == 6 && a->family == 4)) ||
 	    (addr_is_linklocal6(a) && !a->scope))
 		return SC_HOST;
-	if (addr_is_multicast(a) ? !sup.isolate : !sc_route(a, ROUTE_DEST)) {
+	if (addr_is_multicast(a) ? !sup.isolate && !sc_mc_pending(c->sock, NULL)
+				 : !sc_route(a, ROUTE_DEST)) {
 		r = addr_is_multicast(a) ? 0 : route_refusal(a, ROUTE_DEST, sup.isolate);
 		return r ? -r : SC_HOST;
 	}
@@ -1285,6 +1707,7 @@ static int sc_udp_dest(struct sc_call *c, uint64_t aptr, uint64_t alen, struct n
 		close(newfd);
 		return r;
 	}
+	sc_mc_carry(c->sock, family, rep.sockid);
 	*fd = newfd;
 	return 0;
 }
@@ -1300,6 +1723,86 @@ static void sc_send_reply(struct sc_call *c, ssize_t n)
 		sc_reply(c, n, 0);
 }
 
+#define SC_STREAM_MAX (256 * 1024) /* bytes one trapped send takes, as a short write */
+
+/* The rest of a blocking send, in a thread: the program's socket has no room yet. */
+static void *sc_stream_wait(void *arg)
+{
+	struct sc_call *c = arg;
+	struct pollfd p = {.fd = c->sock, .events = POLLOUT};
+	size_t done = 0;
+
+	while (done < c->len) {
+		ssize_t n;
+
+		if (poll(&p, 1, 1000) <= 0) {
+			if (!sc_valid(c))
+				goto out;
+			continue;
+		}
+		n = send(c->sock, c->buf + done, c->len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			if (!done)
+				sc_reply(c, 0, errno);
+			break;
+		}
+		if (n > 0)
+			done += (size_t)n;
+	}
+	if (done)
+		sc_reply(c, (int64_t)done, 0);
+out:
+	free(c->buf);
+	close(c->sock);
+	sc_done(c);
+	return NULL;
+}
+
+/* sendto/sendmsg with an address on a virtual TCP socket: Linux ignores the address, and the
+ * kernel would refuse it on the socketpair end (EISCONN), so the bytes are sent from here. */
+static void sc_stream_send(struct sc_call *c, const struct iovec *riov, size_t niov, int flags)
+{
+	struct iovec local;
+	size_t len = 0;
+	ssize_t n;
+	char *buf;
+	int fl, err;
+
+	for (size_t i = 0; i < niov && len < SC_STREAM_MAX; i++)
+		len +=
+		    riov[i].iov_len < SC_STREAM_MAX - len ? riov[i].iov_len : SC_STREAM_MAX - len;
+	buf = malloc(len ? len : 1);
+	if (!buf) {
+		sc_reply(c, 0, ENOMEM);
+		return;
+	}
+	local = (struct iovec){buf, len};
+	n = len ? process_vm_readv((pid_t)c->n.pid, &local, 1, riov, (unsigned long)niov, 0) : 0;
+	if (!sc_valid(c) || n < 0) {
+		if (sc_valid(c))
+			sc_reply(c, 0, EFAULT);
+		free(buf);
+		return;
+	}
+	len = (size_t)n;
+	n = send(c->sock, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL | (flags & (MSG_OOB | MSG_MORE)));
+	err = n < 0 ? errno : 0;
+	fl = fcntl(c->sock, F_GETFL);
+	if (err == EAGAIN && !(flags & MSG_DONTWAIT) && fl >= 0 && !(fl & O_NONBLOCK)) {
+		c->buf = buf;
+		c->len = len;
+		if (sc_spawn(sc_stream_wait, c) == 0) {
+			c->sock = -1; /* the thread has it, and the buffer */
+			return;
+		}
+		err = ENOMEM;
+	}
+	free(buf);
+	if (err == EPIPE && !(flags & MSG_NOSIGNAL))
+		syscall(SYS_tgkill, sc_tgid((pid_t)c->n.pid), (pid_t)c->n.pid, SIGPIPE);
+	sc_reply(c, err ? -1 : n, err);
+}
+
 static void sc_sendto(struct sc_call *c)
 {
 	struct iovec riov = {(void *)(uintptr_t)c->n.data.args[1], (size_t)c->n.data.args[2]};
@@ -1309,6 +1812,10 @@ static void sc_sendto(struct sc_call *c)
 	r = sc_udp_dest(c, c->n.data.args[4], c->n.data.args[5], &a, &fd);
 	if (r == SC_HOST) {
 		sc_continue(c);
+		return;
+	}
+	if (r == SC_STREAM) {
+		sc_stream_send(c, &riov, 1, (int)c->n.data.args[3]);
 		return;
 	}
 	sc_send_reply(c, r < 0 ? r : sc_udp_send(c, fd, &a, &riov, 1, (int)c->n.data.args[3]));
@@ -1343,6 +1850,14 @@ static void sc_sendmsg(struct sc_call *c, const struct msghdr *m)
 		sc_continue(c);
 		return;
 	}
+	if (r == SC_STREAM) {
+		n = sc_get_iov(c, m, iov);
+		if (n < 0)
+			sc_send_reply(c, n);
+		else
+			sc_stream_send(c, iov, (size_t)n, (int)c->n.data.args[2]);
+		return;
+	}
 	if (r == 0) {
 		n = sc_get_iov(c, m, iov);
 		sc_send_reply(
@@ -1369,7 +1884,7 @@ static void sc_sendmmsg(struct sc_call *c, const struct mmsghdr *v, unsigned int
 
 	r = sc_udp_dest(c, (uint64_t)(uintptr_t)v[0].msg_hdr.msg_name, v[0].msg_hdr.msg_namelen, &a,
 			&fd);
-	if (r == SC_HOST) {
+	if (r == SC_HOST || r == SC_STREAM) { /* TCP: the kernel answers (EISCONN) */
 		sc_continue(c);
 		return;
 	}
@@ -1480,13 +1995,196 @@ static void *sc_udp_recv_wait(void *arg)
 	return NULL;
 }
 
+/* One datagram off a virtual UDP end (c->newfd: with its header) into the program's msghdr
+ * (m: our copy, at maddr in its memory): the bytes scattered over its iovecs, the source in
+ * msg_name, and msg_namelen, msg_flags and msg_controllen written back as the kernel writes
+ * them. What the call returns for it, or -errno (-EAGAIN: none waiting). */
+static ssize_t sc_udp_msg_one(struct sc_call *c, uint64_t maddr, const struct msghdr *m, int flags)
+{
+	struct iovec *riov = NULL, local, iov[2];
+	struct nc_dgram_hdr h;
+	struct msghdr km;
+	size_t room = 0, got, put;
+	int niov, mflags = 0, r = 0;
+	socklen_t nl;
+	uint64_t zero = 0;
+	char *buf = NULL;
+	ssize_t n;
+
+	if (m->msg_iovlen > IOV_MAX)
+		return -EMSGSIZE;
+	riov = malloc((m->msg_iovlen ? m->msg_iovlen : 1) * sizeof(*riov));
+	buf = malloc(NC_DGRAM_MAX);
+	niov = riov && buf ? sc_get_iov(c, m, riov) : -ENOMEM;
+	if (niov < 0) {
+		r = niov;
+		goto out;
+	}
+	for (int i = 0; i < niov; i++)
+		room += riov[i].iov_len < NC_DGRAM_MAX ? riov[i].iov_len : NC_DGRAM_MAX;
+	iov[0] = (struct iovec){&h, sizeof(h)};
+	iov[1] = (struct iovec){buf, NC_DGRAM_MAX};
+	memset(&km, 0, sizeof(km));
+	km.msg_iov = c->newfd ? iov : iov + 1;
+	km.msg_iovlen = c->newfd ? 2 : 1;
+	n = recvmsg(c->sock, &km, MSG_DONTWAIT | (flags & MSG_PEEK));
+	if (n < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (c->newfd && (n < (ssize_t)sizeof(h) || h.magic != NC_DGRAM_MAGIC)) {
+		r = -EAGAIN; /* not a datagram of ours: skipped */
+		goto out;
+	}
+	got = (size_t)n - (c->newfd ? sizeof(h) : 0);
+	put = got < room ? got : room;
+	if (got > room)
+		mflags |= MSG_TRUNC;
+	local = (struct iovec){buf, put};
+	if (put && process_vm_writev((pid_t)c->n.pid, &local, 1, riov, (unsigned long)niov, 0) !=
+		       (ssize_t)put) {
+		r = -EFAULT;
+		goto out;
+	}
+	if (m->msg_name) {
+		r = sc_put_name(c, c->newfd ? &h.addr : &c->peer, c->family,
+				(uint64_t)(uintptr_t)m->msg_name, m->msg_namelen);
+		nl = (socklen_t)r;
+		if (r >= 0)
+			r = sc_poke((pid_t)c->n.pid, maddr + offsetof(struct msghdr, msg_namelen),
+				    &nl, sizeof(nl));
+		if (r < 0)
+			goto out;
+	}
+	r = sc_poke((pid_t)c->n.pid, maddr + offsetof(struct msghdr, msg_flags), &mflags,
+		    sizeof(mflags));
+	if (r == 0)
+		r = sc_poke((pid_t)c->n.pid, maddr + offsetof(struct msghdr, msg_controllen), &zero,
+			    sizeof(m->msg_controllen));
+	if (r == 0) {
+		free(riov);
+		free(buf);
+		return (flags & MSG_TRUNC) ? (ssize_t)got : (ssize_t)put;
+	}
+out:
+	free(riov);
+	free(buf);
+	return r;
+}
+
+/* recvmsg or recvmmsg on a virtual UDP end, with the headers read when it was trapped (c->buf,
+ * c->len of them): 0 if answered, -EAGAIN if nothing waits. recvmmsg takes what waits once
+ * one has come, as with MSG_WAITFORONE. */
+static int sc_udp_msgs(struct sc_call *c)
+{
+	bool mm = c->n.data.nr == SYS_recvmmsg;
+	int flags = (int)c->n.data.args[mm ? 3 : 2];
+	unsigned int i;
+	ssize_t n = 0;
+
+	if (!mm) {
+		n = sc_udp_msg_one(c, c->n.data.args[1], (const struct msghdr *)c->buf, flags);
+		if (n == -EAGAIN)
+			return -EAGAIN;
+		sc_reply(c, n < 0 ? -1 : n, n < 0 ? (int)-n : 0);
+		return 0;
+	}
+	for (i = 0; i < c->len; i++) {
+		uint64_t at = c->n.data.args[1] + i * sizeof(struct mmsghdr);
+		unsigned int ml;
+
+		n = sc_udp_msg_one(c, at, &((const struct mmsghdr *)c->buf)[i].msg_hdr, flags);
+		if (n < 0)
+			break;
+		ml = (unsigned int)n;
+		if (sc_poke((pid_t)c->n.pid, at + offsetof(struct mmsghdr, msg_len), &ml,
+			    sizeof(ml)) < 0) {
+			n = -EFAULT;
+			break;
+		}
+	}
+	if (i == 0 && n == -EAGAIN)
+		return -EAGAIN;
+	sc_reply(c, i ? (int64_t)i : -1, i ? 0 : (int)-n);
+	return 0;
+}
+
+static void *sc_udp_msgs_wait(void *arg)
+{
+	struct sc_call *c = arg;
+	struct pollfd p = {.fd = c->sock, .events = POLLIN};
+
+	for (;;) {
+		int r = poll(&p, 1, 1000);
+
+		if (!sc_valid(c))
+			break;
+		if (r > 0 && sc_udp_msgs(c) != -EAGAIN)
+			break;
+	}
+	free(c->buf);
+	close(c->sock);
+	sc_done(c);
+	return NULL;
+}
+
+/* recvmsg(fd, msg, flags), recvmmsg(fd, vec, vlen, flags, timeout): trapped on every call, as
+ * the filter cannot see the socket; on anything but a virtual UDP end the kernel does it (one
+ * look at the socket's cookie). */
+static void sc_recvmsgs(struct sc_call *c)
+{
+	bool mm = c->n.data.nr == SYS_recvmmsg;
+	int flags = (int)c->n.data.args[mm ? 3 : 2], r, fl;
+	size_t each = mm ? sizeof(struct mmsghdr) : sizeof(struct msghdr);
+	unsigned int n = mm ? (unsigned int)c->n.data.args[2] : 1;
+	struct sc_kind k;
+
+	if (c->domain != AF_UNIX || (flags & MSG_ERRQUEUE) || sc_kind(c, &k) < 0 ||
+	    k.proto != NC_PROTO_UDP || (mm && !n)) {
+		sc_continue(c);
+		return;
+	}
+	if (n > SC_MMSG_MAX)
+		n = SC_MMSG_MAX;
+	c->buf = malloc(n * each);
+	if (!c->buf) {
+		sc_reply(c, 0, ENOMEM);
+		return;
+	}
+	r = sc_peek((pid_t)c->n.pid, c->n.data.args[1], c->buf, n * each);
+	if (!sc_valid(c))
+		goto out;
+	if (r < 0) {
+		sc_reply(c, 0, -r);
+		goto out;
+	}
+	c->len = n;
+	c->newfd = k.state == NC_ST_BOUND; /* unconnected: a header in front */
+	c->peer = k.peer;
+	c->family = k.family;
+	if (sc_udp_msgs(c) != -EAGAIN)
+		goto out;
+	fl = fcntl(c->sock, F_GETFL);
+	if ((fl >= 0 && (fl & O_NONBLOCK)) || (flags & MSG_DONTWAIT)) {
+		sc_reply(c, 0, EAGAIN);
+		goto out;
+	}
+	if (sc_spawn(sc_udp_msgs_wait, c) == 0) {
+		c->sock = -1; /* the thread has it, and the headers */
+		return;
+	}
+	sc_reply(c, 0, ENOMEM);
+out:
+	free(c->buf);
+}
+
 static void sc_recvfrom(struct sc_call *c)
 {
-	struct nc_sock_reply rep;
+	struct sc_kind rep;
 	bool hdr;
 	int r, fl;
 
-	if (c->domain != AF_UNIX || sc_lookup(c, &rep) < 0 || rep.proto != NC_PROTO_UDP) {
+	if (c->domain != AF_UNIX || sc_kind(c, &rep) < 0 || rep.proto != NC_PROTO_UDP) {
 		sc_continue(c);
 		return;
 	}
@@ -1575,10 +2273,7 @@ static void sc_handle(struct sc_call *c)
 		sc_names(c);
 		break;
 	case SYS_getsockopt:
-		if ((int)c->n.data.args[1] == IPPROTO_TCP)
-			sc_tcp_getopt(c);
-		else
-			sc_so_error(c);
+		sc_getopt(c);
 		break;
 	case SYS_setsockopt:
 		sc_setopt(c);
@@ -1594,6 +2289,10 @@ static void sc_handle(struct sc_call *c)
 		break;
 	case SYS_sendmmsg:
 		sc_sendmmsg(c, v, vlen);
+		break;
+	case SYS_recvmsg:
+	case SYS_recvmmsg:
+		sc_recvmsgs(c);
 		break;
 	default:
 		sc_continue(c);
@@ -1677,6 +2376,7 @@ int seccomp_supervise(const struct seccomp_opts *o, pid_t pid, int sock)
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0 ||
 	    sizes.seccomp_notif > sizeof(struct seccomp_notif))
 		log_warn("seccomp: the kernel's notification is larger than ours");
+	sc_defbuf_init();
 	r = sc_hello(o->home);
 	if (r < 0) {
 		fprintf(stderr, "netcon run: no netcon daemon answers at %s: %s\n", o->home,

@@ -49,3 +49,12 @@ int route_refusal(const struct nc_addr *a, enum route_op op, bool isolate)
 		return addr_is_any(a) ? 0 : EADDRNOTAVAIL;
 	return ENETUNREACH;
 }
+
+bool route_mcast_if(uint32_t ifindex, const struct nc_addr *ifaddr, bool listen_host,
+		    const struct nc_route *subnets, int n)
+{
+	if (ifindex)
+		return ifindex >= NC_IFINDEX_BASE && ifindex <= NC_IFINDEX_MAX;
+	return ifaddr->family && !addr_is_any(ifaddr) &&
+	       route_virtual(ifaddr, ROUTE_DEST, listen_host, subnets, n) == 1;
+}

@@ -32,4 +32,9 @@ int route_virtual(const struct nc_addr *a, enum route_op op, bool listen_host,
  * wildcard bind is let through, there is nothing of the host's in it). */
 int route_refusal(const struct nc_addr *a, enum route_op op, bool isolate);
 
+/* Does a multicast sending interface (IP_MULTICAST_IF's index, or address) name one of ours?
+ * A socket that names one sends to groups on the virtual network. */
+bool route_mcast_if(uint32_t ifindex, const struct nc_addr *ifaddr, bool listen_host,
+		    const struct nc_route *subnets, int n);
+
 #endif

@@ -9,6 +9,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include "common/sockopts.h"
 #include "netcon/rpc.h"
 
 #define NC_EXPORT __attribute__((visibility("default")))
@@ -107,12 +108,6 @@ enum fd_flag {
 };
 
 /* A UDP socket's multicast sending options, as the program set them (set 0: Linux's defaults). */
-struct fd_mcast {
-	uint8_t set, ttl, loop, pad;
-	uint32_t ifindex;
-	struct nc_addr ifaddr;
-};
-
 struct fdent {
 	uint64_t ino;
 	uint64_t sockid;
@@ -126,7 +121,7 @@ struct fdent {
 	uint32_t rst_slot, rst_gen; /* the connection's place in the daemon's reset table */
 	struct nc_opts opts;
 	struct nc_addr local, peer;
-	struct fd_mcast mc;
+	struct sockopts_mc mc; /* multicast sending options */
 	struct {
 		int epfd;
 		struct epoll_event ev;

@@ -121,6 +121,15 @@ while IFS= read -r line; do
 done <"$W/peer.out"
 [ "$rc" = 0 ] && [ "$(grep -c '^ok ' "$W/peer.out")" = 16 ] && ok "udp_peer across two nodes: 16 checks passed" ||
 	{ not_ok "udp_peer across two nodes (rc $rc)"; evidence "$W/peer.out"; evidence "$W/peer-srv.out"; }
+# The multicast options and groups on a virtual socket, and recvmsg/recvmmsg, as the kernel
+# answers udp_msg on 127.0.0.1: under the intercept and under the seccomp front end.
+for how in "" --seccomp; do
+	timeout 60 "$NETCON" run --home "$A" $how -- "$NETCON_BUILD/tests/integ/udp_msg" "$IA" >"$W/msg$how.out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] && [ "$(grep -c '^ok ' "$W/msg$how.out")" = 35 ] &&
+		ok "udp_msg ${how:-(intercept)}: multicast options, groups, recvmsg/recvmmsg: 35 checks as Linux" ||
+		{ not_ok "udp_msg ${how:-(intercept)} (rc $rc)"; grep -A2 '^not ok' "$W/msg$how.out" | sed 's/^/# /'; }
+done
 for n in a b; do
 	kill -0 "$(cat "$W/$n.pid")" && ok "daemon $n still runs" || not_ok "daemon $n still runs"
 done
