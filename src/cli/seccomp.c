@@ -121,6 +121,7 @@ static const struct sc_ins sc_prog[] = {
     JGE(SC_X32_BIT, SC_ENOSYS, SC_NEXT), /* x32 socket calls would get past: none at all */
     JEQ(SYS_bind, SC_NOTIFY, SC_NEXT),
     JEQ(SYS_listen, SC_NOTIFY, SC_NEXT),
+    JEQ(SYS_shutdown, SC_NOTIFY, SC_NEXT), /* rare; its half-close would reach the daemon */
     JEQ(SYS_connect, SC_NOTIFY, SC_NEXT),
     JEQ(SYS_accept, SC_NOTIFY, SC_NEXT),
     JEQ(SYS_accept4, SC_NOTIFY, SC_NEXT),
@@ -1117,6 +1118,28 @@ static void sc_bind(struct sc_call *c)
 	if (r == 0 && proto == NC_PROTO_UDP)
 		sc_mc_carry(c->sock, family, rep.sockid);
 	sc_reply(c, 0, r < 0 ? -r : 0);
+}
+
+/* shutdown() as Linux answers it where the daemon's end would read it otherwise (as the
+ * intercept does): a virtual socket bound but neither connected nor listening is ENOTCONN and
+ * stays, SHUT_WR on a listener does nothing; the rest reaches the unix end. */
+static void sc_shutdown(struct sc_call *c)
+{
+	int how = (int)c->n.data.args[1];
+	struct nc_sock_reply rep;
+
+	if (sc_lookup(c, &rep) < 0) {
+		sc_continue(c);
+		return;
+	}
+	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
+		sc_reply(c, 0, EINVAL);
+	else if (rep.state == NC_ST_BOUND)
+		sc_reply(c, 0, ENOTCONN);
+	else if (rep.state == NC_ST_LISTEN && how == SHUT_WR)
+		sc_reply(c, 0, 0);
+	else
+		sc_continue(c);
 }
 
 static void sc_listen(struct sc_call *c)
@@ -2263,6 +2286,9 @@ static void sc_handle(struct sc_call *c)
 		break;
 	case SYS_listen:
 		sc_listen(c);
+		break;
+	case SYS_shutdown:
+		sc_shutdown(c);
 		break;
 	case SYS_accept:
 	case SYS_accept4:
