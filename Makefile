@@ -144,6 +144,11 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libnc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(B)/libnc.a $(LDSAN) -lsodium -llz4 -lpthread
 
+# The virtual socket's state machine: the test links only the file it tests.
+$(B)/tests/unit/vconn_fsm: tests/unit/vconn_fsm.c $(B)/obj/src/daemon/vconn_fsm.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $^ $(LDSAN)
+
 $(B)/tests/integ/%: tests/integ/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(LDSAN) -lpthread
