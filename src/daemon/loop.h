@@ -9,7 +9,7 @@ enum loop_type {
 	LOOP_CONTROL = 1, /* the control socket (listening) */
 	LOOP_CLIENT, /* a channel to one process */
 	LOOP_SIGNAL, /* signalfd */
-	LOOP_VSOCK, /* a virtual socket's daemon end */
+	LOOP_VCONN, /* a virtual socket's daemon end */
 	LOOP_UDP, /* the ZeroTier UDP socket */
 	LOOP_ZT_TIMER, /* the ZeroTier node's timerfd */
 	LOOP_API_LISTEN, /* the local HTTP API's listening sockets */
