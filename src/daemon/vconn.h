@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Virtual sockets: lwIP TCP pcbs tied to the program's socketpair ends (bound, listening, connected). */
+/* Virtual sockets: what the rpc server and the loop call (vconn.c; the relays are vtcp.c, vudp.c). */
 #ifndef NETCON_VCONN_H
 #define NETCON_VCONN_H
 
 #include <stdint.h>
+#include <sys/queue.h>
 #include <sys/types.h>
 
 #include "daemon/loop.h"
@@ -19,7 +20,7 @@ struct vconn;
 struct vconn_acct {
 	uint64_t tree;
 	uint32_t nsocks, nchannels, refs;
-	struct vconn_acct *next;
+	LIST_ENTRY(vconn_acct) link;
 };
 
 /* Who sends a request: the checks of every request that names a socket are made against it. */
@@ -59,7 +60,7 @@ int vconn_geterr(const struct nc_sock_req *req, const struct vconn_client *who,
 		 struct nc_sock_reply *reply);
 int vconn_lookup(const struct nc_sock_req *req, struct nc_sock_reply *reply);
 
-/* Epoll events on a vconn's daemon end. */
+/* Epoll events on a virtual socket's daemon end. */
 void vconn_event(struct loop_obj *obj, uint32_t events);
 /* End of a loop iteration: push queued TCP output and ACKs, free what died. */
 void vconn_flush(void);

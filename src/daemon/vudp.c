@@ -152,7 +152,7 @@ static void vudp_on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
 		pbuf_free(p);
 		return;
 	}
-	if (!vc->udp_connected) {
+	if (vc->state != VC_UDP_CONNECTED) {
 		memset(&h, 0, sizeof(h));
 		h.magic = NC_DGRAM_MAGIC;
 		vconn_from_ip(&h.addr, addr, port);
@@ -201,7 +201,7 @@ static void vudp_pump(struct vconn *vc, bool closing)
 		size_t len;
 		err_t e;
 
-		if (vc->udp_connected) {
+		if (vc->state == VC_UDP_CONNECTED) {
 			iov[0].iov_base = vconn_iobuf;
 			iov[0].iov_len = sizeof(vconn_iobuf);
 			m.msg_iovlen = 1;
@@ -219,7 +219,7 @@ static void vudp_pump(struct vconn *vc, bool closing)
 			vc->readable = false;
 			return;
 		}
-		if (!vc->udp_connected) {
+		if (vc->state != VC_UDP_CONNECTED) {
 			if ((size_t)n < sizeof(h) || h.magic != NC_DGRAM_MAGIC ||
 			    (h.addr.family != 4 && h.addr.family != 6)) {
 				log_info("udp socket %llu: datagram without a valid header dropped",
@@ -238,9 +238,9 @@ static void vudp_pump(struct vconn *vc, bool closing)
 		if (!p)
 			continue;
 		memcpy(p->payload, vconn_iobuf, len);
-		if (vc->udp_connected && !addr_is_multicast(&vc->peer)) {
+		if (vc->state == VC_UDP_CONNECTED && !addr_is_multicast(&vc->peer)) {
 			e = udp_send(vc->upcb, p);
-		} else if (vc->udp_connected) {
+		} else if (vc->state == VC_UDP_CONNECTED) {
 			vconn_to_ip(&vc->peer, &ip);
 			e = vudp_sendto(vc, p, &vc->peer, &ip);
 		} else {
@@ -334,7 +334,7 @@ static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 
 	if (r < 0)
 		return r;
-	vc = vconn_new(VK_UDP, req->family, who, &r);
+	vc = vconn_new(req->family, who, &r);
 	if (!vc)
 		return r;
 	vc->opts = req->opts;
@@ -360,7 +360,7 @@ static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 	udp_recv(vc->upcb, vudp_on_recv, vc);
 	vc->local = *a;
 	vc->local.port = vc->upcb->local_port;
-	vc->state = NC_ST_BOUND;
+	vconn_move(vc, VE_UDP_BIND);
 	*out = vc;
 	return 0;
 }
@@ -381,6 +381,18 @@ int vudp_bind(const struct nc_sock_req *req, const struct vconn_client *who,
 	}
 	vconn_fill_reply(vc, reply);
 	return 0;
+}
+
+void vudp_geterr(struct vconn *vc, struct nc_sock_reply *reply)
+{
+	/* The program took the refusal: a new generation, so the next one shows. */
+	reply->error = vc->udp_refused ? ECONNREFUSED : 0;
+	if (vc->udp_refused && vc->rst_slot) {
+		rstab_free(vc->rst_slot);
+		rstab_alloc(&vc->rst_slot, &vc->rst_gen);
+	}
+	vc->udp_refused = false;
+	vconn_fill_reply(vc, reply);
 }
 
 void vudp_refused(struct vconn *vc)
@@ -459,11 +471,10 @@ int vudp_connect(const struct nc_sock_req *req, const struct vconn_client *who,
 		}
 	}
 	vc->peer = req->addr;
-	vc->udp_connected = true;
+	vconn_move(vc, VE_CONNECT);
 	vc->udp_refused = false;
 	if (!vc->rst_slot)
 		rstab_alloc(&vc->rst_slot, &vc->rst_gen);
-	vc->state = NC_ST_CONNECTED;
 	r = vudp_pair(vc, fd_out);
 	if (r < 0)
 		goto fail;
