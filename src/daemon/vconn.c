@@ -34,6 +34,7 @@ static struct vconn_queue all = TAILQ_HEAD_INITIALIZER(all); /* in id order */
 static struct vconn_stack dirty = SLIST_HEAD_INITIALIZER(dirty);
 static struct vconn_stack dead = SLIST_HEAD_INITIALIZER(dead);
 static struct vconn_queue failed = TAILQ_HEAD_INITIALIZER(failed); /* newest first */
+static bool flushing; /* in vconn_flush, which walks the dirty list to its end */
 static uint64_t next_id = 1;
 static uint64_t nsocks;
 static int nfailed;
@@ -246,6 +247,8 @@ void vconn_mark_dirty(struct vconn *vc)
 		return;
 	vc->dirty = true;
 	SLIST_INSERT_HEAD(&dirty, vc, dirty_link);
+	if (!flushing)
+		loop_again(); /* queued after this pass's flush (a due timer, a self-sent frame) */
 }
 
 void vconn_keep_failed(struct vconn *vc)
@@ -535,12 +538,14 @@ void vconn_flush(void)
 {
 	struct vconn *vc;
 
+	flushing = true;
 	while ((vc = SLIST_FIRST(&dirty))) {
 		SLIST_REMOVE_HEAD(&dirty, dirty_link);
 		vc->dirty = false;
 		if (!vc->obj.dead)
 			vtcp_flush(vc);
 	}
+	flushing = false;
 	while ((vc = SLIST_FIRST(&dead))) {
 		SLIST_REMOVE_HEAD(&dead, dead_link);
 		vtcp_free(vc);

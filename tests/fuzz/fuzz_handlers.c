@@ -95,6 +95,18 @@ void loop_stop(void)
 {
 }
 
+static bool again;
+
+void loop_again(void)
+{
+	again = true;
+}
+
+/* fh_pump calls stack_poll itself. */
+void loop_set_poll(bool (*poll)(void), int (*timeout_ms)(int max_ms))
+{
+}
+
 /* lwIP's clock: virtual, advanced by the input (the library calls this through its PLT). */
 static u32_t now_ms;
 
@@ -131,12 +143,12 @@ static void fh_pump(void)
 				vconn_event(o, evs[i].events);
 		}
 		for (int k = 0; k < 64; k++) {
+			again = false;
 			fh_idle();
-			if (!stack_poll())
+			if (!stack_poll() && !again)
 				break;
 			did = true;
 		}
-		fh_idle();
 		if (n <= 0 && !did)
 			return;
 		FH_CHECK(
@@ -835,8 +847,8 @@ static void fh_init(void)
 	for (size_t i = 0; i < sizeof(nets) / sizeof(nets[0]); i++) {
 		struct nc_route r;
 
-		FH_CHECK(addr_parse_cidr(&r, nets[i]) == 0 && stack_add_route(&r) == 0, "--addr %s",
-			 nets[i]);
+		FH_CHECK(addr_parse_cidr(&r, nets[i]) == 0 && stack_standalone_add(&r) == 0,
+			 "--addr %s", nets[i]);
 	}
 	for (int c = 0; c < FH_CLIENTS; c++)
 		clients[c].fd = -1;
