@@ -196,6 +196,19 @@ void vconn_unlink_ino(struct vconn *vc)
 	vc->ino = 0;
 }
 
+void vconn_close_ends(struct vconn *vc)
+{
+	if (vc->fd >= 0) {
+		loop_del(vc->fd);
+		close(vc->fd);
+		vc->fd = -1;
+	}
+	if (vc->keep_fd >= 0) {
+		close(vc->keep_fd);
+		vc->keep_fd = -1;
+	}
+}
+
 void vconn_kill(struct vconn *vc)
 {
 	if (vc->obj.dead)
@@ -207,15 +220,7 @@ void vconn_kill(struct vconn *vc)
 		vconn_acct_put(vc->acct);
 		vc->acct = NULL;
 	}
-	if (vc->fd >= 0) {
-		loop_del(vc->fd);
-		close(vc->fd);
-		vc->fd = -1;
-	}
-	if (vc->keep_fd >= 0) {
-		close(vc->keep_fd);
-		vc->keep_fd = -1;
-	}
+	vconn_close_ends(vc);
 	if (vc->rx) {
 		pbuf_free(vc->rx);
 		vc->rx = NULL;
@@ -383,8 +388,10 @@ static u8_t vconn_iptype(const struct nc_sock_req *req, const struct nc_addr *a)
 	return IPADDR_TYPE_V6;
 }
 
-int vconn_bind_target(const struct nc_sock_req *req, const struct nc_addr *a, ip_addr_t *ip,
-		      u8_t *type)
+/* Where a bind to a goes: checks the family and that a is ours (or the wildcard); the lwIP
+ * address and pcb type (IPADDR_TYPE_ANY for a dual-stack wildcard). 0 or -errno. */
+static int vconn_bind_target(const struct nc_sock_req *req, const struct nc_addr *a, ip_addr_t *ip,
+			     u8_t *type)
 {
 	int r = vconn_check_family(req, a);
 
@@ -398,6 +405,22 @@ int vconn_bind_target(const struct nc_sock_req *req, const struct nc_addr *a, ip
 	else
 		vconn_to_ip(a, ip);
 	return 0;
+}
+
+struct vconn *vconn_new_bind(const struct nc_sock_req *req, const struct nc_addr *a,
+			     const struct vconn_client *who, ip_addr_t *ip, u8_t *type, int *err)
+{
+	struct vconn *vc;
+	int r = vconn_bind_target(req, a, ip, type);
+
+	if (r < 0) {
+		*err = r;
+		return NULL;
+	}
+	vc = vconn_new(req->family, who, err);
+	if (vc)
+		vc->opts = req->opts;
+	return vc;
 }
 
 void vconn_pick_src6(ip_addr_t *local, const ip_addr_t *dst)

@@ -100,6 +100,8 @@ void vconn_kill(struct vconn *vc);
 void vconn_mark_dirty(struct vconn *vc);
 /* A failed connect, its ends closed: kept for SO_ERROR, the oldest dropped past a bound. */
 void vconn_keep_failed(struct vconn *vc);
+/* The daemon's end out of the loop and closed, and keep_fd closed. */
+void vconn_close_ends(struct vconn *vc);
 /* A socketpair of type; the daemon's end in vc->fd (non-blocking), the program's in *prog_fd. */
 int vconn_pair(struct vconn *vc, int type, int *prog_fd);
 /* The program's end is gone (a failed connect): the inode no longer finds it. */
@@ -109,10 +111,11 @@ void vconn_to_ip(const struct nc_addr *a, ip_addr_t *ip);
 void vconn_from_ip(struct nc_addr *a, const ip_addr_t *ip, u16_t port);
 int vconn_lwip_err(err_t e);
 int vconn_check_family(const struct nc_sock_req *req, const struct nc_addr *a);
-/* Where a bind to a goes: checks the family and that a is ours (or the wildcard); the lwIP
- * address and pcb type (IPADDR_TYPE_ANY for a dual-stack wildcard). 0 or -errno. */
-int vconn_bind_target(const struct nc_sock_req *req, const struct nc_addr *a, ip_addr_t *ip,
-		      u8_t *type);
+/* A new socket (VC_NEW) with the request's options, for a bind to a: the family checked, a ours
+ * (or the wildcard); the lwIP address and pcb type (IPADDR_TYPE_ANY for a dual-stack wildcard)
+ * in *ip and *type. NULL with -errno in *err. */
+struct vconn *vconn_new_bind(const struct nc_sock_req *req, const struct nc_addr *a,
+			     const struct vconn_client *who, ip_addr_t *ip, u8_t *type, int *err);
 /* An unbound local address facing an IPv6 dst becomes our address of the longest prefix that
  * covers dst (stack_src6), so lwIP finds the interface of a 6plane peer. */
 void vconn_pick_src6(ip_addr_t *local, const ip_addr_t *dst);

@@ -93,15 +93,7 @@ static void vtcp_fail_connect(struct vconn *vc, int err)
 	vc->pcb = NULL;
 	/* Closing our end (its queue still holds the filler) wakes the program's poll with
 	 * POLLOUT|POLLHUP; SO_ERROR then comes from here. */
-	if (vc->fd >= 0) {
-		loop_del(vc->fd);
-		close(vc->fd);
-		vc->fd = -1;
-	}
-	if (vc->keep_fd >= 0) {
-		close(vc->keep_fd);
-		vc->keep_fd = -1;
-	}
+	vconn_close_ends(vc);
 	vconn_unlink_ino(vc);
 	vconn_keep_failed(vc);
 }
@@ -503,14 +495,11 @@ static int vtcp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 	ip_addr_t ip;
 	u8_t type;
 	err_t e;
-	int r = vconn_bind_target(req, a, &ip, &type);
+	int r;
 
-	if (r < 0)
-		return r;
-	vc = vconn_new(req->family, who, &r);
+	vc = vconn_new_bind(req, a, who, &ip, &type, &r);
 	if (!vc)
 		return r;
-	vc->opts = req->opts;
 	vc->pcb = tcp_new_ip_type(type);
 	if (!vc->pcb) {
 		vconn_kill(vc);

@@ -330,14 +330,11 @@ static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 	ip_addr_t ip;
 	u8_t type;
 	err_t e;
-	int r = vconn_bind_target(req, a, &ip, &type);
+	int r;
 
-	if (r < 0)
-		return r;
-	vc = vconn_new(req->family, who, &r);
+	vc = vconn_new_bind(req, a, who, &ip, &type, &r);
 	if (!vc)
 		return r;
-	vc->opts = req->opts;
 	vc->upcb = udp_new_ip_type(type);
 	if (!vc->upcb) {
 		vconn_kill(vc);
