@@ -154,6 +154,11 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libnc.a
 	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(UNIT_OBJS_$*) $(B)/libnc.a $(UNIT_LDFLAGS_$*) \
 		$(LDSAN) -lsodium -llz4 -lpthread
 
+# The virtual socket's state machine: the test links only the file it tests.
+$(B)/tests/unit/vconn_fsm: tests/unit/vconn_fsm.c $(B)/obj/src/daemon/vconn_fsm.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $^ $(LDSAN)
+
 $(B)/tests/integ/%: tests/integ/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(LDSAN) -lpthread

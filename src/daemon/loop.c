@@ -6,13 +6,15 @@
 
 #include "common/log.h"
 #include "daemon/loop.h"
-#include "daemon/stack.h"
 #include "daemon/transport.h"
 
 #define LOOP_BATCH 256
 
 static int epfd = -1;
 static int stopping;
+static bool again;
+static bool (*poll_fn)(void);
+static int (*timeout_fn)(int max_ms);
 
 int loop_init(void)
 {
@@ -44,13 +46,24 @@ void loop_stop(void)
 	stopping = 1;
 }
 
+void loop_set_poll(bool (*poll)(void), int (*timeout_ms)(int max_ms))
+{
+	poll_fn = poll;
+	timeout_fn = timeout_ms;
+}
+
+void loop_again(void)
+{
+	again = true;
+}
+
 int loop_run(void (*dispatch)(struct loop_obj *obj, uint32_t events), void (*idle)(void))
 {
 	struct epoll_event evs[LOOP_BATCH];
 
 	while (!stopping) {
-		int n =
-		    epoll_wait(epfd, evs, LOOP_BATCH, transport_timeout_ms(stack_timeout_ms(1000)));
+		int wait = timeout_fn ? timeout_fn(1000) : 1000;
+		int n = epoll_wait(epfd, evs, LOOP_BATCH, transport_timeout_ms(wait));
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -65,11 +78,12 @@ int loop_run(void (*dispatch)(struct loop_obj *obj, uint32_t events), void (*idl
 				dispatch(o, evs[i].events);
 		}
 		transport_run_due(); /* the test knob's delayed datagrams */
-		/* lwIP's timers and loopback, then what the batch left to flush. */
-		do
+		/* What the batch left to flush, then lwIP's loopback and due timers, which may leave
+		 * more: until one pass finds nothing to do. */
+		do {
+			again = false;
 			idle();
-		while (stack_poll() && !stopping);
-		idle();
+		} while (!stopping && ((poll_fn && poll_fn()) || again));
 	}
 	return 0;
 }

@@ -3,13 +3,14 @@
 #ifndef NETCON_LOOP_H
 #define NETCON_LOOP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum loop_type {
 	LOOP_CONTROL = 1, /* the control socket (listening) */
 	LOOP_CLIENT, /* a channel to one process */
 	LOOP_SIGNAL, /* signalfd */
-	LOOP_VSOCK, /* a virtual socket's daemon end */
+	LOOP_VCONN, /* a virtual socket's daemon end */
 	LOOP_UDP, /* the ZeroTier UDP socket */
 	LOOP_ZT_TIMER, /* the ZeroTier node's timerfd */
 	LOOP_API_LISTEN, /* the local HTTP API's listening sockets */
@@ -30,7 +31,15 @@ int loop_mod(int fd, uint32_t events, struct loop_obj *obj);
 void loop_del(int fd);
 /* Ask the loop to stop after this iteration. */
 void loop_stop(void);
-/* Run until loop_stop(); dispatch(obj, events) is called per event. */
+/* What the loop runs between batches besides idle, and how long it may sleep: poll returns true
+ * if it did something (lwIP: looped-back packets delivered, due timers run); timeout_ms caps
+ * epoll's wait at the next due time, at most max_ms. stack_init registers lwIP's. */
+void loop_set_poll(bool (*poll)(void), int (*timeout_ms)(int max_ms));
+/* Work was queued for idle outside idle's own flush: idle runs once more before the loop
+ * sleeps. */
+void loop_again(void);
+/* Run until loop_stop(); dispatch(obj, events) is called per event; after each batch, idle and
+ * the poller run in turn until a pass finds nothing more to do. */
 int loop_run(void (*dispatch)(struct loop_obj *obj, uint32_t events), void (*idle)(void));
 
 #endif

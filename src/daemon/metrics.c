@@ -10,7 +10,7 @@
 #include "daemon/ctrl.h"
 #include "daemon/metrics.h"
 #include "daemon/rpc_srv.h"
-#include "daemon/vsock.h"
+#include "daemon/vconn.h"
 #include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "netcon/rpc.h"
@@ -171,7 +171,7 @@ static void metrics_sockets(struct json_buf *b)
 	int n;
 
 	do {
-		n = vsock_list(after, e, METRICS_SOCK_PAGE);
+		n = vconn_list(after, e, METRICS_SOCK_PAGE);
 		for (int i = 0; i < n; i++) {
 			in += e[i].bytes_in;
 			out += e[i].bytes_out;

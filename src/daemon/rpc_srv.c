@@ -22,7 +22,7 @@
 #include "daemon/rstab.h"
 #include "daemon/ctrl.h"
 #include "daemon/stack.h"
-#include "daemon/vsock.h"
+#include "daemon/vconn.h"
 #include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
 #include "netcon/version.h"
@@ -43,7 +43,7 @@ struct client {
 	uid_t uid;
 	pid_t pid;
 	bool refused;
-	struct vsock_client who; /* its tree and account (one reference) */
+	struct vconn_client who; /* its tree and account (one reference) */
 	uint32_t fds_sent; /* fds sent since its queue of answers was last seen empty */
 	struct client *next;
 };
@@ -140,13 +140,13 @@ static void rpc_register_run(pid_t pid)
 /* A channel of tree (0: outside any run), counted against its account: acct, whose reference
  * it takes, or a new one. NULL (and nothing taken) without memory or beyond the channel bound. */
 static struct client *rpc_client_new(int fd, uid_t uid, pid_t pid, uint64_t tree,
-				     struct vsock_acct *acct)
+				     struct vconn_acct *acct)
 {
 	struct client *c;
 	int one = 1;
 
 	if (!acct)
-		acct = vsock_acct_get(tree);
+		acct = vconn_acct_get(tree);
 	else
 		acct->refs++;
 	if (!acct)
@@ -154,12 +154,12 @@ static struct client *rpc_client_new(int fd, uid_t uid, pid_t pid, uint64_t tree
 	if (max_channels && acct->nchannels >= max_channels) {
 		log_info("client pid %d: its run has %u channels open already; refused", (int)pid,
 			 acct->nchannels);
-		vsock_acct_put(acct);
+		vconn_acct_put(acct);
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		vsock_acct_put(acct);
+		vconn_acct_put(acct);
 		return NULL;
 	}
 	c->obj.type = LOOP_CLIENT;
@@ -172,7 +172,7 @@ static struct client *rpc_client_new(int fd, uid_t uid, pid_t pid, uint64_t tree
 	/* Each message then carries its sender's pid, checked by the kernel. */
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	if (loop_add(fd, EPOLLIN, &c->obj) < 0) {
-		vsock_acct_put(acct);
+		vconn_acct_put(acct);
 		free(c);
 		return NULL;
 	}
@@ -200,7 +200,7 @@ static void rpc_client_drop(struct client *c)
 	if (c->refused)
 		nrefused--;
 	c->who.acct->nchannels--;
-	vsock_acct_put(c->who.acct);
+	vconn_acct_put(c->who.acct);
 	c->who.acct = NULL;
 	c->next = dead_clients;
 	dead_clients = c;
@@ -252,11 +252,11 @@ static int rpc_status(struct client *c, const struct nc_sock_req *req)
 	info.h.reserved = log_file() ? NC_INFO_LOG_FILE : 0;
 	info.pid = getpid();
 	info.nroutes = (uint32_t)stack_routes(info.routes, NC_MAX_ROUTES);
-	info.sockets = vsock_count();
+	info.sockets = vconn_count();
 	info.clients = nclients;
 	snprintf(info.version, sizeof(info.version), "%s", NETCON_VERSION);
 	r = rpc_send(c, &info, sizeof(info), -1);
-	n = vsock_list(req->sockid, e, RPC_STATUS_PAGE);
+	n = vconn_list(req->sockid, e, RPC_STATUS_PAGE);
 	for (int i = 0; i < n && r == 0; i++) {
 		rpc_hdr(&e[i].h, NC_STATUS_ENTRY, req->h.seq, 0);
 		r = rpc_send(c, &e[i], sizeof(e[i]), -1);
@@ -509,7 +509,7 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		struct nc_opt_req oreq;
 
 		memcpy(&oreq, buf, sizeof(oreq));
-		rpc_hdr(&rep.h, type, h.seq, vsock_setopt(&oreq, &c->who));
+		rpc_hdr(&rep.h, type, h.seq, vconn_setopt(&oreq, &c->who));
 		r = rpc_send(c, &rep.h, sizeof(rep.h), -1);
 		break;
 	}
@@ -517,7 +517,7 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		struct nc_mcast_req mreq;
 
 		memcpy(&mreq, buf, sizeof(mreq));
-		rpc_hdr(&rep.h, type, h.seq, vsock_mcast(&mreq, &c->who));
+		rpc_hdr(&rep.h, type, h.seq, vconn_mcast(&mreq, &c->who));
 		r = rpc_send(c, &rep.h, sizeof(rep.h), -1);
 		break;
 	}
@@ -533,19 +533,19 @@ static void rpc_handle(struct client *c, const uint8_t *buf, size_t len, pid_t p
 		memcpy(&req, buf, sizeof(req));
 		switch (type) {
 		case NC_BIND:
-			r = vsock_bind(&req, &c->who, &rep.sock, &out_fd);
+			r = vconn_bind(&req, &c->who, &rep.sock, &out_fd);
 			break;
 		case NC_LISTEN:
-			r = vsock_listen(&req, &c->who, &rep.sock, &out_fd);
+			r = vconn_listen(&req, &c->who, &rep.sock, &out_fd);
 			break;
 		case NC_CONNECT:
-			r = vsock_connect(&req, &c->who, &rep.sock, &out_fd);
+			r = vconn_connect(&req, &c->who, &rep.sock, &out_fd);
 			break;
 		case NC_GETERR:
-			r = vsock_geterr(&req, &c->who, &rep.sock);
+			r = vconn_geterr(&req, &c->who, &rep.sock);
 			break;
 		default:
-			r = vsock_lookup(&req, &rep.sock);
+			r = vconn_lookup(&req, &rep.sock);
 			break;
 		}
 		if (r < 0) {
@@ -755,7 +755,7 @@ int rpc_srv_open(const char *home)
 	int fd, n;
 
 	my_uid = geteuid();
-	vsock_set_max_sockets(rpc_env_limit("NETCON_MAX_SOCKETS", RPC_MAX_SOCKETS_DEFAULT));
+	vconn_set_max_sockets(rpc_env_limit("NETCON_MAX_SOCKETS", RPC_MAX_SOCKETS_DEFAULT));
 	max_channels = rpc_env_limit("NETCON_MAX_CHANNELS", RPC_MAX_CHANNELS_DEFAULT);
 	max_queued = rpc_env_limit("NETCON_MAX_QUEUED", RPC_MAX_QUEUED_DEFAULT);
 	max_fds = rpc_env_limit("NETCON_MAX_FDS_IN_FLIGHT", RPC_MAX_FDS_DEFAULT);

@@ -18,6 +18,7 @@
 #include "common/addr.h"
 #include "common/icmperr.h"
 #include "common/log.h"
+#include "daemon/loop.h"
 #include "daemon/stack.h"
 
 #define STACK_MAX_NETIFS 8
@@ -167,6 +168,7 @@ uint32_t stack_tcp_ms(uint32_t ms)
 void stack_init(void)
 {
 	lwip_init();
+	loop_set_poll(stack_poll, stack_timeout_ms);
 }
 
 static struct netif *stack_new_netif(void)
@@ -194,7 +196,7 @@ static struct netif *stack_new_netif(void)
 	return n;
 }
 
-int stack_add_route(const struct nc_route *r)
+int stack_standalone_add(const struct nc_route *r)
 {
 	struct netif *n = NULL;
 
@@ -389,6 +391,9 @@ bool stack_poll(void)
 		tcp_extra_armed = true;
 		sys_timeout(TCP_SLOW_INTERVAL / (STACK_TCP_SLOW_SCALE - 1), stack_tcp_extra, NULL);
 	}
+	/* Timers that ran may have queued output for idle to flush. */
+	if (sys_timeouts_sleeptime() == 0)
+		did = true;
 	sys_check_timeouts();
 	return did || any_loop_pending;
 }

@@ -8,12 +8,15 @@
 
 #include "netcon/rpc.h"
 
-/* Start lwIP (no tcpip thread: timers and loopback are driven by stack_poll). */
+/* Start lwIP (no tcpip thread: timers and loopback are driven by stack_poll, which it hands
+ * to the loop). */
 void stack_init(void);
-/* Give the standalone interface an address (IPv4 or IPv6 CIDR). Returns 0 or -errno. */
-int stack_add_route(const struct nc_route *r);
-/* Routes of a joined network (owner = its state): the intercept then sends those destinations
- * through the daemon; local: the address is ours (bindable). Returns 0 or -ENOSPC. */
+/* `--addr`: a standalone interface with this address (IPv4 or IPv6 CIDR), and its subnet in the
+ * route table as ours. Returns 0 or -errno. */
+int stack_standalone_add(const struct nc_route *r);
+/* Only a route table entry, no interface: a joined network's subnet (owner = its state), whose
+ * destinations the intercept then sends through the daemon; local: the address is ours
+ * (bindable). Returns 0 or -ENOSPC. */
 int stack_route_add(const struct nc_route *r, const void *owner, bool local);
 /* Drop every route of owner. */
 void stack_routes_remove(const void *owner);

@@ -18,7 +18,7 @@
 #include "common/log.h"
 #include "daemon/rstab.h"
 #include "daemon/stack.h"
-#include "daemon/vsock_int.h"
+#include "daemon/vconn_int.h"
 
 /* Datagrams the program may have queued toward the network per wakeup, so one busy socket does
  * not starve the loop. */
@@ -47,7 +47,7 @@ static void vudp_mc_leave(const struct vudp_mc *m)
 		mld6_leavegroup_netif(n, ip_2_ip6(&m->group));
 }
 
-int vudp_mcast(struct vsock *vs, const struct nc_mcast_req *req)
+int vudp_mcast(struct vconn *vc, const struct nc_mcast_req *req)
 {
 	bool has_if = req->ifindex || (req->ifaddr.family && !addr_is_any(&req->ifaddr));
 	struct netif *n;
@@ -55,23 +55,23 @@ int vudp_mcast(struct vsock *vs, const struct nc_mcast_req *req)
 	int i;
 	err_t e;
 
-	if (!vs->upcb)
+	if (!vc->upcb)
 		return -EBADF;
 	if (req->op == NC_MC_TX) {
 		n = has_if ? stack_mcast_netif(&req->ifaddr, req->ifindex, 0) : NULL;
 		if (has_if && !n)
 			return req->ifindex ? -ENODEV : -EADDRNOTAVAIL;
-		udp_set_multicast_netif_index(vs->upcb, n ? netif_get_index(n) : NETIF_NO_INDEX);
-		udp_set_multicast_ttl(vs->upcb, req->ttl);
+		udp_set_multicast_netif_index(vc->upcb, n ? netif_get_index(n) : NETIF_NO_INDEX);
+		udp_set_multicast_ttl(vc->upcb, req->ttl);
 		if (req->loop)
-			udp_set_flags(vs->upcb, UDP_FLAGS_MULTICAST_LOOP);
+			udp_set_flags(vc->upcb, UDP_FLAGS_MULTICAST_LOOP);
 		else
-			udp_clear_flags(vs->upcb, UDP_FLAGS_MULTICAST_LOOP);
+			udp_clear_flags(vc->upcb, UDP_FLAGS_MULTICAST_LOOP);
 		return 0;
 	}
 	if ((req->op != NC_MC_JOIN && req->op != NC_MC_LEAVE) || !addr_is_multicast(&req->group))
 		return -EINVAL;
-	vsock_to_ip(&req->group, &g);
+	vconn_to_ip(&req->group, &g);
 	n = has_if || req->op == NC_MC_JOIN
 		? stack_mcast_netif(&req->ifaddr, req->ifindex, req->group.family)
 		: NULL;
@@ -79,24 +79,24 @@ int vudp_mcast(struct vsock *vs, const struct nc_mcast_req *req)
 		return -ENODEV;
 	if (n && IP_IS_V6(&g))
 		ip6_addr_assign_zone(ip_2_ip6(&g), IP6_MULTICAST, n);
-	for (i = 0; i < vs->nmc; i++)
-		if (ip_addr_cmp_zoneless(&vs->mc[i].group, &g) &&
-		    (!n || vs->mc[i].ifidx == netif_get_index(n)))
+	for (i = 0; i < vc->nmc; i++)
+		if (ip_addr_cmp_zoneless(&vc->mc[i].group, &g) &&
+		    (!n || vc->mc[i].ifidx == netif_get_index(n)))
 			break;
 	if (req->op == NC_MC_LEAVE) {
-		if (i == vs->nmc)
+		if (i == vc->nmc)
 			return -EADDRNOTAVAIL;
-		vudp_mc_leave(&vs->mc[i]);
-		vs->mc[i] = vs->mc[--vs->nmc];
+		vudp_mc_leave(&vc->mc[i]);
+		vc->mc[i] = vc->mc[--vc->nmc];
 		return 0;
 	}
-	if (i < vs->nmc)
+	if (i < vc->nmc)
 		return -EADDRINUSE;
-	if (vs->nmc >= VUDP_MC_MAX)
+	if (vc->nmc >= VUDP_MC_MAX)
 		return -ENOBUFS;
-	if (!vs->mc) {
-		vs->mc = calloc(VUDP_MC_MAX, sizeof(*vs->mc));
-		if (!vs->mc)
+	if (!vc->mc) {
+		vc->mc = calloc(VUDP_MC_MAX, sizeof(*vc->mc));
+		if (!vc->mc)
 			return -ENOMEM;
 	}
 	if (req->group.family == 4)
@@ -104,37 +104,37 @@ int vudp_mcast(struct vsock *vs, const struct nc_mcast_req *req)
 	else
 		e = mld6_joingroup_netif(n, ip_2_ip6(&g));
 	if (e != ERR_OK)
-		return vsock_lwip_err(e);
-	vs->mc[vs->nmc].group = g;
-	vs->mc[vs->nmc++].ifidx = netif_get_index(n);
+		return vconn_lwip_err(e);
+	vc->mc[vc->nmc].group = g;
+	vc->mc[vc->nmc++].ifidx = netif_get_index(n);
 	return 0;
 }
 
-void vudp_apply_opts(struct vsock *vs)
+void vudp_apply_opts(struct vconn *vc)
 {
-	if (!vs->upcb)
+	if (!vc->upcb)
 		return;
-	if (vs->opts.flags & NC_OPT_REUSEADDR)
-		ip_set_option(vs->upcb, SOF_REUSEADDR);
+	if (vc->opts.flags & NC_OPT_REUSEADDR)
+		ip_set_option(vc->upcb, SOF_REUSEADDR);
 	else
-		ip_reset_option(vs->upcb, SOF_REUSEADDR);
-	if (vs->opts.flags & NC_OPT_BROADCAST)
-		ip_set_option(vs->upcb, SOF_BROADCAST);
+		ip_reset_option(vc->upcb, SOF_REUSEADDR);
+	if (vc->opts.flags & NC_OPT_BROADCAST)
+		ip_set_option(vc->upcb, SOF_BROADCAST);
 	else
-		ip_reset_option(vs->upcb, SOF_BROADCAST);
+		ip_reset_option(vc->upcb, SOF_BROADCAST);
 }
 
-void vudp_release(struct vsock *vs)
+void vudp_release(struct vconn *vc)
 {
-	for (int i = 0; i < vs->nmc; i++)
-		vudp_mc_leave(&vs->mc[i]);
-	vs->nmc = 0;
-	free(vs->mc);
-	vs->mc = NULL;
-	if (vs->upcb) {
-		udp_recv(vs->upcb, NULL, NULL);
-		udp_remove(vs->upcb);
-		vs->upcb = NULL;
+	for (int i = 0; i < vc->nmc; i++)
+		vudp_mc_leave(&vc->mc[i]);
+	vc->nmc = 0;
+	free(vc->mc);
+	vc->mc = NULL;
+	if (vc->upcb) {
+		udp_recv(vc->upcb, NULL, NULL);
+		udp_remove(vc->upcb);
+		vc->upcb = NULL;
 	}
 }
 
@@ -143,19 +143,19 @@ void vudp_release(struct vsock *vs)
 static void vudp_on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
 			 u16_t port)
 {
-	struct vsock *vs = arg;
+	struct vconn *vc = arg;
 	struct nc_dgram_hdr h;
 	struct iovec iov[33];
 	int n = 0;
 
-	if (!vs || vs->obj.dead || vs->fd < 0) {
+	if (!vc || vc->obj.dead || vc->fd < 0) {
 		pbuf_free(p);
 		return;
 	}
-	if (!vs->udp_connected) {
+	if (vc->state != VC_UDP_CONNECTED) {
 		memset(&h, 0, sizeof(h));
 		h.magic = NC_DGRAM_MAGIC;
-		vsock_from_ip(&h.addr, addr, port);
+		vconn_from_ip(&h.addr, addr, port);
 		iov[n].iov_base = &h;
 		iov[n++].iov_len = sizeof(h);
 	}
@@ -166,32 +166,32 @@ static void vudp_on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
 	{
 		struct msghdr m = {.msg_iov = iov, .msg_iovlen = (size_t)n};
 
-		if (sendmsg(vs->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
-			vs->bytes_in += p->tot_len;
+		if (sendmsg(vc->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+			vc->bytes_in += p->tot_len;
 	}
 	pbuf_free(p);
 }
 
 /* lwIP routes a group by subnet and finds none: without IP_MULTICAST_IF, a group goes out of
  * the interface of the bound address, else of the first joined network. */
-static err_t vudp_sendto(struct vsock *vs, struct pbuf *p, const struct nc_addr *a,
+static err_t vudp_sendto(struct vconn *vc, struct pbuf *p, const struct nc_addr *a,
 			 const ip_addr_t *ip)
 {
 	struct netif *n;
 
-	if (!addr_is_multicast(a) || vs->upcb->mcast_ifindex != NETIF_NO_INDEX)
-		return udp_sendto(vs->upcb, p, ip, a->port);
-	n = stack_mcast_netif(vs->local.family == 4 ? &vs->local : NULL, 0, a->family);
+	if (!addr_is_multicast(a) || vc->upcb->mcast_ifindex != NETIF_NO_INDEX)
+		return udp_sendto(vc->upcb, p, ip, a->port);
+	n = stack_mcast_netif(vc->local.family == 4 ? &vc->local : NULL, 0, a->family);
 	if (!n)
 		return ERR_RTE;
-	return udp_sendto_if(vs->upcb, p, ip, a->port, n);
+	return udp_sendto_if(vc->upcb, p, ip, a->port, n);
 }
 
 /* Datagrams from the program: to the network. closing: the program's end is gone, so a read
  * of 0 is the end of the queue rather than an empty datagram. */
-static void vudp_pump(struct vsock *vs, bool closing)
+static void vudp_pump(struct vconn *vc, bool closing)
 {
-	for (int i = 0; i < VUDP_BATCH && vs->upcb && vs->fd >= 0; i++) {
+	for (int i = 0; i < VUDP_BATCH && vc->upcb && vc->fd >= 0; i++) {
 		struct nc_dgram_hdr h;
 		struct iovec iov[2];
 		struct msghdr m = {.msg_iov = iov};
@@ -201,29 +201,29 @@ static void vudp_pump(struct vsock *vs, bool closing)
 		size_t len;
 		err_t e;
 
-		if (vs->udp_connected) {
-			iov[0].iov_base = vsock_iobuf;
-			iov[0].iov_len = sizeof(vsock_iobuf);
+		if (vc->state == VC_UDP_CONNECTED) {
+			iov[0].iov_base = vconn_iobuf;
+			iov[0].iov_len = sizeof(vconn_iobuf);
 			m.msg_iovlen = 1;
 		} else {
 			iov[0].iov_base = &h;
 			iov[0].iov_len = sizeof(h);
-			iov[1].iov_base = vsock_iobuf;
-			iov[1].iov_len = sizeof(vsock_iobuf);
+			iov[1].iov_base = vconn_iobuf;
+			iov[1].iov_len = sizeof(vconn_iobuf);
 			m.msg_iovlen = 2;
 		}
-		n = recvmsg(vs->fd, &m, MSG_DONTWAIT);
+		n = recvmsg(vc->fd, &m, MSG_DONTWAIT);
 		if (n < 0 || (n == 0 && closing)) {
 			if (n < 0 && errno == EINTR)
 				continue;
-			vs->readable = false;
+			vc->readable = false;
 			return;
 		}
-		if (!vs->udp_connected) {
+		if (vc->state != VC_UDP_CONNECTED) {
 			if ((size_t)n < sizeof(h) || h.magic != NC_DGRAM_MAGIC ||
 			    (h.addr.family != 4 && h.addr.family != 6)) {
 				log_info("udp socket %llu: datagram without a valid header dropped",
-					 (unsigned long long)vs->id);
+					 (unsigned long long)vc->id);
 				continue;
 			}
 			len = (size_t)n - sizeof(h);
@@ -237,84 +237,84 @@ static void vudp_pump(struct vsock *vs, bool closing)
 		p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
 		if (!p)
 			continue;
-		memcpy(p->payload, vsock_iobuf, len);
-		if (vs->udp_connected && !addr_is_multicast(&vs->peer)) {
-			e = udp_send(vs->upcb, p);
-		} else if (vs->udp_connected) {
-			vsock_to_ip(&vs->peer, &ip);
-			e = vudp_sendto(vs, p, &vs->peer, &ip);
+		memcpy(p->payload, vconn_iobuf, len);
+		if (vc->state == VC_UDP_CONNECTED && !addr_is_multicast(&vc->peer)) {
+			e = udp_send(vc->upcb, p);
+		} else if (vc->state == VC_UDP_CONNECTED) {
+			vconn_to_ip(&vc->peer, &ip);
+			e = vudp_sendto(vc, p, &vc->peer, &ip);
 		} else {
-			ip_addr_t src = vs->upcb->local_ip;
+			ip_addr_t src = vc->upcb->local_ip;
 			struct netif *nif;
 
-			vsock_to_ip(&h.addr, &ip);
+			vconn_to_ip(&h.addr, &ip);
 			if (addr_is_multicast(&h.addr)) {
-				e = vudp_sendto(vs, p, &h.addr, &ip);
+				e = vudp_sendto(vc, p, &h.addr, &ip);
 			} else {
 				/* An unbound socket's source: the longest prefix (6plane). */
-				vsock_pick_src6(&src, &ip);
-				if (!ip_addr_cmp(&src, &vs->upcb->local_ip) &&
+				vconn_pick_src6(&src, &ip);
+				if (!ip_addr_cmp(&src, &vc->upcb->local_ip) &&
 				    (nif = ip_route(&src, &ip)))
-					e = udp_sendto_if_src(vs->upcb, p, &ip, h.addr.port, nif,
+					e = udp_sendto_if_src(vc->upcb, p, &ip, h.addr.port, nif,
 							      &src);
 				else
-					e = udp_sendto(vs->upcb, p, &ip, h.addr.port);
+					e = udp_sendto(vc->upcb, p, &ip, h.addr.port);
 			}
 		}
 		pbuf_free(p);
 		if (e == ERR_OK)
-			vs->bytes_out += len;
+			vc->bytes_out += len;
 		else
 			log_debug("udp socket %llu: send: lwIP error %d",
-				  (unsigned long long)vs->id, e);
+				  (unsigned long long)vc->id, e);
 	}
 }
 
-void vudp_event(struct vsock *vs, uint32_t events)
+void vudp_event(struct vconn *vc, uint32_t events)
 {
 	if (events & (EPOLLHUP | EPOLLERR)) {
 		/* What the program sent before it closed still goes out, as the kernel's would. */
-		vs->readable = !(events & EPOLLERR);
-		while (vs->readable && vs->upcb && vs->fd >= 0)
-			vudp_pump(vs, true);
-		vudp_release(vs);
-		vsock_kill(vs);
+		vc->readable = !(events & EPOLLERR);
+		while (vc->readable && vc->upcb && vc->fd >= 0)
+			vudp_pump(vc, true);
+		vudp_release(vc);
+		vconn_kill(vc);
 		return;
 	}
-	if (vs->tx_eof)
+	if (vc->tx_eof)
 		return;
 	if (events & EPOLLIN)
-		vs->readable = true;
+		vc->readable = true;
 	if (events & EPOLLRDHUP) {
 		/* shutdown(SHUT_WR) by the program: a read of 0 is now the end of its queue, not
 		 * an empty datagram (read as one, the end never drains: the loop would spin). What
 		 * it queued goes out; datagrams to it still arrive. */
-		while (vs->readable && vs->upcb && vs->fd >= 0)
-			vudp_pump(vs, true);
-		vs->tx_eof = true;
+		while (vc->readable && vc->upcb && vc->fd >= 0)
+			vudp_pump(vc, true);
+		vc->tx_eof = true;
 		return;
 	}
-	if (vs->readable)
-		vudp_pump(vs, false);
+	if (vc->readable)
+		vudp_pump(vc, false);
 	/* Edge-triggered: what is left is read on the next loop iteration. */
-	if (vs->readable && !vs->obj.dead)
-		loop_mod(vs->fd, EPOLLIN | EPOLLRDHUP | EPOLLET, &vs->obj);
+	if (vc->readable && !vc->obj.dead)
+		loop_mod(vc->fd, EPOLLIN | EPOLLRDHUP | EPOLLET, &vc->obj);
 }
 
-static int vudp_pair(struct vsock *vs, int *fd_out)
+static int vudp_pair(struct vconn *vc, int *fd_out)
 {
 	/* SEQPACKET, not DGRAM: records keep datagram boundaries, and unlike a unix datagram
 	 * pair, the program's close reaches us as a hang-up, which frees the port. */
-	int size = VUDP_SOCKBUF, r = vsock_pair(vs, SOCK_SEQPACKET, fd_out);
+	int size = VUDP_SOCKBUF, r = vconn_pair(vc, SOCK_SEQPACKET, fd_out);
 
 	if (r < 0)
 		return r;
-	vs->tx_eof = false; /* a new end (connect after bind): the old one's shutdown is gone */
-	setsockopt(vs->fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-	setsockopt(vs->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	vc->tx_eof = false; /* a new end (connect after bind): the old one's shutdown is gone */
+	setsockopt(vc->fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(vc->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	setsockopt(*fd_out, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	setsockopt(*fd_out, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	r = loop_add(vs->fd, EPOLLIN | EPOLLRDHUP | EPOLLET, &vs->obj);
+	r = loop_add(vc->fd, EPOLLIN | EPOLLRDHUP | EPOLLET, &vc->obj);
 	if (r < 0) {
 		close(*fd_out);
 		*fd_out = -1;
@@ -324,153 +324,161 @@ static int vudp_pair(struct vsock *vs, int *fd_out)
 
 /* A udp_pcb bound to a (port 0: an ephemeral one). */
 static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a,
-			  const struct vsock_client *who, struct vsock **out)
+			  const struct vconn_client *who, struct vconn **out)
 {
-	struct vsock *vs;
+	struct vconn *vc;
 	ip_addr_t ip;
 	u8_t type;
 	err_t e;
-	int r = vsock_bind_target(req, a, &ip, &type);
+	int r;
 
-	if (r < 0)
+	vc = vconn_new_bind(req, a, who, &ip, &type, &r);
+	if (!vc)
 		return r;
-	vs = vsock_new(VK_UDP, req->family, who, &r);
-	if (!vs)
-		return r;
-	vs->opts = req->opts;
-	vs->upcb = udp_new_ip_type(type);
-	if (!vs->upcb) {
-		vsock_kill(vs);
+	vc->upcb = udp_new_ip_type(type);
+	if (!vc->upcb) {
+		vconn_kill(vc);
 		return -ENOMEM;
 	}
-	vudp_apply_opts(vs);
+	vudp_apply_opts(vc);
 	/* Linux's defaults: groups are looped back to the host's own members, TTL 1. */
-	udp_set_multicast_ttl(vs->upcb, 1);
-	udp_set_flags(vs->upcb, UDP_FLAGS_MULTICAST_LOOP);
-	e = udp_bind(vs->upcb, &ip, a->port);
+	udp_set_multicast_ttl(vc->upcb, 1);
+	udp_set_flags(vc->upcb, UDP_FLAGS_MULTICAST_LOOP);
+	e = udp_bind(vc->upcb, &ip, a->port);
 	if (e != ERR_OK) {
-		vudp_release(vs);
-		vsock_kill(vs);
-		return vsock_lwip_err(e);
+		vudp_release(vc);
+		vconn_kill(vc);
+		return vconn_lwip_err(e);
 	}
 	/* lwIP sends a bound pcb's datagrams out of the route's interface and drops them if its
 	 * address is not the pcb's: with several addresses in one subnet, send from the owner. */
 	if (!addr_is_any(a) && stack_netif_of(a))
-		udp_bind_netif(vs->upcb, stack_netif_of(a));
-	udp_recv(vs->upcb, vudp_on_recv, vs);
-	vs->local = *a;
-	vs->local.port = vs->upcb->local_port;
-	vs->state = NC_ST_BOUND;
-	*out = vs;
+		udp_bind_netif(vc->upcb, stack_netif_of(a));
+	udp_recv(vc->upcb, vudp_on_recv, vc);
+	vc->local = *a;
+	vc->local.port = vc->upcb->local_port;
+	vconn_move(vc, VE_UDP_BIND);
+	*out = vc;
 	return 0;
 }
 
-int vudp_bind(const struct nc_sock_req *req, const struct vsock_client *who,
+int vudp_bind(const struct nc_sock_req *req, const struct vconn_client *who,
 	      struct nc_sock_reply *reply, int *fd_out)
 {
-	struct vsock *vs;
-	int r = vudp_new_bound(req, &req->addr, who, &vs);
+	struct vconn *vc;
+	int r = vudp_new_bound(req, &req->addr, who, &vc);
 
 	if (r < 0)
 		return r;
-	r = vudp_pair(vs, fd_out);
+	r = vudp_pair(vc, fd_out);
 	if (r < 0) {
-		vudp_release(vs);
-		vsock_kill(vs);
+		vudp_release(vc);
+		vconn_kill(vc);
 		return r;
 	}
-	vsock_fill_reply(vs, reply);
+	vconn_fill_reply(vc, reply);
 	return 0;
 }
 
-void vudp_refused(struct vsock *vs)
+void vudp_geterr(struct vconn *vc, struct nc_sock_reply *reply)
 {
-	if (vs->udp_refused || vs->fd < 0)
+	/* The program took the refusal: a new generation, so the next one shows. */
+	reply->error = vc->udp_refused ? ECONNREFUSED : 0;
+	if (vc->udp_refused && vc->rst_slot) {
+		rstab_free(vc->rst_slot);
+		rstab_alloc(&vc->rst_slot, &vc->rst_gen);
+	}
+	vc->udp_refused = false;
+	vconn_fill_reply(vc, reply);
+}
+
+void vudp_refused(struct vconn *vc)
+{
+	if (vc->udp_refused || vc->fd < 0)
 		return;
-	vs->udp_refused = true;
+	vc->udp_refused = true;
 	/* The slot says why, and an empty record behind what is queued wakes a blocked read or
 	 * poll: the intercept turns it into ECONNREFUSED. */
-	if (vs->rst_slot)
-		rstab_reset(vs->rst_slot, vs->rst_gen);
-	if (send(vs->fd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		log_debug("udp socket %llu: wake-up record: %s", (unsigned long long)vs->id,
+	if (vc->rst_slot)
+		rstab_reset(vc->rst_slot, vc->rst_gen);
+	if (send(vc->fd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		log_debug("udp socket %llu: wake-up record: %s", (unsigned long long)vc->id,
 			  strerror(errno));
 }
 
-int vudp_connect(const struct nc_sock_req *req, const struct vsock_client *who,
+int vudp_connect(const struct nc_sock_req *req, const struct vconn_client *who,
 		 struct nc_sock_reply *reply, int *fd_out)
 {
-	struct vsock *vs;
+	struct vconn *vc;
 	struct netif *n;
 	ip_addr_t ip;
 	err_t e;
 	int r;
 
 	/* The socket named is checked first, and taken over only once everything else is. */
-	vs = req->sockid ? vsock_get(req->sockid, who, NC_CONNECT, VW_UDP_UNCONN, &r) : NULL;
-	if (req->sockid && !vs)
+	vc = req->sockid ? vconn_get(req->sockid, who, NC_CONNECT, VW_UDP_UNCONN, &r) : NULL;
+	if (req->sockid && !vc)
 		return r;
-	r = vsock_check_family(req, &req->addr);
+	r = vconn_check_family(req, &req->addr);
 	if (r < 0)
 		return r;
 	if (addr_is_any(&req->addr))
 		return -ENETUNREACH;
-	if (vs) {
-		vsock_take_bound(vs);
+	if (vc) {
+		vconn_take_bound(vc);
 	} else {
 		struct nc_addr any;
 
 		memset(&any, 0, sizeof(any));
 		any.family = req->addr.family == 4 && req->family == 4 ? 4 : req->family;
-		r = vudp_new_bound(req, &any, who, &vs);
+		r = vudp_new_bound(req, &any, who, &vc);
 		if (r < 0)
 			return r;
 	}
-	vs->opts = req->opts;
-	vudp_apply_opts(vs);
-	vsock_to_ip(&req->addr, &ip);
-	vsock_pick_src6(&vs->upcb->local_ip, &ip);
-	e = udp_connect(vs->upcb, &ip, req->addr.port);
+	vc->opts = req->opts;
+	vudp_apply_opts(vc);
+	vconn_to_ip(&req->addr, &ip);
+	vconn_pick_src6(&vc->upcb->local_ip, &ip);
+	e = udp_connect(vc->upcb, &ip, req->addr.port);
 	if (e != ERR_OK) {
-		r = vsock_lwip_err(e);
+		r = vconn_lwip_err(e);
 		goto fail;
 	}
 	/* The source address the route gives, as the kernel reports after connect. */
 	if (addr_is_multicast(&req->addr))
-		n = stack_mcast_netif(vs->local.family == 4 ? &vs->local : NULL, 0,
+		n = stack_mcast_netif(vc->local.family == 4 ? &vc->local : NULL, 0,
 				      req->addr.family);
 	else
-		n = ip_route(&vs->upcb->local_ip, &ip);
+		n = ip_route(&vc->upcb->local_ip, &ip);
 	if (!n) {
 		r = -ENETUNREACH;
 		goto fail;
 	}
-	if (addr_is_any(&vs->local)) {
+	if (addr_is_any(&vc->local)) {
 		if (req->addr.family == 4) {
 			ip_addr_t src;
 
 			ip_addr_copy_from_ip4(src, *netif_ip4_addr(n));
-			vsock_from_ip(&vs->local, &src, vs->upcb->local_port);
+			vconn_from_ip(&vc->local, &src, vc->upcb->local_port);
 		} else {
 			const ip_addr_t *src = ip6_select_source_address(n, ip_2_ip6(&ip));
 
 			if (src)
-				vsock_from_ip(&vs->local, src, vs->upcb->local_port);
+				vconn_from_ip(&vc->local, src, vc->upcb->local_port);
 		}
 	}
-	vs->peer = req->addr;
-	vs->udp_connected = true;
-	vs->udp_refused = false;
-	if (!vs->rst_slot)
-		rstab_alloc(&vs->rst_slot, &vs->rst_gen);
-	vs->state = NC_ST_CONNECTED;
-	r = vudp_pair(vs, fd_out);
+	vc->peer = req->addr;
+	vconn_move(vc, VE_CONNECT);
+	vc->udp_refused = false;
+	if (!vc->rst_slot)
+		rstab_alloc(&vc->rst_slot, &vc->rst_gen);
+	r = vudp_pair(vc, fd_out);
 	if (r < 0)
 		goto fail;
-	vsock_fill_reply(vs, reply);
+	vconn_fill_reply(vc, reply);
 	return 0;
 fail:
-	vudp_release(vs);
-	vsock_kill(vs);
+	vudp_release(vc);
+	vconn_kill(vc);
 	return r;
 }

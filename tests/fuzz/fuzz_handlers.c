@@ -32,7 +32,7 @@
 #include "daemon/rpc_srv.h"
 #include "daemon/rstab.h"
 #include "daemon/stack.h"
-#include "daemon/vsock.h"
+#include "daemon/vconn.h"
 #include "netcon/rpc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -95,6 +95,18 @@ void loop_stop(void)
 {
 }
 
+static bool again;
+
+void loop_again(void)
+{
+	again = true;
+}
+
+/* fh_pump calls stack_poll itself. */
+void loop_set_poll(bool (*poll)(void), int (*timeout_ms)(int max_ms))
+{
+}
+
 /* lwIP's clock: virtual, advanced by the input (the library calls this through its PLT). */
 static u32_t now_ms;
 
@@ -105,7 +117,7 @@ u32_t sys_now(void)
 
 static void fh_idle(void)
 {
-	vsock_flush();
+	vconn_flush();
 	rpc_srv_reap();
 }
 
@@ -127,16 +139,16 @@ static void fh_pump(void)
 				continue;
 			if (o->type == LOOP_CLIENT || o->type == LOOP_CONTROL)
 				rpc_srv_event(o, evs[i].events);
-			else if (o->type == LOOP_VSOCK)
-				vsock_event(o, evs[i].events);
+			else if (o->type == LOOP_VCONN)
+				vconn_event(o, evs[i].events);
 		}
 		for (int k = 0; k < 64; k++) {
+			again = false;
 			fh_idle();
-			if (!stack_poll())
+			if (!stack_poll() && !again)
 				break;
 			did = true;
 		}
-		fh_idle();
 		if (n <= 0 && !did)
 			return;
 		FH_CHECK(
@@ -771,12 +783,12 @@ static void fh_check_drained(void)
 	int n;
 
 	fh_advance(FH_DRAIN_MS);
-	n = vsock_list(0, e, 4);
+	n = vconn_list(0, e, 4);
 	FH_CHECK(n == 0 || !leak_check,
 		 "socket %llu (state %u, proto %u) outlives its programs by %d s: it is leaked",
 		 n ? (unsigned long long)e[0].sockid : 0ULL, n ? e[0].state : 0, n ? e[0].proto : 0,
 		 FH_DRAIN_MS / 1000);
-	vsock_shutdown_all();
+	vconn_shutdown_all();
 	if (!leak_check)
 		return;
 	FH_CHECK(!tcp_bound_pcbs, "a bound TCP pcb (port %u) belongs to no socket",
@@ -831,12 +843,12 @@ static void fh_init(void)
 	FH_CHECK(loop_init() == 0, "epoll: %s", strerror(errno));
 	FH_CHECK(rstab_init() == 0, "reset table: %s", strerror(errno));
 	stack_init();
-	stack_set_unreach_cb(vsock_udp_unreach);
+	stack_set_unreach_cb(vconn_udp_unreach);
 	for (size_t i = 0; i < sizeof(nets) / sizeof(nets[0]); i++) {
 		struct nc_route r;
 
-		FH_CHECK(addr_parse_cidr(&r, nets[i]) == 0 && stack_add_route(&r) == 0, "--addr %s",
-			 nets[i]);
+		FH_CHECK(addr_parse_cidr(&r, nets[i]) == 0 && stack_standalone_add(&r) == 0,
+			 "--addr %s", nets[i]);
 	}
 	for (int c = 0; c < FH_CLIENTS; c++)
 		clients[c].fd = -1;

@@ -101,7 +101,7 @@ SEEDS = {
     # queue as empty datagrams forever (a spinning loop).
     "udp_shutdown_connected": req(0, CONNECT, UDP, addr=(A1, P7001)) + bytes([SHUT, 0]),
     "udp_shutdown_bound": req(0, BIND, UDP, addr=(A1, P7001)) + bytes([SHUT, 0]),
-    # Issue 12's crash: a TCP connect naming a bound UDP socket (vsock_reuse_timewait on its
+    # Issue 12's crash: a TCP connect naming a bound UDP socket (vconn_reuse_timewait on its
     # NULL pcb), and its orphan: a UDP connect naming a bound TCP socket.
     "udp_bound_tcp_connect": req(0, BIND, UDP, addr=(A1, P7001))
     + req(0, CONNECT, SOCKID, sockid=0, addr=(A2, P7002)),
