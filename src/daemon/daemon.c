@@ -23,7 +23,7 @@
 #include "daemon/sandbox.h"
 #include "daemon/stack.h"
 #include "daemon/transport.h"
-#include "daemon/vsock.h"
+#include "daemon/vconn.h"
 #include "daemon/ctrl.h"
 #include "daemon/ztnet.h"
 #include "daemon/ztnode.h"
@@ -41,8 +41,8 @@ static void daemon_dispatch(struct loop_obj *obj, uint32_t events)
 	case LOOP_CLIENT:
 		rpc_srv_event(obj, events);
 		break;
-	case LOOP_VSOCK:
-		vsock_event(obj, events);
+	case LOOP_VCONN:
+		vconn_event(obj, events);
 		break;
 	case LOOP_UDP:
 		transport_event(obj, events);
@@ -110,7 +110,7 @@ static void daemon_zt_stop(void)
 
 static void daemon_idle(void)
 {
-	vsock_flush();
+	vconn_flush();
 	rpc_srv_reap();
 	api_reap();
 	daemon_zt_idle();
@@ -230,11 +230,11 @@ int daemon_main(const struct daemon_config *cfg)
 		goto fail;
 	}
 	stack_init();
-	stack_set_unreach_cb(vsock_udp_unreach);
+	stack_set_unreach_cb(vconn_udp_unreach);
 	for (int i = 0; i < cfg->naddrs; i++) {
 		char buf[64];
 
-		r = stack_add_route(&cfg->addrs[i]);
+		r = stack_standalone_add(&cfg->addrs[i]);
 		if (r < 0) {
 			log_err("--addr %s: %s",
 				addr_format(&cfg->addrs[i].addr, false, buf, sizeof(buf)),
@@ -272,7 +272,7 @@ int daemon_main(const struct daemon_config *cfg)
 	daemon_write_pid(cfg->home);
 	/* Confined before anyone is told we are ready: nothing a client sends meets it unconfined. */
 	if (sandbox_enter(cfg->home, !cfg->no_sandbox) < 0) {
-		vsock_shutdown_all();
+		vconn_shutdown_all();
 		rpc_srv_close();
 		daemon_zt_stop();
 		resolv_remove(cfg->home);
@@ -295,7 +295,7 @@ int daemon_main(const struct daemon_config *cfg)
 		close(ready[1]);
 	}
 	loop_run(daemon_dispatch, daemon_idle);
-	vsock_shutdown_all();
+	vconn_shutdown_all();
 	api_stop();
 	rpc_srv_close();
 	daemon_zt_stop();
