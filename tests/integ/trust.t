@@ -56,7 +56,7 @@ mkfifo "$W/hold"
 # (sh gives a background command /dev/null for stdin unless told otherwise.)
 run_in "$H" sh -c '"$1" "$2" own "$3" "$4" "$5" >"$6" <"$8" &
 	i=0; while [ ! -s "$3" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; sleep 0.1
-	"$1" "$2" share "$3" </dev/null >"$7"; wait' sh "$TC" "$C" "$W/ids" $VIP $((PORT + 2)) \
+	"$1" "$2" share "$3" </dev/null >"$7"; : >"$7.done"; wait' sh "$TC" "$C" "$W/ids" $VIP $((PORT + 2)) \
 	"$W/own.out" "$W/share.out" "$W/hold" &
 OWNER=$!
 track $OWNER
@@ -77,6 +77,9 @@ else
 	diag "setpriv not installed: the other-uid attack is not run"
 	not_ok "the other-uid attack runs (setpriv missing)"
 fi
+# The owner holds its sockets until the sharer is done (under load it can start after the
+# attacks above).
+for _ in $(seq 300); do [ -e "$W/share.out.done" ] && break; sleep 0.1; done
 exec 7>&-
 wait $OWNER
 tap <"$W/share.out"
