@@ -3,6 +3,8 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -543,6 +545,34 @@ int vconn_lookup(const struct nc_sock_req *req, struct nc_sock_reply *reply)
 		}
 	}
 	return -ENOENT;
+}
+
+int vconn_reap_port(bool udp, uint16_t port)
+{
+	uint64_t ids[16];
+	struct vconn *vc;
+	int n = 0, reaped = 0;
+
+	TAILQ_FOREACH (vc, &all, all_link) {
+		struct pollfd p = {.fd = vc->fd, .events = POLLRDHUP};
+
+		if (vc->obj.dead || vc->fd < 0 || vconn_is_udp(vc) != udp ||
+		    vc->local.port != port ||
+		    (vc->state != VC_TCP_BOUND && vc->state != VC_TCP_LISTEN && !udp))
+			continue;
+		if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)) &&
+		    n < (int)(sizeof(ids) / sizeof(ids[0])))
+			ids[n++] = vc->id;
+	}
+	/* By id: closing a listener closes its queue, which may hold the next one. */
+	for (int i = 0; i < n; i++) {
+		vc = vconn_find(ids[i]);
+		if (vc && !vc->obj.dead) {
+			vconn_event(&vc->obj, EPOLLHUP);
+			reaped++;
+		}
+	}
+	return reaped;
 }
 
 /* ---- the loop ---- */

@@ -121,6 +121,9 @@ struct vconn *vconn_new_bind(const struct nc_sock_req *req, const struct nc_addr
 void vconn_pick_src6(ip_addr_t *local, const ip_addr_t *dst);
 /* A bound socket, found by vconn_get, taken over by listen/connect: its old pair is closed. */
 void vconn_take_bound(struct vconn *vc);
+/* Bind found port in use: close now the sockets on it whose program has closed its end but
+ * whose hang-up the loop has not read yet (Linux frees a port at close()). How many went. */
+int vconn_reap_port(bool udp, uint16_t port);
 
 /* ---- vtcp.c: the TCP relay ---- */
 int vtcp_bind(const struct nc_sock_req *req, const struct vconn_client *who,

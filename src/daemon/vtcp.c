@@ -507,6 +507,8 @@ static int vtcp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 	}
 	vtcp_apply_opts(vc);
 	e = tcp_bind(vc->pcb, &ip, a->port);
+	if (e == ERR_USE && a->port && vconn_reap_port(false, a->port) > 0)
+		e = tcp_bind(vc->pcb, &ip, a->port);
 	if (e != ERR_OK) {
 		tcp_abort(vc->pcb);
 		vc->pcb = NULL;

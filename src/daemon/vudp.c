@@ -345,6 +345,8 @@ static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 	udp_set_multicast_ttl(vc->upcb, 1);
 	udp_set_flags(vc->upcb, UDP_FLAGS_MULTICAST_LOOP);
 	e = udp_bind(vc->upcb, &ip, a->port);
+	if (e == ERR_USE && a->port && vconn_reap_port(true, a->port) > 0)
+		e = udp_bind(vc->upcb, &ip, a->port);
 	if (e != ERR_OK) {
 		vudp_release(vc);
 		vconn_kill(vc);

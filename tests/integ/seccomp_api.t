@@ -16,13 +16,9 @@ start_daemon "$H" 10.77.0.1/24 fd77::1/64 || { not_ok "daemon starts"; done_test
 #   linger_reset, exec: a reset peer reads ECONNRESET under the intercept through the daemon's
 #     reset table (a read it wraps); under seccomp read is not trapped and the socketpair end
 #     reads EOF (the daemon would have to make the end itself report the reset).
-#   bind_inuse: a bind right after the program closed a listener on that port may get
-#     EADDRINUSE, under the intercept as often (4 runs in 12 of socket_flags..bind_inuse,
-#     2026-12-03); the same bind 0.3 s later succeeds: the daemon learns of the close late. Not
-#     the order of one epoll batch (hang-ups dispatched first did not help); not found yet.
 #   accept_flags (musl only): musl's accept4 answers EINVAL from the kernel by calling accept
 #     instead; the kernel alone gives the static musl program the same connection.
-GAPS="linger_reset exec bind_inuse"
+GAPS="linger_reset exec"
 MUSL_GAPS="$GAPS accept_flags"
 
 # run_api BIN LABEL GAPS...: the subtests but the gaps, each a line of ours.

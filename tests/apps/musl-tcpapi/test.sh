@@ -16,12 +16,9 @@ have musl-gcc || app_skip "musl-tools not installed"
 #   linger_reset: SO_LINGER {1, 0} then close: the peer reads EOF, not ECONNRESET (read is not
 #     trapped; the intercept turns the EOF into ECONNRESET with the daemon's reset table)
 #   exec: the exec'd helper's last read after the parent's reset: EOF, as linger_reset
-#   bind_inuse: a bind right after closing a listener on that port may get EADDRINUSE (1 run in
-#     8 here; under the intercept too, 4 in 12; 0.3 s later the bind succeeds: the daemon learns
-#     of the close late)
 #   accept_flags: accept4 with an invalid flag (0x40000000) succeeds: musl's accept4 answers the
 #     kernel's EINVAL by calling accept; the kernel alone does the same for this program
-GAPS="linger_reset exec accept_flags bind_inuse"
+GAPS="linger_reset exec accept_flags"
 CARRIED=
 for t in $("$BIN" list); do case " $(echo $GAPS) " in *" $t "*) ;; *) CARRIED="$CARRIED $t" ;; esac; done
 H=$(tmpdir)
