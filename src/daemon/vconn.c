@@ -410,18 +410,29 @@ static int vconn_bind_target(const struct nc_sock_req *req, const struct nc_addr
 }
 
 struct vconn *vconn_new_bind(const struct nc_sock_req *req, const struct nc_addr *a,
-			     const struct vconn_client *who, ip_addr_t *ip, u8_t *type, int *err)
+			     const struct vconn_client *who, bool udp, ip_addr_t *ip, int *err)
 {
 	struct vconn *vc;
-	int r = vconn_bind_target(req, a, ip, type);
+	u8_t type;
+	int r = vconn_bind_target(req, a, ip, &type);
 
 	if (r < 0) {
 		*err = r;
 		return NULL;
 	}
 	vc = vconn_new(req->family, who, err);
-	if (vc)
-		vc->opts = req->opts;
+	if (!vc)
+		return NULL;
+	vc->opts = req->opts;
+	if (udp)
+		vc->upcb = udp_new_ip_type(type);
+	else
+		vc->pcb = tcp_new_ip_type(type);
+	if (!vc->upcb && !vc->pcb) {
+		vconn_kill(vc);
+		*err = -ENOMEM;
+		return NULL;
+	}
 	return vc;
 }
 
@@ -547,7 +558,8 @@ int vconn_lookup(const struct nc_sock_req *req, struct nc_sock_reply *reply)
 	return -ENOENT;
 }
 
-int vconn_reap_port(bool udp, uint16_t port)
+/* The sockets on port whose program has closed its end, hang-up not yet read, closed now. */
+static int vconn_reap_port(bool udp, uint16_t port)
 {
 	uint64_t ids[16];
 	struct vconn *vc;
@@ -573,6 +585,18 @@ int vconn_reap_port(bool udp, uint16_t port)
 		}
 	}
 	return reaped;
+}
+
+err_t vconn_pcb_bind(struct vconn *vc, const ip_addr_t *ip, u16_t port)
+{
+	bool udp = vc->upcb != NULL;
+	err_t e;
+
+	for (int again = 0;; again++) {
+		e = udp ? udp_bind(vc->upcb, ip, port) : tcp_bind(vc->pcb, ip, port);
+		if (e != ERR_USE || !port || again || vconn_reap_port(udp, port) == 0)
+			return e;
+	}
 }
 
 /* ---- the loop ---- */

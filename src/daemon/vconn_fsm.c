@@ -35,34 +35,10 @@ static const uint8_t vconn_nc_state[VC_NSTATES] = {
     [VC_UDP_BOUND] = NC_ST_BOUND,	    [VC_UDP_CONNECTED] = NC_ST_CONNECTED,
 };
 
-static const char *const vconn_state_names[VC_NSTATES] = {
-    [VC_NEW] = "new",
-    [VC_TCP_BOUND] = "tcp-bound",
-    [VC_TCP_LISTEN] = "tcp-listen",
-    [VC_TCP_CONNECTING] = "tcp-connecting",
-    [VC_TCP_CONNECTED] = "tcp-connected",
-    [VC_TCP_PEER_FIN] = "tcp-peer-fin",
-    [VC_TCP_CLOSING] = "tcp-closing",
-    [VC_TCP_FAILED] = "tcp-failed",
-    [VC_TCP_RESET] = "tcp-reset",
-    [VC_UDP_BOUND] = "udp-bound",
-    [VC_UDP_CONNECTED] = "udp-connected",
-    [VC_DEAD] = "dead",
-};
-
-static const char *const vconn_event_names[VE_NEVENTS] = {
-    [VE_TCP_BIND] = "tcp-bind",
-    [VE_UDP_BIND] = "udp-bind",
-    [VE_LISTEN] = "listen",
-    [VE_CONNECT] = "connect",
-    [VE_ACCEPT] = "accept",
-    [VE_ESTABLISHED] = "established",
-    [VE_CONNECT_FAILED] = "connect-failed",
-    [VE_PEER_FIN] = "peer-fin",
-    [VE_EOF_GIVEN] = "eof-given",
-    [VE_RESET] = "reset",
-    [VE_KILL] = "kill",
-};
+#define VCONN_NAME(name, text) text,
+static const char *const vconn_state_names[VC_NSTATES] = {VCONN_STATES(VCONN_NAME)};
+static const char *const vconn_event_names[VE_NEVENTS] = {VCONN_EVENTS(VCONN_NAME)};
+#undef VCONN_NAME
 
 int vconn_fsm_next(enum vconn_state s, enum vconn_event e)
 {

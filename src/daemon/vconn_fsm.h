@@ -6,37 +6,41 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* doc/design.md, "Virtual sockets: the state machine". A state names the protocol too. */
-enum vconn_state {
-	VC_NEW, /* made by a handler, not yet bound; no event reaches it */
-	VC_TCP_BOUND, /* a bound TCP pcb behind a placeholder pair */
-	VC_TCP_LISTEN,
-	VC_TCP_CONNECTING, /* SYN sent; the program's end holds the filler */
-	VC_TCP_CONNECTED, /* relaying both ways */
-	VC_TCP_PEER_FIN, /* the peer's FIN arrived; what came before it is still being written */
-	VC_TCP_CLOSING, /* the program has been given EOF (our end shut for writing) */
-	VC_TCP_FAILED, /* the connect failed; kept until the program reads SO_ERROR */
-	VC_TCP_RESET, /* lwIP dropped the connection; killed at once */
-	VC_UDP_BOUND, /* datagrams carry a header with the peer's address */
-	VC_UDP_CONNECTED, /* bare datagrams to and from one peer */
-	VC_DEAD, /* out of every table, freed at the end of the loop iteration */
-	VC_NSTATES
-};
+/* doc/design.md, "Virtual sockets: the state machine". A state names the protocol too. Each
+ * list gives the enum (VC_x, VE_x) and the name logs use, from one place. */
+#define VCONN_STATES(X)                                                                            \
+	X(NEW, "new") /* made by a handler, not yet bound; no event reaches it */                  \
+	X(TCP_BOUND, "tcp-bound") /* a bound TCP pcb behind a placeholder pair */                  \
+	X(TCP_LISTEN, "tcp-listen")                                                                \
+	X(TCP_CONNECTING, "tcp-connecting") /* SYN sent; the program's end holds the filler */     \
+	X(TCP_CONNECTED, "tcp-connected") /* relaying both ways */                                 \
+	X(TCP_PEER_FIN, "tcp-peer-fin") /* the peer's FIN came; data before it is being written */ \
+	X(TCP_CLOSING, "tcp-closing") /* the program was given EOF (our end shut for writing) */   \
+	X(TCP_FAILED, "tcp-failed") /* the connect failed; kept until SO_ERROR is read */          \
+	X(TCP_RESET, "tcp-reset") /* lwIP dropped the connection; killed at once */                \
+	X(UDP_BOUND, "udp-bound") /* datagrams carry a header with the peer's address */           \
+	X(UDP_CONNECTED, "udp-connected") /* bare datagrams to and from one peer */                \
+	X(DEAD, "dead") /* out of every table, freed at the end of the loop iteration */
 
-enum vconn_event {
-	VE_TCP_BIND, /* tcp_bind succeeded */
-	VE_UDP_BIND, /* udp_bind succeeded */
-	VE_LISTEN, /* NC_LISTEN: the pcb listens */
-	VE_CONNECT, /* NC_CONNECT: tcp_connect started, or udp_connect done */
-	VE_ACCEPT, /* lwIP accepted a connection: the new socket is connected */
-	VE_ESTABLISHED, /* the handshake of a connect completed */
-	VE_CONNECT_FAILED, /* refused, timed out or aborted while connecting */
-	VE_PEER_FIN, /* lwIP delivered the peer's FIN */
-	VE_EOF_GIVEN, /* every byte before the FIN written; our end shut for writing */
-	VE_RESET, /* lwIP freed the pcb of a connection (RST, retransmissions exhausted) */
-	VE_KILL, /* out of the tables: from any state but VC_DEAD */
-	VE_NEVENTS
-};
+#define VCONN_EVENTS(X)                                                                            \
+	X(TCP_BIND, "tcp-bind") /* tcp_bind succeeded */                                           \
+	X(UDP_BIND, "udp-bind") /* udp_bind succeeded */                                           \
+	X(LISTEN, "listen") /* NC_LISTEN: the pcb listens */                                       \
+	X(CONNECT, "connect") /* NC_CONNECT: tcp_connect started, or udp_connect done */           \
+	X(ACCEPT, "accept") /* lwIP accepted a connection: the new one is connected */             \
+	X(ESTABLISHED, "established") /* the handshake of a connect completed */                   \
+	X(CONNECT_FAILED, "connect-failed") /* refused, timed out or aborted while connecting */   \
+	X(PEER_FIN, "peer-fin") /* lwIP delivered the peer's FIN */                                \
+	X(EOF_GIVEN, "eof-given") /* every byte before the FIN written; our end shut */            \
+	X(RESET, "reset") /* lwIP freed a connection's pcb (RST, retransmissions) */               \
+	X(KILL, "kill") /* out of the tables: from any state but VC_DEAD */
+
+#define VCONN_ENUM_STATE(name, text) VC_##name,
+#define VCONN_ENUM_EVENT(name, text) VE_##name,
+enum vconn_state { VCONN_STATES(VCONN_ENUM_STATE) VC_NSTATES };
+enum vconn_event { VCONN_EVENTS(VCONN_ENUM_EVENT) VE_NEVENTS };
+#undef VCONN_ENUM_STATE
+#undef VCONN_ENUM_EVENT
 
 /* The state event e moves s to, or -EINVAL if e may not happen in s. */
 int vconn_fsm_next(enum vconn_state s, enum vconn_event e);

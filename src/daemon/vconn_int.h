@@ -111,19 +111,20 @@ void vconn_to_ip(const struct nc_addr *a, ip_addr_t *ip);
 void vconn_from_ip(struct nc_addr *a, const ip_addr_t *ip, u16_t port);
 int vconn_lwip_err(err_t e);
 int vconn_check_family(const struct nc_sock_req *req, const struct nc_addr *a);
-/* A new socket (VC_NEW) with the request's options, for a bind to a: the family checked, a ours
- * (or the wildcard); the lwIP address and pcb type (IPADDR_TYPE_ANY for a dual-stack wildcard)
- * in *ip and *type. NULL with -errno in *err. */
+/* A new socket (VC_NEW) with the request's options and a new pcb (UDP or TCP), for a bind to a:
+ * the family checked, a ours (or the wildcard; the pcb is dual-stack for the v6 wildcard); the
+ * lwIP address in *ip. NULL with -errno in *err. */
 struct vconn *vconn_new_bind(const struct nc_sock_req *req, const struct nc_addr *a,
-			     const struct vconn_client *who, ip_addr_t *ip, u8_t *type, int *err);
+			     const struct vconn_client *who, bool udp, ip_addr_t *ip, int *err);
 /* An unbound local address facing an IPv6 dst becomes our address of the longest prefix that
  * covers dst (stack_src6), so lwIP finds the interface of a 6plane peer. */
 void vconn_pick_src6(ip_addr_t *local, const ip_addr_t *dst);
 /* A bound socket, found by vconn_get, taken over by listen/connect: its old pair is closed. */
 void vconn_take_bound(struct vconn *vc);
-/* Bind found port in use: close now the sockets on it whose program has closed its end but
- * whose hang-up the loop has not read yet (Linux frees a port at close()). How many went. */
-int vconn_reap_port(bool udp, uint16_t port);
+/* Bind vc's new pcb (UDP if it has one, else TCP) to ip:port. A port in use is tried once more
+ * after the sockets on it whose program has closed its end, hang-up not yet read, are closed:
+ * Linux frees a port at close(). */
+err_t vconn_pcb_bind(struct vconn *vc, const ip_addr_t *ip, u16_t port);
 
 /* ---- vtcp.c: the TCP relay ---- */
 int vtcp_bind(const struct nc_sock_req *req, const struct vconn_client *who,

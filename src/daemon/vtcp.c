@@ -493,22 +493,14 @@ static int vtcp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 {
 	struct vconn *vc;
 	ip_addr_t ip;
-	u8_t type;
 	err_t e;
 	int r;
 
-	vc = vconn_new_bind(req, a, who, &ip, &type, &r);
+	vc = vconn_new_bind(req, a, who, false, &ip, &r);
 	if (!vc)
 		return r;
-	vc->pcb = tcp_new_ip_type(type);
-	if (!vc->pcb) {
-		vconn_kill(vc);
-		return -ENOMEM;
-	}
 	vtcp_apply_opts(vc);
-	e = tcp_bind(vc->pcb, &ip, a->port);
-	if (e == ERR_USE && a->port && vconn_reap_port(false, a->port) > 0)
-		e = tcp_bind(vc->pcb, &ip, a->port);
+	e = vconn_pcb_bind(vc, &ip, a->port);
 	if (e != ERR_OK) {
 		tcp_abort(vc->pcb);
 		vc->pcb = NULL;

@@ -328,25 +328,17 @@ static int vudp_new_bound(const struct nc_sock_req *req, const struct nc_addr *a
 {
 	struct vconn *vc;
 	ip_addr_t ip;
-	u8_t type;
 	err_t e;
 	int r;
 
-	vc = vconn_new_bind(req, a, who, &ip, &type, &r);
+	vc = vconn_new_bind(req, a, who, true, &ip, &r);
 	if (!vc)
 		return r;
-	vc->upcb = udp_new_ip_type(type);
-	if (!vc->upcb) {
-		vconn_kill(vc);
-		return -ENOMEM;
-	}
 	vudp_apply_opts(vc);
 	/* Linux's defaults: groups are looped back to the host's own members, TTL 1. */
 	udp_set_multicast_ttl(vc->upcb, 1);
 	udp_set_flags(vc->upcb, UDP_FLAGS_MULTICAST_LOOP);
-	e = udp_bind(vc->upcb, &ip, a->port);
-	if (e == ERR_USE && a->port && vconn_reap_port(true, a->port) > 0)
-		e = udp_bind(vc->upcb, &ip, a->port);
+	e = vconn_pcb_bind(vc, &ip, a->port);
 	if (e != ERR_OK) {
 		vudp_release(vc);
 		vconn_kill(vc);
