@@ -64,6 +64,34 @@ void vtcp_apply_opts(struct vconn *vc)
 		tcp_nagle_enable(pcb);
 }
 
+/* SO_RCVBUF and SO_SNDBUF set before the connection exists size its receive window and send
+ * buffer, as Linux sizes them (the value doubled), within our lwIP's (TCP_WND, TCP_SND_BUF) and
+ * never below 64 KiB, which a SYN-ACK may have offered already. lwIP gives back to both only
+ * what was consumed, so a smaller start stays the bound for the connection's life. Called before
+ * tcp_connect and when a connection is accepted; later settings size only the socketpair. */
+#define VTCP_BUF_FLOOR 65535
+static void vtcp_size_buffers(struct vconn *vc)
+{
+	struct tcp_pcb *pcb = vc->pcb;
+	uint64_t want;
+
+	if (vc->opts.rcvbuf > 0) {
+		want = 2 * (uint64_t)vc->opts.rcvbuf;
+		want = want < VTCP_BUF_FLOOR ? VTCP_BUF_FLOOR : want;
+		if (want < pcb->rcv_wnd) {
+			pcb->rcv_wnd = (tcpwnd_size_t)want;
+			if (pcb->rcv_ann_wnd > pcb->rcv_wnd)
+				pcb->rcv_ann_wnd = pcb->rcv_wnd;
+		}
+	}
+	if (vc->opts.sndbuf > 0) {
+		want = 2 * (uint64_t)vc->opts.sndbuf;
+		want = want < VTCP_BUF_FLOOR ? VTCP_BUF_FLOOR : want;
+		if (want < pcb->snd_buf)
+			pcb->snd_buf = (tcpwnd_size_t)want;
+	}
+}
+
 /* ---- TCP callbacks and the relay ---- */
 
 static void vtcp_flush_rx(struct vconn *vc);
@@ -433,6 +461,7 @@ static err_t vtcp_on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	vc->keep_fd = prog_fd; /* until handed to the program */
 	rstab_alloc(&vc->rst_slot, &vc->rst_gen);
 	vtcp_start_relay(vc);
+	vtcp_size_buffers(vc);
 	if (loop_add(vc->fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, &vc->obj) < 0) {
 		vtcp_close_conn(vc, true);
 		return ERR_ABRT;
@@ -701,6 +730,7 @@ int vtcp_connect(const struct nc_sock_req *req, const struct vconn_client *who,
 	tcp_recv(vc->pcb, vtcp_on_recv);
 	tcp_sent(vc->pcb, vtcp_on_sent);
 	vtcp_apply_opts(vc);
+	vtcp_size_buffers(vc);
 	vtcp_trim_timewait();
 	vtcp_reuse_timewait(vc->pcb, &ip, req->addr.port);
 	vconn_pick_src6(&vc->pcb->local_ip, &ip);
