@@ -23,8 +23,9 @@ int cmd_controller(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 
 /* NETCON_HOME resolution: --home, then $NETCON_HOME, then ~/.netcon (or /var/lib/netcon as root).
- * Writes into buf; returns 0 or -ENAMETOOLONG. */
-int cli_home(const char *opt, char *buf, unsigned long size);
+ * Returns it absolute, in a new string (free it), or NULL with errno set (ENAMETOOLONG: longer
+ * than the kernel takes a path). */
+char *cli_home(const char *opt);
 /* Print "netcon SUB: message" on stderr; returns 2 (the usage-error exit status) for chaining. */
 int cli_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

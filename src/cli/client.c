@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -61,16 +62,17 @@ void client_open_error(const char *sub, const char *home, int r)
 
 int client_connect(const char *sub, const char *homeopt)
 {
-	char home[PATH_MAX];
+	char *home = cli_home(homeopt);
 	int fd;
 
-	if (cli_home(homeopt, home, sizeof(home)) < 0) {
+	if (!home) {
 		cli_usage_error(sub, "home path too long");
 		return -1;
 	}
 	fd = client_open(home);
 	if (fd < 0)
 		client_open_error(sub, home, fd);
+	free(home);
 	return fd < 0 ? -1 : fd;
 }
 

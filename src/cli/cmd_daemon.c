@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/opt.h"
 #include "common/addr.h"
+#include "common/file.h"
 #include "daemon/daemon.h"
 #include "daemon/resolv.h"
 #include "daemon/sandbox.h"
@@ -138,7 +139,7 @@ static int daemon_log_max(struct daemon_config *cfg)
 int cmd_daemon(int argc, char **argv)
 {
 	struct daemon_config cfg;
-	char home[PATH_MAX];
+	char *home;
 	int r;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -149,20 +150,22 @@ int cmd_daemon(int argc, char **argv)
 	r = opt_parse(&daemon_verb, argc, argv, &cfg);
 	if (r >= 0)
 		return r;
-	if (cli_home(cfg.home, home, sizeof(home)) < 0)
+	home = cli_home(cfg.home);
+	if (!home)
 		return cli_usage_error("daemon", "home path too long");
 	cfg.home = home;
 	r = daemon_log_max(&cfg);
-	if (r)
-		return r;
-	return daemon_main(&cfg);
+	if (!r)
+		r = daemon_main(&cfg);
+	free(home);
+	return r;
 }
 
 int cmd_daemon_start(const char *home, int port, const char *planet, int *pid)
 {
 	struct daemon_config cfg = {
 	    .home = home, .port = port, .planet = planet, .background = true};
-	char path[PATH_MAX + 16];
+	char *path;
 	int st, null;
 	pid_t child;
 	FILE *f;
@@ -187,8 +190,9 @@ int cmd_daemon_start(const char *home, int port, const char *planet, int *pid)
 		return -1;
 	/* Written before the daemon says it is ready. */
 	*pid = 0;
-	snprintf(path, sizeof(path), "%s/netcon.pid", home);
-	f = fopen(path, "r");
+	path = file_path("%s/netcon.pid", home);
+	f = path ? fopen(path, "r") : NULL;
+	free(path);
 	if (f) {
 		if (fscanf(f, "%d", pid) != 1)
 			*pid = 0;

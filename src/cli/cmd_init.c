@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "cli/opt.h"
+#include "common/file.h"
 #include "netcon/rpc.h"
 
 #define INIT_DEFAULT_POOL "10.147.17.1-10.147.17.254"
@@ -94,17 +95,19 @@ static long init_endpoint_port(const char *endpoint)
 }
 
 /* This node's identity, made if there is none; its address into addr. Returns the exit status. */
-static int init_identity(const char *home, char *pub, size_t size, char addr[11])
+static int init_identity(const char *home, const char *pub, char addr[11])
 {
-	char secret[PATH_MAX + 64], line[4096];
+	char *secret = file_path("%s/identity.secret", home), line[4096];
 	FILE *f;
+	int r = secret ? 0 : 1;
 
-	snprintf(secret, sizeof(secret), "%s/identity.secret", home);
-	snprintf(pub, size, "%s/identity.public", home);
-	if (access(secret, F_OK) < 0 && idtool_new(secret, pub, NULL, false) != 0) {
+	if (!r && access(secret, F_OK) < 0 && idtool_new(secret, pub, NULL, false) != 0) {
 		fprintf(stderr, "netcon init: making an identity failed\n");
-		return 1;
+		r = 1;
 	}
+	free(secret);
+	if (r)
+		return r;
 	f = fopen(pub, "r");
 	if (!f || !fgets(line, sizeof(line), f) || strlen(line) < 10) {
 		fprintf(stderr, "netcon init: cannot read %s\n", pub);
@@ -145,19 +148,22 @@ static int init_daemon(const char *home, const char *pub, const char *endpoint, 
  * Returns the exit status. */
 static int init_network(const char *home, const struct init_opts *o, char nwid_s[17])
 {
-	char path[PATH_MAX + 64];
+	char *path = file_path("%s/init.network", home);
 	uint64_t nwid;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/init.network", home);
+	if (!path)
+		return 1;
 	f = fopen(path, "r");
 	if (f) {
 		if (!fgets(nwid_s, 17, f))
 			nwid_s[0] = 0;
 		fclose(f);
 	}
-	if (strlen(nwid_s) == 16)
+	if (strlen(nwid_s) == 16) {
+		free(path);
 		return 0;
+	}
 	/* A --pool without --route gets the route that covers it (the controller's rule); neither
 	 * gives the defaults. */
 	if (ctl_create_private(home, o->name, o->pool ? o->pool : INIT_DEFAULT_POOL,
@@ -166,6 +172,7 @@ static int init_network(const char *home, const struct init_opts *o, char nwid_s
 			       &nwid) != 0) {
 		/* The ": " with nothing after it, as when this quoted the command's output. */
 		fprintf(stderr, "netcon init: creating the network failed: \n");
+		free(path);
 		return 1;
 	}
 	snprintf(nwid_s, 17, "%016" PRIx64, nwid);
@@ -174,14 +181,14 @@ static int init_network(const char *home, const struct init_opts *o, char nwid_s
 		fprintf(f, "%s\n", nwid_s);
 		fclose(f);
 	}
+	free(path);
 	return 0;
 }
 
 int cmd_init(int argc, char **argv)
 {
 	struct init_opts o = {.endpoint = "127.0.0.1/9993", .name = "netcon"};
-	char home[PATH_MAX], pub[PATH_MAX + 64], planet[PATH_MAX + 64];
-	char addr[11], nwid_s[17] = "";
+	char *home = NULL, *pub = NULL, *planet = NULL, addr[11], nwid_s[17] = "";
 	struct nc_net_info ni;
 	uint64_t nwid;
 	long port;
@@ -194,22 +201,25 @@ int cmd_init(int argc, char **argv)
 	if (port < 0)
 		return cli_usage_error(
 		    "init", "--endpoint '%s' is not IP/PORT (e.g. 192.0.2.1/9993)", o.endpoint);
-	if (cli_home(o.home, home, sizeof(home)) < 0)
+	home = cli_home(o.home);
+	if (!home)
 		return cli_usage_error("init", "home path too long");
+	r = 1;
 	if (mkdir(home, 0711) < 0 && errno != EEXIST) {
 		fprintf(stderr, "netcon init: %s: %s\n", home, strerror(errno));
-		return 1;
+		goto out;
 	}
-	snprintf(planet, sizeof(planet), "%s/planet", home);
-	if (init_identity(home, pub, sizeof(pub), addr) ||
+	pub = file_path("%s/identity.public", home);
+	planet = file_path("%s/planet", home);
+	if (!pub || !planet || init_identity(home, pub, addr) ||
 	    init_daemon(home, pub, o.endpoint, (int)port, planet) || init_network(home, &o, nwid_s))
-		return 1;
+		goto out;
 	nwid = strtoull(nwid_s, NULL, 16);
 	if (net_member("join", NC_NET_JOIN, home, nwid_s) != 0 ||
 	    ctl_authorize(home, nwid_s, addr) != 0) {
 		/* The same empty ": ". */
 		fprintf(stderr, "netcon init: join or authorize failed: \n");
-		return 1;
+		goto out;
 	}
 	for (int waited = 0; waited < INIT_WAIT_MS; waited += 100) {
 		struct timespec ts = {0, 100 * 1000 * 1000};
@@ -221,7 +231,7 @@ int cmd_init(int argc, char **argv)
 	if (init_net_status(home, nwid, &ni) < 0 || ni.status != NC_NET_OK) {
 		fprintf(stderr, "netcon init: the network did not come up (status %u)\n",
 			ni.status);
-		return 1;
+		goto out;
 	}
 	if (!ni.naddrs) {
 		fprintf(stderr,
@@ -229,7 +239,7 @@ int cmd_init(int argc, char **argv)
 			"route cover the pool? see 'netcon controller network show --home %s "
 			"%s')\n",
 			nwid_s, home, nwid_s);
-		return 1;
+		goto out;
 	}
 	printf("planet: %s\nnetwork: %s\nnode: %s\n", planet, nwid_s, addr);
 	for (unsigned i = 0; i < ni.naddrs && i < NC_NET_MAX_ADDRS; i++) {
@@ -248,5 +258,10 @@ int cmd_init(int argc, char **argv)
 	       "# then here, with that node's address (netcon info --home DIR):\n"
 	       "#   netcon controller member authorize --home %s %s ADDRESS\n",
 	       planet, nwid_s, home, nwid_s);
-	return 0;
+	r = 0;
+out:
+	free(planet);
+	free(pub);
+	free(home);
+	return r;
 }

@@ -55,41 +55,20 @@ static void hex(const uint8_t *p, size_t n, char *out)
 		sprintf(out + 2 * i, "%02x", p[i]);
 }
 
-/* Read at most size bytes of path; -EFBIG if it is longer. Returns the length or -errno. */
-static ssize_t read_file(const char *path, uint8_t *buf, size_t size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	int extra;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, size, f);
-	extra = fgetc(f);
-	if (ferror(f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	return extra == EOF ? (ssize_t)n : -EFBIG;
-}
-
 /* Parse a world file fully. Returns 0 or prints why and returns -1. */
 static int load_world(const char *path, struct zt_world *w)
 {
-	uint8_t *buf = malloc(ZT_WORLD_MAX_SIZE);
-	ssize_t n;
+	char *buf = NULL;
+	/* FILE_READ_ANY: planet show /dev/stdin reads a pipe. */
+	ssize_t n = file_read(path, ZT_WORLD_MAX_SIZE, FILE_READ_ANY, &buf);
 	int r = -1;
 
-	if (!buf)
-		return -1;
-	n = read_file(path, buf, ZT_WORLD_MAX_SIZE);
 	if (n < 0) {
 		fprintf(stderr, "netcon planet: %s: %s\n", path,
 			n == -EFBIG ? "too large for a world file" : strerror((int)-n));
 		goto out;
 	}
-	r = zt_world_deserialize(w, buf, (size_t)n);
+	r = zt_world_deserialize(w, (const uint8_t *)buf, (size_t)n);
 	if (r < 0) {
 		fprintf(stderr, "netcon planet: %s: not a valid world file\n", path);
 		r = -1;
@@ -202,81 +181,87 @@ static int unhex(const char *s, uint8_t *out, size_t n)
 static int signing_key(const char *out, bool may_create, uint8_t pub[64], uint8_t priv[64],
 		       bool *created)
 {
-	char path[4096], text[SIGNING_KEY_TEXT_LEN + 2];
+	char *path = file_path("%s" SIGNING_KEY_SUFFIX, out), *text = NULL;
+	char line[SIGNING_KEY_TEXT_LEN];
 	uint8_t check[64];
 	ssize_t n;
-	int fd;
+	int fd, r = -1;
 
-	if (snprintf(path, sizeof(path), "%s" SIGNING_KEY_SUFFIX, out) >= (int)sizeof(path)) {
-		fprintf(stderr, "netcon planet: %s: path too long\n", out);
+	if (!path)
 		return -1;
-	}
-	n = read_file(path, (uint8_t *)text, sizeof(text) - 1);
+	n = file_read(path, SIGNING_KEY_TEXT_LEN + 1, FILE_READ_ANY, &text);
 	if (n >= 0) {
-		text[n] = '\0';
 		text[strcspn(text, "\r\n")] = '\0';
 		if (strlen(text) != 257 || text[128] != ':' || unhex(text, pub, 64) ||
 		    unhex(text + 129, priv, 64) || zt_c25519_calc_pub_dh(check, priv) ||
 		    zt_c25519_calc_pub_ed(check, priv) || memcmp(check, pub, 64)) {
 			fprintf(stderr, "netcon planet: %s: not a valid signing key file\n", path);
-			return -1;
+			goto out;
 		}
 		*created = false;
-		return 0;
+		r = 0;
+		goto out;
 	}
 	if (n == -ENOENT && !may_create) {
 		fprintf(stderr,
 			"netcon planet: %s exists but %s does not: a new key could not sign its "
 			"update\n",
 			out, path);
-		return -1;
+		goto out;
 	}
 	if (n != -ENOENT) {
 		fprintf(stderr, "netcon planet: %s: %s\n", path,
 			n == -EFBIG ? "not a valid signing key file" : strerror((int)-n));
-		return -1;
+		goto out;
 	}
 	if (zt_c25519_generate(pub, priv) < 0) {
 		fprintf(stderr, "netcon planet: cannot generate a key pair\n");
-		return -1;
+		goto out;
 	}
-	hex(pub, 64, text);
-	text[128] = ':';
-	hex(priv, 64, text + 129);
-	text[257] = '\n';
+	hex(pub, 64, line);
+	line[128] = ':';
+	hex(priv, 64, line + 129);
+	line[257] = '\n';
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, text, 258) != 258 || fsync(fd) < 0) {
+	if (fd < 0 || write(fd, line, 258) != 258 || fsync(fd) < 0) {
 		fprintf(stderr, "netcon planet: %s: %s\n", path, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(path);
 		}
-		return -1;
+		goto out;
 	}
 	close(fd);
 	*created = true;
-	return 0;
+	r = 0;
+out:
+	free(text);
+	free(path);
+	return r;
 }
 
 static int load_root(const char *path, struct zt_identity *id)
 {
-	char text[1024];
-	ssize_t n = read_file(path, (uint8_t *)text, sizeof(text) - 1);
+	char *text = NULL;
+	ssize_t n = file_read(path, 1023, FILE_READ_ANY, &text);
+	int r = -1;
 
 	if (n < 0) {
 		fprintf(stderr, "netcon planet: %s: %s\n", path,
 			n == -EFBIG ? "not an identity file" : strerror((int)-n));
 		return -1;
 	}
-	text[n] = '\0';
 	if (zt_identity_from_string(id, text) < 0 || zt_identity_validate(id) < 0) {
 		fprintf(stderr, "netcon planet: %s: not a valid ZeroTier identity\n", path);
-		return -1;
+		goto out;
 	}
 	/* A world carries public keys only. */
 	id->has_private = false;
 	memset(id->priv, 0, sizeof(id->priv));
-	return 0;
+	r = 0;
+out:
+	free(text);
+	return r;
 }
 
 static int parse_u64(const char *s, uint64_t *v)

@@ -158,20 +158,15 @@ static const struct opt_verb run_verb = {.name = "run",
 					 .max_args = OPT_ANY_ARGS,
 					 .stop_at_arg = true};
 
-int cmd_run(int argc, char **argv)
+/* cmd_run once the home is known: returns the exit status, or does not return (exec). */
+static int run_home(const struct run_opts *o, const char *home, char **argv)
 {
-	struct run_opts o = {0};
-	char home[PATH_MAX], lib[PATH_MAX], *preload;
+	/* lib: run_find_lib's readlink of /proc/self/exe is bounded by PATH_MAX anyway. */
+	char lib[PATH_MAX], *preload;
 	const char *old, *why;
 	struct nc_hdr h;
-	int fd, r = opt_parse(&run_verb, argc, argv, &o);
+	int fd, r;
 
-	if (r >= 0)
-		return r;
-	if (optind >= argc)
-		return cli_usage_error("run", "no program given");
-	if (cli_home(o.home, home, sizeof(home)) < 0)
-		return cli_usage_error("run", "home path too long");
 	if (run_find_lib(lib, sizeof(lib)) < 0) {
 		fprintf(stderr, "netcon run: cannot find libnetcon.so (set NETCON_LIB)\n");
 		return 1;
@@ -191,10 +186,10 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "netcon run: the daemon refused: %s\n", client_strerror(r));
 		return 1;
 	}
-	why = o.seccomp ? "--seccomp" : elfkind_needs_seccomp(argv[optind]);
+	why = o->seccomp ? "--seccomp" : elfkind_needs_seccomp(argv[optind]);
 	if (why) {
 		struct seccomp_opts so = {
-		    .home = home, .isolate = o.isolate, .listen_host = o.listen_host};
+		    .home = home, .isolate = o->isolate, .listen_host = o->listen_host};
 
 		log_info("netcon run: %s: front end: seccomp (%s)", argv[optind],
 			 strcmp(why, "--seccomp") == 0 ? why
@@ -225,18 +220,18 @@ int cmd_run(int argc, char **argv)
 	}
 	setenv("LD_PRELOAD", preload, 1);
 	setenv("NETCON_HOME", home, 1);
-	if (o.isolate)
+	if (o->isolate)
 		setenv("NETCON_ISOLATE", "1", 1);
 	else
 		unsetenv("NETCON_ISOLATE");
-	if (o.listen_host)
+	if (o->listen_host)
 		setenv("NETCON_LISTEN_HOST", "1", 1);
 	else
 		unsetenv("NETCON_LISTEN_HOST");
 	/* The kernel enforces --isolate for what the intercept never sees (static and Go binaries,
 	 * inline system calls, io_uring): the program gets a network namespace with only a
 	 * loopback. The daemon's control socket is a pathname socket, reached from any namespace. */
-	if (o.isolate) {
+	if (o->isolate) {
 		r = netns_isolate(home);
 		if (r < 0) {
 			fprintf(stderr,
@@ -249,4 +244,22 @@ int cmd_run(int argc, char **argv)
 	r = errno;
 	fprintf(stderr, "netcon run: %s: %s\n", argv[optind], strerror(r));
 	return r == ENOENT ? 127 : 126;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = {0};
+	char *home;
+	int r = opt_parse(&run_verb, argc, argv, &o);
+
+	if (r >= 0)
+		return r;
+	if (optind >= argc)
+		return cli_usage_error("run", "no program given");
+	home = cli_home(o.home);
+	if (!home)
+		return cli_usage_error("run", "home path too long");
+	r = run_home(&o, home, argv);
+	free(home);
+	return r;
 }

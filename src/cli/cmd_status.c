@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include "cli/client.h"
 #include "cli/opt.h"
 #include "common/addr.h"
+#include "common/file.h"
 #include "daemon/daemon.h"
 #include "netcon/rpc.h"
 
@@ -42,10 +44,49 @@ static const struct opt status_options[] = {
 static const struct opt_verb status_verb = {
     .name = "status", .usage = status_usage, .opts = status_options};
 
+/* The daemon's NC_INFO: the head of the report. */
+static void status_info(const struct status_opts *o, const struct nc_info *info, bool log_file)
+{
+	char a[80], *home, *log = NULL;
+	const char *shown;
+
+	if (log_file) {
+		home = cli_home(o->home);
+		log = home ? file_path("%s/" DAEMON_LOG_NAME, home) : NULL;
+		free(home);
+	}
+	shown = log ? log : "stderr";
+	if (o->json) {
+		printf("{\"pid\":%d,\"version\":\"%.15s\",\"sockets\":%llu,"
+		       "\"clients\":%llu,\"log\":",
+		       info->pid, info->version, (unsigned long long)info->sockets,
+		       (unsigned long long)info->clients);
+		client_json_str(shown, strlen(shown));
+		printf(",\"addresses\":[");
+	} else {
+		printf("netcon daemon pid %d, version %.15s, %llu sockets, "
+		       "%llu channels\nlog: %s\naddresses:",
+		       info->pid, info->version, (unsigned long long)info->sockets,
+		       (unsigned long long)info->clients,
+		       log_file ? shown : "stderr (the daemon runs in the foreground)");
+	}
+	for (unsigned i = 0; i < info->nroutes && i < NC_MAX_ROUTES; i++) {
+		addr_format(&info->routes[i].addr, false, a, sizeof(a));
+		printf(o->json ? "%s\"%s/%u\"" : "%s%s/%u", o->json && i ? "," : " ", a,
+		       info->routes[i].prefix);
+	}
+	if (o->json)
+		printf("],\"sockets_table\":[");
+	else
+		printf("\n%-6s %-5s %-28s %-28s %-11s %7s %12s %12s\n", "ID", "PROTO", "LOCAL",
+		       "REMOTE", "STATE", "PID", "BYTES_IN", "BYTES_OUT");
+	free(log);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	struct status_opts o = {0};
-	char a[80], b[80], home[PATH_MAX], log[PATH_MAX + 16];
+	char a[80], b[80];
 	bool info_done = false, more = true;
 	unsigned long long nent = 0;
 	uint64_t cursor = 0;
@@ -57,7 +98,6 @@ int cmd_status(int argc, char **argv)
 	fd = client_connect("status", o.home);
 	if (fd < 0)
 		return 1;
-	cli_home(o.home, home, sizeof(home));
 	while (more) {
 		struct nc_sock_req req;
 		union {
@@ -83,39 +123,7 @@ int cmd_status(int argc, char **argv)
 				if (info_done)
 					continue;
 				info_done = true;
-				if (m.h.reserved & NC_INFO_LOG_FILE)
-					snprintf(log, sizeof(log), "%s/" DAEMON_LOG_NAME, home);
-				else
-					snprintf(log, sizeof(log), "stderr");
-				if (o.json) {
-					printf("{\"pid\":%d,\"version\":\"%.15s\",\"sockets\":%llu,"
-					       "\"clients\":%llu,\"log\":",
-					       m.info.pid, m.info.version,
-					       (unsigned long long)m.info.sockets,
-					       (unsigned long long)m.info.clients);
-					client_json_str(log, strlen(log));
-					printf(",\"addresses\":[");
-				} else {
-					printf("netcon daemon pid %d, version %.15s, %llu sockets, "
-					       "%llu channels\nlog: %s\naddresses:",
-					       m.info.pid, m.info.version,
-					       (unsigned long long)m.info.sockets,
-					       (unsigned long long)m.info.clients,
-					       m.h.reserved & NC_INFO_LOG_FILE
-						   ? log
-						   : "stderr (the daemon runs in the foreground)");
-				}
-				for (unsigned i = 0; i < m.info.nroutes && i < NC_MAX_ROUTES; i++) {
-					addr_format(&m.info.routes[i].addr, false, a, sizeof(a));
-					printf(o.json ? "%s\"%s/%u\"" : "%s%s/%u",
-					       o.json && i ? "," : " ", a, m.info.routes[i].prefix);
-				}
-				if (o.json)
-					printf("],\"sockets_table\":[");
-				else
-					printf("\n%-6s %-5s %-28s %-28s %-11s %7s %12s %12s\n",
-					       "ID", "PROTO", "LOCAL", "REMOTE", "STATE", "PID",
-					       "BYTES_IN", "BYTES_OUT");
+				status_info(&o, &m.info, m.h.reserved & NC_INFO_LOG_FILE);
 			} else if (m.h.type == NC_STATUS_ENTRY && n == sizeof(m.e)) {
 				const char *proto = m.e.proto == NC_PROTO_UDP ? "udp" : "tcp";
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "netcon/version.h"
 
@@ -57,31 +58,44 @@ int cli_usage_error(const char *sub, const char *fmt, ...)
 	return 2;
 }
 
-int cli_home(const char *opt, char *buf, unsigned long size)
+/* No buffer bounds the home, the kernel does: a path it would refuse (PATH_MAX with its 0)
+ * is refused here, so every verb says so the same way before touching a file. */
+static char *cli_home_check(char *home)
+{
+	if (strlen(home) < PATH_MAX)
+		return home;
+	free(home);
+	errno = ENAMETOOLONG;
+	return NULL;
+}
+
+char *cli_home(const char *opt)
 {
 	const char *h = opt ? opt : getenv("NETCON_HOME");
-	int n;
+	char *home, *cwd;
 
 	if (h && *h)
-		n = snprintf(buf, size, "%s", h);
+		home = file_path("%s", h);
 	else if (geteuid() == 0)
-		n = snprintf(buf, size, "/var/lib/netcon");
+		home = file_path("/var/lib/netcon");
 	else
-		n = snprintf(buf, size, "%s/.netcon", getenv("HOME") ? getenv("HOME") : "/tmp");
-	if (n < 0 || (unsigned long)n >= size)
-		return -ENAMETOOLONG;
-	/* The daemon and its programs must agree on the home; make it absolute. */
-	if (buf[0] != '/') {
-		char cwd[PATH_MAX], tmp[PATH_MAX];
+		home = file_path("%s/.netcon", getenv("HOME") ? getenv("HOME") : "/tmp");
+	if (home && home[0] == '/')
+		return cli_home_check(home);
+	if (!home)
+		return NULL;
+	/* The daemon and its programs must agree on the home; make it absolute. getcwd(NULL, 0)
+	 * allocates what the working directory needs, however long. */
+	cwd = getcwd(NULL, 0);
+	if (cwd) {
+		char *abs = file_path("%s/%s", cwd, home);
 
-		if (!getcwd(cwd, sizeof(cwd)))
-			return -errno;
-		n = snprintf(tmp, sizeof(tmp), "%s/%s", cwd, buf);
-		if (n < 0 || (unsigned long)n >= size || n >= (int)sizeof(tmp))
-			return -ENAMETOOLONG;
-		memcpy(buf, tmp, n + 1);
+		free(cwd);
+		free(home);
+		return abs ? cli_home_check(abs) : NULL;
 	}
-	return 0;
+	free(home);
+	return NULL;
 }
 
 int main(int argc, char **argv)

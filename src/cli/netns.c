@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/netns.h"
+#include "common/file.h"
 
 static int netns_write(const char *path, const char *text)
 {
@@ -91,20 +92,22 @@ static int netns_bind_over(const char *target, const char *head, const char *pat
  * leaves the host's files in view, which reach nothing from inside anyway. */
 static void netns_names(const char *home)
 {
-	char path[4200];
+	char *hosts, *resolv;
 
 	/* Nothing we mount may propagate back to the host's namespace. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return;
-	snprintf(path, sizeof(path), "%s/hosts", home);
+	hosts = file_path("%s/hosts", home);
+	resolv = file_path("%s/resolv.conf", home);
 	netns_bind_over("/etc/hosts",
 			"# netcon run --isolate: localhost, then the network's hosts file\n"
 			"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n",
-			access(path, R_OK) == 0 ? path : NULL);
-	snprintf(path, sizeof(path), "%s/resolv.conf", home);
+			hosts && access(hosts, R_OK) == 0 ? hosts : NULL);
 	netns_bind_over("/etc/resolv.conf",
 			"# netcon run --isolate: the virtual network's DNS servers, if any\n",
-			access(path, R_OK) == 0 ? path : NULL);
+			resolv && access(resolv, R_OK) == 0 ? resolv : NULL);
+	free(resolv);
+	free(hosts);
 }
 
 int netns_isolate(const char *home)

@@ -101,10 +101,15 @@ ssize_t file_read(const char *path, size_t max, int flags, char **out)
 		r = -errno;
 		goto fail;
 	}
-	r = !S_ISREG(st.st_mode) ? -EINVAL : (uint64_t)st.st_size > max ? -EFBIG : 0;
+	r = 0;
+	if (!S_ISREG(st.st_mode))
+		r = flags & FILE_READ_ANY ? 0 : -EINVAL;
+	else if ((uint64_t)st.st_size > max)
+		r = -EFBIG;
 	if (r < 0)
 		goto fail;
-	cap = (size_t)st.st_size;
+	/* A pipe or a device has no size to trust: up to max. */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size : max;
 	buf = malloc(cap + 2);
 	if (!buf) {
 		r = -ENOMEM;

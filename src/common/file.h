@@ -18,10 +18,12 @@ int file_write_atomic(const char *path, const void *data, size_t len, mode_t mod
 
 /* FILE_READ_NOFOLLOW: refuse a symlink at path (-ELOOP). */
 #define FILE_READ_NOFOLLOW 1
+/* FILE_READ_ANY: read what is not a regular file too (a pipe, /dev/stdin), up to max bytes. */
+#define FILE_READ_ANY 2
 
 /* Read all of a regular file of at most max bytes into a new buffer (free it) with a 0 byte
  * after the data. Returns the length, or -EFBIG (longer than max), -EINVAL (not a regular
- * file), -errno; *out is set only on success. */
+ * file, without FILE_READ_ANY), -errno; *out is set only on success. */
 ssize_t file_read(const char *path, size_t max, int flags, char **out);
 
 #endif

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* Logging: formats into a stack buffer and writes one line with write(2), no stdio, no malloc. */
+/* Logging: formats into a stack buffer and writes one line with write(2), no stdio, no malloc
+ * (only log_open_file allocates, once, its two paths). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -14,9 +16,10 @@
 int log_threshold = LOG_LVL_WARN;
 static const char *log_prefix = "netcon";
 
-/* The daemon's log file (log_open_file): its path, descriptor, size and bound. Until
- * log_detach, lines go to stderr as well. */
-static char log_path[4096];
+/* The daemon's log file (log_open_file): its path, the path it rotates to (PATH.1, made once
+ * here so that a rotation allocates nothing), descriptor, size and bound. Until log_detach,
+ * lines go to stderr as well. */
+static char *log_path, *log_old;
 static int log_fd = -1;
 static long log_size, log_max;
 static int log_detached;
@@ -52,11 +55,17 @@ static int log_open(void)
 
 int log_open_file(const char *path, long max)
 {
+	size_t len = strlen(path);
 	struct stat st;
-	int n = snprintf(log_path, sizeof(log_path), "%s", path);
 
-	if (n < 0 || n >= (int)sizeof(log_path) - 2)
-		return -ENAMETOOLONG;
+	free(log_path);
+	free(log_old);
+	log_path = strdup(path);
+	log_old = malloc(len + 3);
+	if (!log_path || !log_old)
+		return -ENOMEM;
+	memcpy(log_old, path, len);
+	memcpy(log_old + len, ".1", 3);
 	log_fd = log_open();
 	if (log_fd < 0)
 		return -errno;
@@ -74,11 +83,9 @@ const char *log_file(void)
  * two never hold more than twice the bound. The descriptor numbers stay the same. */
 static void log_rotate(void)
 {
-	char old[sizeof(log_path) + 2];
 	int fd;
 
-	snprintf(old, sizeof(old), "%s.1", log_path);
-	if (rename(log_path, old) < 0)
+	if (rename(log_path, log_old) < 0)
 		return;
 	fd = log_open();
 	if (fd < 0)

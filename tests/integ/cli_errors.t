@@ -44,6 +44,25 @@ err "controller, no daemon" 1 "$(nod controller)" "$NETCON" controller network l
 err "run, no daemon" 1 "$(nod run)" "$NETCON" run --home "$E" -- true
 err "a home that is a file" 1 "$(printf "netcon status: no daemon at %s (start it with 'netcon daemon --home %s -d')" "$W/file" "$W/file")" \
 	sh -c ": >'$W/file'; exec '$NETCON' status --home '$W/file'"
+# A home the kernel cannot take as a path (PATH_MAX, 4096 bytes with its 0) is refused before any
+# file is touched, absolute or made so from the working directory; one it takes but too long for a
+# unix socket path (108 bytes) has no daemon: it cannot bind its control socket there.
+long=$W/$(printf 'h%.0s' $(seq 4200))
+# (status, as every verb that asks the daemon, exits 1 on it, as it always has.)
+err "status: a home of ${#long} bytes" 1 "$(usage status "home path too long")" "$NETCON" status --home "$long"
+err "run: a home of ${#long} bytes" 2 "$(usage run "home path too long")" "$NETCON" run --home "$long" -- true
+for v in init daemon; do
+	err "$v: a home of ${#long} bytes" 2 "$(usage $v "home path too long")" "$NETCON" $v --home "$long"
+done
+deep=$W$(printf '/%0200d' $(seq 19))
+(mkdir -p "$deep") && [ -d "$deep" ] || not_ok "made a working directory of ${#deep} bytes"
+err "status: a relative home, ${#deep} bytes of working directory" 1 "$(usage status "home path too long")" \
+	sh -c 'cd "$1" && exec "$2" status --home "$3"' sh "$deep" "$NETCON" "$(printf 'r%.0s' $(seq 300))"
+mid=$W/$(printf 'm%.0s' $(seq 150))
+err "status: a home too long for a socket" 1 "netcon status: cannot reach the daemon at $mid: File name too long" \
+	"$NETCON" status --home "$mid"
+err "daemon: a home too long for a socket" 1 "netcon: error: control socket in $mid: File name too long" \
+	"$NETCON" daemon --home "$mid" --port 0
 
 # ---- bad command lines -------------------------------------------------------------------------
 err "unknown long option" 2 "$(usage status "unknown option '--bogus'")" "$NETCON" status --home "$E" --bogus

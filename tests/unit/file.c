@@ -193,6 +193,31 @@ static void test_failures(void)
 		is_int(file_read(victim, 5, 0, &buf), -EFBIG, "one byte over max: -EFBIG");
 		is_int(file_read(dir, 100, 0, &buf), -EINVAL, "a directory: -EINVAL");
 		is_int(file_read("/nonexistent/x", 100, 0, &buf), -ENOENT, "missing: -ENOENT");
+		is_int(file_read(dir, 100, FILE_READ_ANY, &buf), -EISDIR,
+		       "a directory with FILE_READ_ANY: -EISDIR");
+	}
+	/* FILE_READ_ANY: a pipe (planet show /dev/stdin), whose size fstat does not tell. */
+	for (size_t max = 7; max >= 5; max -= 2) {
+		char *buf = NULL, name[64];
+		int fds[2];
+
+		if (pipe(fds) < 0 || write(fds[1], "abcdef", 6) != 6) {
+			ok(0, "pipe: %s", strerror(errno));
+			break;
+		}
+		close(fds[1]);
+		snprintf(name, sizeof(name), "/proc/self/fd/%d", fds[0]);
+		if (max == 7) {
+			is_int(file_read(name, max, 0, &buf), -EINVAL, "a pipe: -EINVAL");
+			is_int(file_read(name, max, FILE_READ_ANY, &buf), 6,
+			       "a pipe with FILE_READ_ANY: its 6 bytes");
+			ok(buf && !strcmp(buf, "abcdef"), "and 0-terminated");
+		} else {
+			is_int(file_read(name, max, FILE_READ_ANY, &buf), -EFBIG,
+			       "a pipe one byte over max: -EFBIG");
+		}
+		free(buf);
+		close(fds[0]);
 	}
 	unlink(p);
 	unlink(victim);
