@@ -648,198 +648,245 @@ int ctl_authorize(const char *home, const char *nwid, const char *node)
 	return ctl_member_set(&o, nwid, node, true, &rep);
 }
 
-static int ctl_network(int argc, char **argv)
+static int ctl_network_create(int argc, char **argv, void *ctx)
 {
-	struct ctl_opts o;
-	const char *verb = argc > 0 ? argv[0] : NULL;
-	int r, fd, rc = 0;
+	struct ctl_opts *o = ctx;
+	struct nc_ctl_net rep;
+	int r;
 
-	if (!verb)
-		return cli_usage_error(SUB, "network: create, set, list, show or delete?");
-	r = ctl_getopts(argc, argv, &o);
-	if (r >= 0)
+	if (optind != argc)
+		return cli_usage_error(SUB, "network create takes no arguments");
+	r = ctl_net_create(o, &rep);
+	if (r)
 		return r;
-	if (!strcmp(verb, "create")) {
-		struct nc_ctl_net rep;
-
-		if (optind != argc)
-			return cli_usage_error(SUB, "network create takes no arguments");
-		r = ctl_net_create(&o, &rep);
-		if (r)
-			return r;
-		if (o.json) {
-			ctl_print_net(&rep, true);
-			printf("\n");
-		} else {
-			printf("%016" PRIx64 "\n", rep.nwid);
-		}
-		return 0;
+	if (o->json) {
+		ctl_print_net(&rep, true);
+		printf("\n");
+	} else {
+		printf("%016" PRIx64 "\n", rep.nwid);
 	}
-	if (!strcmp(verb, "set")) {
-		struct nc_ctl_net req, rep;
-
-		memset(&req, 0, sizeof(req));
-		r = ctl_nwid_arg("network set", argc, argv, 1, &req.nwid);
-		if (r)
-			return r;
-		if (o.npools || o.npools6 || o.nroutes || o.nips || o.set_private || o.set_public)
-			return cli_usage_error(
-			    SUB, "network set changes --name, --mtu, DNS and --v6 only");
-		req.h.type = NC_CTL_NET_SET;
-		if (o.set_name) {
-			req.change |= NC_CTL_CHANGE_NAME;
-			snprintf(req.name, sizeof(req.name), "%s", o.name);
-		}
-		if (o.mtu) {
-			req.change |= NC_CTL_CHANGE_MTU;
-			req.mtu = (uint32_t)o.mtu;
-		}
-		if (o.set_dns || o.no_dns)
-			req.change |= NC_CTL_CHANGE_DNS;
-		ctl_dns_req(&o, &req);
-		if (o.set_v6) {
-			req.change |= NC_CTL_CHANGE_V6;
-			req.flags |= o.v6;
-		}
-		if (!req.change)
-			return cli_usage_error(SUB, "network set: nothing to change");
-		if ((fd = client_connect("controller", o.home)) < 0)
-			return 1;
-		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
-		if (r < 0)
-			return ctl_fail(argv[optind], NULL, r);
-		ctl_print_net(&rep, o.json);
-		if (o.json)
-			printf("\n");
-		return 0;
-	}
-	if (!strcmp(verb, "list")) {
-		if (optind != argc)
-			return cli_usage_error(SUB, "network list takes no arguments");
-		if ((fd = client_connect("controller", o.home)) < 0)
-			return 1;
-		if (o.json)
-			printf("[");
-		for (uint64_t i = 0;; i++) {
-			struct nc_ctl_req req = {.h.type = NC_CTL_NET_GET, .index = i};
-			struct nc_ctl_net rep;
-
-			r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
-			if (r == -ENOENT)
-				break;
-			if (r < 0)
-				return ctl_fail(NULL, NULL, r);
-			if (o.json && i)
-				printf(",");
-			ctl_print_net(&rep, o.json);
-		}
-		if (o.json)
-			printf("]\n");
-		return 0;
-	}
-	if (!strcmp(verb, "show") || !strcmp(verb, "delete")) {
-		struct nc_ctl_req req = {0};
-		struct nc_ctl_net rep;
-
-		r = ctl_nwid_arg(!strcmp(verb, "show") ? "network show" : "network delete", argc,
-				 argv, 1, &req.nwid);
-		if (r)
-			return r;
-		req.h.type = strcmp(verb, "delete") ? NC_CTL_NET_GET : NC_CTL_NET_DELETE;
-		if ((fd = client_connect("controller", o.home)) < 0)
-			return 1;
-		if (!strcmp(verb, "delete")) {
-			r = client_call(fd, &req, sizeof(req), &rep, sizeof(struct nc_hdr));
-			return r < 0 ? ctl_fail(argv[optind], NULL, r) : 0;
-		}
-		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
-		if (r < 0)
-			return ctl_fail(argv[optind], NULL, r);
-		ctl_print_net(&rep, o.json);
-		if (o.json)
-			printf("\n");
-		return rc;
-	}
-	return cli_usage_error(SUB, "unknown network command '%s'", verb);
+	return 0;
 }
 
-static int ctl_member(int argc, char **argv)
+static int ctl_network_set(int argc, char **argv, void *ctx)
 {
-	struct ctl_opts o;
-	const char *verb = argc > 0 ? argv[0] : NULL;
+	struct ctl_opts *o = ctx;
+	struct nc_ctl_net req, rep;
+	int r, fd;
+
+	memset(&req, 0, sizeof(req));
+	r = ctl_nwid_arg("network set", argc, argv, 1, &req.nwid);
+	if (r)
+		return r;
+	if (o->npools || o->npools6 || o->nroutes || o->nips || o->set_private || o->set_public)
+		return cli_usage_error(SUB, "network set changes --name, --mtu, DNS and --v6 only");
+	req.h.type = NC_CTL_NET_SET;
+	if (o->set_name) {
+		req.change |= NC_CTL_CHANGE_NAME;
+		snprintf(req.name, sizeof(req.name), "%s", o->name);
+	}
+	if (o->mtu) {
+		req.change |= NC_CTL_CHANGE_MTU;
+		req.mtu = (uint32_t)o->mtu;
+	}
+	if (o->set_dns || o->no_dns)
+		req.change |= NC_CTL_CHANGE_DNS;
+	ctl_dns_req(o, &req);
+	if (o->set_v6) {
+		req.change |= NC_CTL_CHANGE_V6;
+		req.flags |= o->v6;
+	}
+	if (!req.change)
+		return cli_usage_error(SUB, "network set: nothing to change");
+	if ((fd = client_connect("controller", o->home)) < 0)
+		return 1;
+	r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+	if (r < 0)
+		return ctl_fail(argv[optind], NULL, r);
+	ctl_print_net(&rep, o->json);
+	if (o->json)
+		printf("\n");
+	return 0;
+}
+
+static int ctl_network_list(int argc, char **argv, void *ctx)
+{
+	struct ctl_opts *o = ctx;
+	int r, fd;
+
+	if (optind != argc)
+		return cli_usage_error(SUB, "network list takes no arguments");
+	if ((fd = client_connect("controller", o->home)) < 0)
+		return 1;
+	if (o->json)
+		printf("[");
+	for (uint64_t i = 0;; i++) {
+		struct nc_ctl_req req = {.h.type = NC_CTL_NET_GET, .index = i};
+		struct nc_ctl_net rep;
+
+		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+		if (r == -ENOENT)
+			break;
+		if (r < 0)
+			return ctl_fail(NULL, NULL, r);
+		if (o->json && i)
+			printf(",");
+		ctl_print_net(&rep, o->json);
+	}
+	if (o->json)
+		printf("]\n");
+	return 0;
+}
+
+/* network show and network delete: the same request but its type. */
+static int ctl_network_get(int argc, char **argv, void *ctx)
+{
+	struct ctl_opts *o = ctx;
+	bool delete = !strcmp(argv[0], "delete");
+	struct nc_ctl_req req = {0};
+	struct nc_ctl_net rep;
+	int r, fd;
+
+	r = ctl_nwid_arg(delete ? "network delete" : "network show", argc, argv, 1, &req.nwid);
+	if (r)
+		return r;
+	req.h.type = delete ? NC_CTL_NET_DELETE : NC_CTL_NET_GET;
+	if ((fd = client_connect("controller", o->home)) < 0)
+		return 1;
+	if (delete) {
+		r = client_call(fd, &req, sizeof(req), &rep, sizeof(struct nc_hdr));
+		return r < 0 ? ctl_fail(argv[optind], NULL, r) : 0;
+	}
+	r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+	if (r < 0)
+		return ctl_fail(argv[optind], NULL, r);
+	ctl_print_net(&rep, o->json);
+	if (o->json)
+		printf("\n");
+	return 0;
+}
+
+static int ctl_member_list(int argc, char **argv, void *ctx)
+{
+	struct ctl_opts *o = ctx;
 	uint64_t nwid;
 	int r, fd;
 
-	if (!verb)
-		return cli_usage_error(SUB, "member: list, authorize or deauthorize?");
-	r = ctl_getopts(argc, argv, &o);
-	if (r >= 0)
+	r = ctl_nwid_arg("member list", argc, argv, 1, &nwid);
+	if (r)
 		return r;
-	if (!strcmp(verb, "list")) {
-		r = ctl_nwid_arg("member list", argc, argv, 1, &nwid);
-		if (r)
-			return r;
-		if ((fd = client_connect("controller", o.home)) < 0)
-			return 1;
-		if (o.json)
-			printf("[");
-		for (uint64_t i = 0;; i++) {
-			struct nc_ctl_req req = {
-			    .h.type = NC_CTL_MEMBER_GET, .nwid = nwid, .index = i};
-			struct nc_ctl_member rep;
+	if ((fd = client_connect("controller", o->home)) < 0)
+		return 1;
+	if (o->json)
+		printf("[");
+	for (uint64_t i = 0;; i++) {
+		struct nc_ctl_req req = {.h.type = NC_CTL_MEMBER_GET, .nwid = nwid, .index = i};
+		struct nc_ctl_member rep;
 
-			r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
-			if (r == -ENOENT && i > 0)
-				break;
-			if (r == -ENOENT) {
-				/* No members, or no network: tell which. */
-				struct nc_ctl_req nq = {.h.type = NC_CTL_NET_GET, .nwid = nwid};
-				struct nc_ctl_net nrep;
+		r = client_call(fd, &req, sizeof(req), &rep, sizeof(rep));
+		if (r == -ENOENT && i > 0)
+			break;
+		if (r == -ENOENT) {
+			/* No members, or no network: tell which. */
+			struct nc_ctl_req nq = {.h.type = NC_CTL_NET_GET, .nwid = nwid};
+			struct nc_ctl_net nrep;
 
-				r = client_call(fd, &nq, sizeof(nq), &nrep, sizeof(nrep));
-				if (r < 0)
-					return ctl_fail(argv[optind], NULL, r);
-				break;
-			}
+			r = client_call(fd, &nq, sizeof(nq), &nrep, sizeof(nrep));
 			if (r < 0)
 				return ctl_fail(argv[optind], NULL, r);
-			if (o.json && i)
-				printf(",");
-			ctl_print_member(&rep, o.json);
+			break;
 		}
-		if (o.json)
-			printf("]\n");
-		return 0;
+		if (r < 0)
+			return ctl_fail(argv[optind], NULL, r);
+		if (o->json && i)
+			printf(",");
+		ctl_print_member(&rep, o->json);
 	}
-	if (!strcmp(verb, "authorize") || !strcmp(verb, "deauthorize")) {
-		struct nc_ctl_member rep;
-		bool auth = !strcmp(verb, "authorize");
-
-		r = ctl_args(auth ? "member authorize" : "member deauthorize", argc, argv, 2);
-		if (r)
-			return r;
-		r = ctl_member_set(&o, argv[optind], argv[optind + 1], auth, &rep);
-		if (r)
-			return r;
-		ctl_print_member(&rep, o.json);
-		if (o.json)
-			printf("\n");
-		return 0;
-	}
-	return cli_usage_error(SUB, "unknown member command '%s'", verb);
+	if (o->json)
+		printf("]\n");
+	return 0;
 }
+
+/* member authorize and member deauthorize. */
+static int ctl_member_auth(int argc, char **argv, void *ctx)
+{
+	struct ctl_opts *o = ctx;
+	bool auth = !strcmp(argv[0], "authorize");
+	struct nc_ctl_member rep;
+	int r;
+
+	r = ctl_args(auth ? "member authorize" : "member deauthorize", argc, argv, 2);
+	if (r)
+		return r;
+	r = ctl_member_set(o, argv[optind], argv[optind + 1], auth, &rep);
+	if (r)
+		return r;
+	ctl_print_member(&rep, o->json);
+	if (o->json)
+		printf("\n");
+	return 0;
+}
+
+static const struct opt_cmd ctl_network_cmds[] = {
+    {"create", ctl_network_create}, {"set", ctl_network_set},	 {"list", ctl_network_list},
+    {"show", ctl_network_get},	    {"delete", ctl_network_get}, {NULL, NULL},
+};
+
+static const struct opt_cmd ctl_member_cmds[] = {
+    {"list", ctl_member_list},
+    {"authorize", ctl_member_auth},
+    {"deauthorize", ctl_member_auth},
+    {NULL, NULL},
+};
+
+/* A noun's verbs (network create): the options first, so that a bad one is said before an
+ * unknown verb, as getopt did. */
+static int ctl_noun(int argc, char **argv, const struct opt_cmd *cmds, const char *choices)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+	const struct opt_cmd *c;
+	struct ctl_opts o;
+	int r;
+
+	if (!verb)
+		return cli_usage_error(SUB, "%s: %s?", argv[0], choices);
+	r = ctl_getopts(argc - 1, argv + 1, &o);
+	if (r >= 0)
+		return r;
+	c = opt_cmd_find(cmds, verb);
+	if (!c)
+		return cli_usage_error(SUB, "unknown %s command '%s'", argv[0], verb);
+	return c->fn(argc - 1, argv + 1, &o);
+}
+
+static int ctl_network(int argc, char **argv, void *ctx)
+{
+	return ctl_noun(argc, argv, ctl_network_cmds, "create, set, list, show or delete");
+}
+
+static int ctl_member(int argc, char **argv, void *ctx)
+{
+	return ctl_noun(argc, argv, ctl_member_cmds, "list, authorize or deauthorize");
+}
+
+static const struct opt_cmd ctl_nouns[] = {
+    {"network", ctl_network},
+    {"member", ctl_member},
+    {NULL, NULL},
+};
 
 int cmd_controller(int argc, char **argv)
 {
+	const struct opt_cmd *c;
+
 	if (argc < 2)
 		return cli_usage_error(SUB, "network or member?");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		ctl_usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "network"))
-		return ctl_network(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "member"))
-		return ctl_member(argc - 2, argv + 2);
-	return cli_usage_error(SUB, "unknown command '%s' (network or member)", argv[1]);
+	c = opt_cmd_find(ctl_nouns, argv[1]);
+	if (!c)
+		return cli_usage_error(SUB, "unknown command '%s' (network or member)", argv[1]);
+	return c->fn(argc - 1, argv + 1, NULL);
 }

@@ -247,12 +247,69 @@ static int idtool_verify(const struct zt_identity *id, const char *file, const c
 	return 0;
 }
 
-int cmd_idtool(int argc, char **argv)
+static int idtool_validate(const struct zt_identity *id, char **argv)
+{
+	if (zt_identity_validate(id)) {
+		fprintf(stderr, "%s FAILED validation.\n", argv[2]);
+		return 1;
+	}
+	printf("%s is a valid identity\n", argv[2]);
+	return 0;
+}
+
+static int idtool_getpublic(const struct zt_identity *id, char **argv)
 {
 	char text[ZT_IDENTITY_STRING_LEN];
+
+	zt_identity_to_string(id, false, text, sizeof(text));
+	printf("%s", text);
+	return 0;
+}
+
+static int idtool_sign(const struct zt_identity *id, char **argv)
+{
+	uint8_t sig[96];
+	char *msg;
+	size_t mlen;
+
+	if (!id->has_private) {
+		fprintf(stderr, "%s does not contain a private key (must use private to sign)\n",
+			argv[2]);
+		return 1;
+	}
+	if (idtool_read(argv[3], &msg, &mlen, (size_t)1 << 30)) {
+		fprintf(stderr, "%s is not readable\n", argv[3]);
+		return 1;
+	}
+	zt_identity_sign(id, msg, mlen, sig);
+	free(msg);
+	for (size_t i = 0; i < sizeof(sig); i++)
+		printf("%02x", sig[i]);
+	return 0;
+}
+
+static int idtool_verify_args(const struct zt_identity *id, char **argv)
+{
+	return idtool_verify(id, argv[3], argv[4]);
+}
+
+/* The commands that read an identity (argv[2]): how many words their command line needs. */
+static const struct {
+	const char *name;
+	int need;
+	int (*fn)(const struct zt_identity *id, char **argv);
+} idtool_cmds[] = {
+    {"validate", 3, idtool_validate},
+    {"getpublic", 3, idtool_getpublic},
+    {"sign", 4, idtool_sign},
+    {"verify", 5, idtool_verify_args},
+};
+
+int cmd_idtool(int argc, char **argv)
+{
 	struct zt_identity id;
 	const char *cmd;
-	int need;
+	size_t i, n = sizeof(idtool_cmds) / sizeof(idtool_cmds[0]);
 
 	if (argc < 2) {
 		idtool_usage(stdout);
@@ -266,16 +323,14 @@ int cmd_idtool(int argc, char **argv)
 	if (!strcmp(cmd, "generate"))
 		return idtool_new(argc >= 3 ? argv[2] : NULL, argc >= 4 ? argv[3] : NULL,
 				  argc >= 5 ? argv[4] : NULL, true);
-	need = !strcmp(cmd, "validate") || !strcmp(cmd, "getpublic") ? 3
-	       : !strcmp(cmd, "sign")				     ? 4
-	       : !strcmp(cmd, "verify")				     ? 5
-								     : 0;
-	if (!need) {
+	for (i = 0; i < n && strcmp(cmd, idtool_cmds[i].name); i++)
+		;
+	if (i == n) {
 		fprintf(stderr, "netcon idtool: unknown command '%s'\n", cmd);
 		idtool_usage(stdout);
 		return 1;
 	}
-	if (argc < need) {
+	if (argc < idtool_cmds[i].need) {
 		idtool_usage(stdout);
 		return 1;
 	}
@@ -283,39 +338,5 @@ int cmd_idtool(int argc, char **argv)
 		fprintf(stderr, "Identity argument invalid or file unreadable: %s\n", argv[2]);
 		return 1;
 	}
-	if (!strcmp(cmd, "validate")) {
-		if (zt_identity_validate(&id)) {
-			fprintf(stderr, "%s FAILED validation.\n", argv[2]);
-			return 1;
-		}
-		printf("%s is a valid identity\n", argv[2]);
-		return 0;
-	}
-	if (!strcmp(cmd, "getpublic")) {
-		zt_identity_to_string(&id, false, text, sizeof(text));
-		printf("%s", text);
-		return 0;
-	}
-	if (!strcmp(cmd, "sign")) {
-		uint8_t sig[96];
-		char *msg;
-		size_t mlen;
-
-		if (!id.has_private) {
-			fprintf(stderr,
-				"%s does not contain a private key (must use private to sign)\n",
-				argv[2]);
-			return 1;
-		}
-		if (idtool_read(argv[3], &msg, &mlen, (size_t)1 << 30)) {
-			fprintf(stderr, "%s is not readable\n", argv[3]);
-			return 1;
-		}
-		zt_identity_sign(&id, msg, mlen, sig);
-		free(msg);
-		for (size_t i = 0; i < sizeof(sig); i++)
-			printf("%02x", sig[i]);
-		return 0;
-	}
-	return idtool_verify(&id, argv[3], argv[4]);
+	return idtool_cmds[i].fn(&id, argv);
 }

@@ -127,7 +127,7 @@ static void print_json(const struct zt_world *w, bool valid)
 	printf("]}\n");
 }
 
-static int cmd_show(int argc, char **argv)
+static int cmd_show(int argc, char **argv, void *ctx)
 {
 	const char *file = NULL;
 	struct zt_world *w;
@@ -477,7 +477,7 @@ out:
 	return r;
 }
 
-static int cmd_create(int argc, char **argv)
+static int cmd_create(int argc, char **argv, void *ctx)
 {
 	struct planet_new c = {.w = calloc(1, sizeof(*c.w))};
 	int r = c.w ? planet_create_opts(&c, argc, argv) : 1;
@@ -501,8 +501,16 @@ int planet_new_root(const char *out, const char *root, const char *endpoint)
 	return r;
 }
 
+static const struct opt_cmd planet_cmds[] = {
+    {"show", cmd_show},
+    {"create", cmd_create},
+    {NULL, NULL},
+};
+
 int cmd_planet(int argc, char **argv)
 {
+	const struct opt_cmd *c;
+
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -516,9 +524,8 @@ int cmd_planet(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-	if (!strcmp(argv[1], "show"))
-		return cmd_show(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "create"))
-		return cmd_create(argc - 1, argv + 1);
-	return cli_usage_error("planet", "unknown action '%s' (show or create)", argv[1]);
+	c = opt_cmd_find(planet_cmds, argv[1]);
+	if (!c)
+		return cli_usage_error("planet", "unknown action '%s' (show or create)", argv[1]);
+	return c->fn(argc - 1, argv + 1, NULL);
 }

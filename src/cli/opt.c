@@ -106,3 +106,11 @@ int opt_parse(const struct opt_verb *v, int argc, char **argv, void *o)
 				       argv[optind + v->max_args]);
 	return -1;
 }
+
+const struct opt_cmd *opt_cmd_find(const struct opt_cmd *cmds, const char *name)
+{
+	for (; cmds->name; cmds++)
+		if (!strcmp(cmds->name, name))
+			return cmds;
+	return NULL;
+}

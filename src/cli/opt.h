@@ -55,4 +55,15 @@ int opt_parse(const struct opt_verb *v, int argc, char **argv, void *o);
  * exit status of its usage error. For verbs that read their options themselves. */
 int opt_take(const char *sub, const struct opt *p, void *o, const char *value);
 
+/* A verb's sub-verbs as a table, as the verbs are (netcon planet show, netcon controller network
+ * create): the word that picks one and what runs it, given argv with argv[0] that word and ctx,
+ * what the verb read before (its options, or NULL). The table ends with a NULL name. */
+struct opt_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, void *ctx);
+};
+
+/* The entry of cmds named name, or NULL. */
+const struct opt_cmd *opt_cmd_find(const struct opt_cmd *cmds, const char *name);
+
 #endif
