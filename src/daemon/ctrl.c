@@ -385,11 +385,11 @@ static void ctrl_send_revocations(struct zt_controller_network *n, uint64_t to, 
 	}
 }
 
-bool ctrl_input(uint64_t from, unsigned verb, const uint8_t *payload, size_t len, int64_t now)
+bool ctrl_input(uint64_t from, uint64_t packet_id, unsigned verb, const uint8_t *payload,
+		size_t len, int64_t now)
 {
 	struct zt_packet_config_request rq;
 	struct zt_identity id;
-	uint64_t in_re = ztnode_rx_packet_id();
 	int r;
 
 	if (!ct.up || verb != ZT_VERB_NETWORK_CONFIG_REQUEST ||
@@ -410,7 +410,8 @@ bool ctrl_input(uint64_t from, unsigned verb, const uint8_t *payload, size_t len
 	}
 	if (ct.a.error) {
 		uint8_t buf[32];
-		int n = zt_controller_error_payload(buf, sizeof(buf), in_re, rq.nwid, ct.a.error);
+		int n =
+		    zt_controller_error_payload(buf, sizeof(buf), packet_id, rq.nwid, ct.a.error);
 
 		log_info("controller: %010llx asked for %016llx: %s", (unsigned long long)from,
 			 (unsigned long long)rq.nwid,
@@ -421,7 +422,7 @@ bool ctrl_input(uint64_t from, unsigned verb, const uint8_t *payload, size_t len
 	} else {
 		log_debug("controller: config for %010llx on %016llx (%zu bytes)",
 			  (unsigned long long)from, (unsigned long long)rq.nwid, ct.a.dict_len);
-		ctrl_send_config(from, in_re);
+		ctrl_send_config(from, packet_id);
 		ctrl_send_revocations(ct.a.network, from, now);
 	}
 	ctrl_save_dirty();

@@ -13,9 +13,11 @@
  * record that does not parse is reported and skipped. Returns 0 or -errno (logged). */
 int ctrl_start(const char *home, int64_t now);
 void ctrl_stop(void);
-/* A network verb from a peer: NETWORK_CONFIG_REQUEST for one of our networks is answered here
- * (true); anything else is not ours (false). */
-bool ctrl_input(uint64_t from, unsigned verb, const uint8_t *payload, size_t len, int64_t now);
+/* A network verb from a peer, in its packet packet_id (what an answer names in re):
+ * NETWORK_CONFIG_REQUEST for one of our networks is answered here (true); anything else is not
+ * ours (false). */
+bool ctrl_input(uint64_t from, uint64_t packet_id, unsigned verb, const uint8_t *payload,
+		size_t len, int64_t now);
 
 /* Control messages (NC_CTL_*). Each returns 0 or -errno. */
 int ctrl_net_create(const struct nc_ctl_net *req, struct nc_ctl_net *out);

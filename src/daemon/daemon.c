@@ -71,11 +71,11 @@ static void daemon_dispatch(struct loop_obj *obj, uint32_t events)
  * network verbs up through this callback; the networks (ztnet.c) and the controller (ctrl.c)
  * send through the node. A config request for one of our networks is the controller's,
  * everything else the networks'. */
-static void daemon_zt_network(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
-			      size_t len, int64_t now)
+static void daemon_zt_network(void *ctx, uint64_t from, uint64_t packet_id, unsigned verb,
+			      const uint8_t *payload, size_t len, int64_t now)
 {
-	if (!ctrl_input(from, verb, payload, len, now))
-		ztnet_input(from, verb, payload, len, now);
+	if (!ctrl_input(from, packet_id, verb, payload, len, now))
+		ztnet_input(from, packet_id, verb, payload, len, now);
 }
 
 static int daemon_zt_start(const struct daemon_config *cfg)

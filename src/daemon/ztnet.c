@@ -960,7 +960,7 @@ static void ztnet_deliver(struct ztnet *n, const uint8_t dest[6], const uint8_t 
 
 /* Frame-carrying verbs from a peer that fails the gate: dropped, counted, and told (it may not
  * have pushed its COM yet). */
-static void ztnet_refuse(struct ztnet *n, uint64_t from, unsigned verb)
+static void ztnet_refuse(struct ztnet *n, uint64_t from, uint64_t packet_id, unsigned verb)
 {
 	struct zt_packet_error e;
 	uint8_t pkt[64];
@@ -971,7 +971,7 @@ static void ztnet_refuse(struct ztnet *n, uint64_t from, unsigned verb)
 		return;
 	memset(&e, 0, sizeof(e));
 	e.in_re_verb = (uint8_t)verb;
-	e.in_re_id = ztnode_rx_packet_id();
+	e.in_re_id = packet_id;
 	e.code = ZT_ERROR_NEED_MEMBERSHIP_CERTIFICATE;
 	e.has_nwid = true;
 	e.nwid = n->nwid;
@@ -1005,7 +1005,8 @@ static void ztnet_config_chunk(struct ztnet *n, uint64_t from, const uint8_t *p,
 }
 
 /* Answer a GATHER from the LIKEs we hold (as a root or controller), ourselves included. */
-static void ztnet_answer_gather(uint64_t from, const uint8_t *p, size_t len, int64_t now)
+static void ztnet_answer_gather(uint64_t from, uint64_t packet_id, const uint8_t *p, size_t len,
+				int64_t now)
 {
 	struct zt_packet_gather q;
 	struct zt_packet_ok ok;
@@ -1027,7 +1028,7 @@ static void ztnet_answer_gather(uint64_t from, const uint8_t *p, size_t len, int
 	}
 	memset(&ok, 0, sizeof(ok));
 	ok.in_re_verb = ZT_VERB_MULTICAST_GATHER;
-	ok.in_re_id = ztnode_rx_packet_id();
+	ok.in_re_id = packet_id;
 	ok.u.gather.nwid = q.nwid;
 	memcpy(ok.u.gather.mac, q.mac, 6);
 	ok.u.gather.adi = q.adi;
@@ -1137,7 +1138,8 @@ static void ztnet_error(uint64_t from, const uint8_t *p, size_t len, int64_t now
 /* FRAME, EXT_FRAME, MULTICAST_FRAME: a member's Ethernet frame for lwIP. Its source is the
  * sender's own MAC (no bridging); its destination is multicast, or us for EXT_FRAME (FRAME's is
  * us by definition). */
-static void ztnet_frame(uint64_t from, const struct zt_packet_eth *e, int64_t now)
+static void ztnet_frame(uint64_t from, uint64_t packet_id, const struct zt_packet_eth *e,
+			int64_t now)
 {
 	struct ztnet *n = ztnet_find(e->nwid);
 	uint8_t src[6];
@@ -1147,7 +1149,7 @@ static void ztnet_frame(uint64_t from, const struct zt_packet_eth *e, int64_t no
 	if (e->com.len)
 		ztnet_take_com(from, e->com.p, e->com.len, now);
 	if (!ztnet_gate(n, from)) {
-		ztnet_refuse(n, from, e->verb);
+		ztnet_refuse(n, from, packet_id, e->verb);
 		return;
 	}
 	zt_netconf_mac(n->nwid, from, src);
@@ -1160,7 +1162,8 @@ static void ztnet_frame(uint64_t from, const struct zt_packet_eth *e, int64_t no
 	ztnet_deliver(n, e->has_dest ? e->dest : n->mac, src, e->ethertype, e->data.p, e->data.len);
 }
 
-void ztnet_input(uint64_t from, unsigned verb, const uint8_t *p, size_t len, int64_t now)
+void ztnet_input(uint64_t from, uint64_t packet_id, unsigned verb, const uint8_t *p, size_t len,
+		 int64_t now)
 {
 	struct ztnet *n;
 
@@ -1171,14 +1174,14 @@ void ztnet_input(uint64_t from, unsigned verb, const uint8_t *p, size_t len, int
 		struct zt_packet_eth e;
 
 		if (zt_packet_decode_eth(&e, verb, p, len) == 0)
-			ztnet_frame(from, &e, now);
+			ztnet_frame(from, packet_id, &e, now);
 		break;
 	}
 	case ZT_VERB_MULTICAST_LIKE:
 		ztnet_like(from, p, len, now);
 		break;
 	case ZT_VERB_MULTICAST_GATHER:
-		ztnet_answer_gather(from, p, len, now);
+		ztnet_answer_gather(from, packet_id, p, len, now);
 		break;
 	case ZT_VERB_NETWORK_CREDENTIALS: {
 		struct zt_packet_credentials c;
@@ -1192,7 +1195,7 @@ void ztnet_input(uint64_t from, unsigned verb, const uint8_t *p, size_t len, int
 		break;
 	}
 	case ZT_VERB_NETWORK_CONFIG: {
-		struct zt_packet_config_ack ack = {.in_re_id = ztnode_rx_packet_id()};
+		struct zt_packet_config_ack ack = {.in_re_id = packet_id};
 		uint8_t out[ZT_PACKET_CONFIG_ACK_LEN];
 
 		if (len < 8)

@@ -18,9 +18,11 @@
 void ztnet_start(int64_t now);
 /* Leave nothing behind in lwIP (the files stay). */
 void ztnet_stop(void);
-/* A network verb from a peer (FRAME, EXT_FRAME, MULTICAST_*, NETWORK_CREDENTIALS,
- * NETWORK_CONFIG, OK in re NETWORK_CONFIG_REQUEST/MULTICAST_GATHER, ERROR with a network id). */
-void ztnet_input(uint64_t from, unsigned verb, const uint8_t *payload, size_t len, int64_t now);
+/* A network verb from a peer, in its packet packet_id (what an answer names in re): FRAME,
+ * EXT_FRAME, MULTICAST_*, NETWORK_CREDENTIALS, NETWORK_CONFIG, OK in re
+ * NETWORK_CONFIG_REQUEST/MULTICAST_GATHER, ERROR with a network id. */
+void ztnet_input(uint64_t from, uint64_t packet_id, unsigned verb, const uint8_t *payload,
+		 size_t len, int64_t now);
 /* Timers: config requests, multicast announcements, gathers. Returns the next deadline. */
 int64_t ztnet_tick(int64_t now);
 

@@ -61,7 +61,6 @@ static struct {
 	uint64_t inbox_seq;
 	struct ztnode_self selfq[ZTNODE_SELFQ];
 	unsigned selfq_head, selfq_n;
-	uint64_t self_rx_id; /* packet ID of the self-delivered packet being handled, else 0 */
 	ztnode_network_fn network; /* the layers above, for network verbs */
 	void *network_ctx;
 } zn = {.timer_fd = -1};
@@ -360,11 +359,11 @@ static void ztnode_user_cb(void *ctx, uint64_t from, uint64_t type, const uint8_
 		  (unsigned long long)from, (unsigned long long)type, len, hops);
 }
 
-static void ztnode_network_cb(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
-			      size_t len)
+static void ztnode_network_cb(void *ctx, uint64_t from, uint64_t packet_id, unsigned verb,
+			      const uint8_t *payload, size_t len)
 {
 	if (zn.network)
-		zn.network(zn.network_ctx, from, verb, payload, len, ztnode_time());
+		zn.network(zn.network_ctx, from, packet_id, verb, payload, len, ztnode_time());
 }
 
 /* Deliver what we sent ourselves, from the loop (never inside the sender's call). */
@@ -375,9 +374,7 @@ static void ztnode_self_drain(void)
 
 		zn.selfq_head = (zn.selfq_head + 1) % ZTNODE_SELFQ;
 		zn.selfq_n--;
-		zn.self_rx_id = q.id;
-		ztnode_network_cb(NULL, zn.id.address, q.verb, q.data, q.len);
-		zn.self_rx_id = 0;
+		ztnode_network_cb(NULL, zn.id.address, q.id, q.verb, q.data, q.len);
 		free(q.data);
 	}
 }
@@ -407,11 +404,6 @@ int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t l
 	if (id)
 		*id = packet_id;
 	return 0;
-}
-
-uint64_t ztnode_rx_packet_id(void)
-{
-	return zn.self_rx_id ? zn.self_rx_id : zt_node_rx_packet_id(zn.node);
 }
 
 uint64_t ztnode_address(void)

@@ -12,9 +12,10 @@
 #define ZTNODE_DEFAULT_PORT 9993 /* ZT_DEFAULT_PORT */
 
 /* A network verb for the layers above the node (the networks, the controller), from a peer or
- * from ourselves: FRAME, EXT_FRAME, MULTICAST_*, NETWORK_*, and OK/ERROR in re of those. */
-typedef void (*ztnode_network_fn)(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
-				  size_t len, int64_t now);
+ * from ourselves: FRAME, EXT_FRAME, MULTICAST_*, NETWORK_*, and OK/ERROR in re of those.
+ * packet_id is its packet's ID, for an answer's in re. */
+typedef void (*ztnode_network_fn)(void *ctx, uint64_t from, uint64_t packet_id, unsigned verb,
+				  const uint8_t *payload, size_t len, int64_t now);
 
 struct ztnode_config {
 	const char *home;
@@ -39,8 +40,6 @@ void ztnode_idle(int64_t next_above);
 /* Send a packet of verb to dest; to our own address it is queued and handed to the network
  * callback from ztnode_idle. Returns 0 or -errno. */
 int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t len, uint64_t *id);
-/* The packet ID of the packet being handled (inside the network callback), to answer it. */
-uint64_t ztnode_rx_packet_id(void);
 uint64_t ztnode_address(void);
 /* Node time: epoch ms that never jumps. */
 int64_t ztnode_time(void);

@@ -766,7 +766,8 @@ static void node_do_ok(struct zt_node *n, struct node_peer *p, struct node_expec
 	case ZT_VERB_MULTICAST_GATHER:
 		/* The network layer decodes these (config chunks, gather results). */
 		if (n->cb.network)
-			n->cb.network(n->cb.ctx, p->id.address, ZT_VERB_OK, pl, plen);
+			n->cb.network(n->cb.ctx, p->id.address, zt_packet_id(n->plain), ZT_VERB_OK,
+				      pl, plen);
 		break;
 	default:
 		break;
@@ -969,7 +970,8 @@ static void node_process(struct zt_node *n, const struct zt_inetaddr *from, uint
 		else if (er.has_nwid && n->cb.network)
 			/* ACCESS_DENIED, OBJ_NOT_FOUND, NEED_MEMBERSHIP_CERTIFICATE...: the network
 			 * layer checks who may say so. */
-			n->cb.network(n->cb.ctx, p->id.address, ZT_VERB_ERROR, pl, plen);
+			n->cb.network(n->cb.ctx, p->id.address, zt_packet_id(n->plain),
+				      ZT_VERB_ERROR, pl, plen);
 		break;
 	}
 	case ZT_VERB_WHOIS:
@@ -1017,7 +1019,8 @@ static void node_process(struct zt_node *n, const struct zt_inetaddr *from, uint
 	case ZT_VERB_MULTICAST_GATHER:
 	case ZT_VERB_MULTICAST_FRAME:
 		if (n->cb.network)
-			n->cb.network(n->cb.ctx, p->id.address, verb, pl, plen);
+			n->cb.network(n->cb.ctx, p->id.address, zt_packet_id(n->plain), verb, pl,
+				      plen);
 		break;
 	default:
 		n->st.unknown_verb++;
@@ -1355,11 +1358,6 @@ int zt_node_send(struct zt_node *n, uint64_t dest, unsigned verb, const uint8_t 
 		memcpy(q->data, payload, len);
 	node_whois(n, dest, now);
 	return 0;
-}
-
-uint64_t zt_node_rx_packet_id(const struct zt_node *n)
-{
-	return zt_packet_id(n->plain);
 }
 
 int zt_node_echo(struct zt_node *n, uint64_t dest, const uint8_t *data, size_t len, int64_t now,

@@ -67,9 +67,10 @@ struct zt_node_callbacks {
 	void (*send)(void *ctx, const struct zt_inetaddr *to, const uint8_t *data, size_t len,
 		     unsigned ttl);
 	/* An authenticated packet of a network verb (FRAME, EXT_FRAME, MULTICAST_*,
-	 * NETWORK_*) from a peer: payload = bytes 28.. after decompression. May be NULL. */
-	void (*network)(void *ctx, uint64_t from, unsigned verb, const uint8_t *payload,
-			size_t len);
+	 * NETWORK_*) from a peer in its packet packet_id (what an OK or ERROR answering it names
+	 * in re): payload = bytes 28.. after decompression. May be NULL. */
+	void (*network)(void *ctx, uint64_t from, uint64_t packet_id, unsigned verb,
+			const uint8_t *payload, size_t len);
 	/* USER_MESSAGE from a peer; hops > 0 when it came through a relay. May be NULL. */
 	void (*user_message)(void *ctx, uint64_t from, uint64_t type, const uint8_t *data,
 			     size_t len, unsigned hops);
@@ -167,9 +168,6 @@ int zt_node_user_message(struct zt_node *n, uint64_t dest, uint64_t type, const 
  * Returns 0, -EINVAL (our own address or a bad identity), -EEXIST, -ENOMEM. */
 int zt_node_add_peer(struct zt_node *n, const struct zt_identity *id,
 		     const struct zt_inetaddr *endpoints, unsigned count, int64_t now);
-/* The packet ID of the packet being handled, for callbacks that answer it with OK or ERROR (valid
- * only inside the network callback). */
-uint64_t zt_node_rx_packet_id(const struct zt_node *n);
 /* Our own endpoints to announce with PUSH_DIRECT_PATHS (at most ZT_NODE_MAX_LOCAL_ADDRS). */
 void zt_node_set_local_addrs(struct zt_node *n, const struct zt_inetaddr *a, unsigned count);
 

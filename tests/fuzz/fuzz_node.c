@@ -58,7 +58,8 @@ static void fz_echo(void *ctx, uint64_t from, uint64_t id, const uint8_t *d, siz
 		sent_bytes += d[i];
 }
 
-static void fz_net(void *ctx, uint64_t from, unsigned verb, const uint8_t *d, size_t len)
+static void fz_net(void *ctx, uint64_t from, uint64_t packet_id, unsigned verb, const uint8_t *d,
+		   size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		sent_bytes += d[i];

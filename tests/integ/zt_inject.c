@@ -104,7 +104,8 @@ static void cb_send(void *ctx, const struct zt_inetaddr *to, const uint8_t *data
 	sendto(sock, data, len, 0, (struct sockaddr *)&sa, sizeof(sa));
 }
 
-static void cb_network(void *ctx, uint64_t from, unsigned verb, const uint8_t *p, size_t len)
+static void cb_network(void *ctx, uint64_t from, uint64_t packet_id, unsigned verb,
+		       const uint8_t *p, size_t len)
 {
 	if (verb == ZT_VERB_ERROR) {
 		struct zt_packet_error e;

@@ -50,11 +50,6 @@ int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t l
 	return 0;
 }
 
-uint64_t ztnode_rx_packet_id(void)
-{
-	return RX_ID;
-}
-
 int64_t ztnode_time(void)
 {
 	return node.now;
@@ -87,7 +82,8 @@ static bool request(uint64_t from, uint64_t nwid)
 	q.metadata.len = sizeof(meta) - 1;
 	n = zt_packet_encode_config_request(&q, pkt, sizeof(pkt));
 	node.n = 0;
-	return n > 0 && ctrl_input(from, ZT_VERB_NETWORK_CONFIG_REQUEST, pkt, (size_t)n, node.now);
+	return n > 0 &&
+	       ctrl_input(from, RX_ID, ZT_VERB_NETWORK_CONFIG_REQUEST, pkt, (size_t)n, node.now);
 }
 
 /* The config the OK chunks sent to `to` carry, reassembled as the member would. */

@@ -58,11 +58,6 @@ int ztnode_send_verb(uint64_t dest, unsigned verb, const void *payload, size_t l
 	return 0;
 }
 
-uint64_t ztnode_rx_packet_id(void)
-{
-	return RX_ID;
-}
-
 int64_t ztnode_time(void)
 {
 	return NOW;
@@ -170,7 +165,7 @@ int main(void)
 
 			if (n < 0)
 				break;
-			ztnet_input(root.address, ZT_VERB_OK, pkt, (size_t)n, NOW);
+			ztnet_input(root.address, RX_ID, ZT_VERB_OK, pkt, (size_t)n, NOW);
 		}
 	}
 	ok(ztnet_info(0, &info) == 0 && info.nwid == nwid && info.status == NC_NET_OK,
@@ -185,7 +180,7 @@ int main(void)
 		int n = zt_controller_chunk_payload(&ctl, &ans, 0, &off, pkt, sizeof(pkt));
 
 		ok(n > 0 && off == ans.dict_len, "one NETWORK_CONFIG chunk");
-		ztnet_input(root.address, ZT_VERB_NETWORK_CONFIG, pkt, (size_t)n, NOW);
+		ztnet_input(root.address, RX_ID, ZT_VERB_NETWORK_CONFIG, pkt, (size_t)n, NOW);
 		p = sent(root.address, ZT_VERB_OK, &len);
 		ok(p && zt_packet_decode_config_ack(&a, p, len) == 0 && a.in_re_id == RX_ID &&
 		       a.nwid == nwid && a.update_id == 0x78,
@@ -203,7 +198,7 @@ int main(void)
 		f.data.p = ip;
 		f.data.len = sizeof(ip);
 		n = zt_packet_encode_frame(&f, pkt, sizeof(pkt));
-		ztnet_input(m2.address, ZT_VERB_FRAME, pkt, (size_t)n, NOW);
+		ztnet_input(m2.address, RX_ID, ZT_VERB_FRAME, pkt, (size_t)n, NOW);
 		p = sent(m2.address, ZT_VERB_ERROR, &len);
 		ok(p && zt_packet_decode_error(&e, p, len) == 0 && e.in_re_verb == ZT_VERB_FRAME &&
 		       e.in_re_id == RX_ID && e.code == ZT_ERROR_NEED_MEMBERSHIP_CERTIFICATE &&
@@ -222,10 +217,10 @@ int main(void)
 		struct zt_packet_ok o;
 		int n = zt_packet_encode_multicast_like(&l, 1, pkt, sizeof(pkt));
 
-		ztnet_input(m2.address, ZT_VERB_MULTICAST_LIKE, pkt, (size_t)n, NOW);
+		ztnet_input(m2.address, RX_ID, ZT_VERB_MULTICAST_LIKE, pkt, (size_t)n, NOW);
 		memset(q.mac, 0xff, 6);
 		n = zt_packet_encode_gather(&q, pkt, sizeof(pkt));
-		ztnet_input(root.address, ZT_VERB_MULTICAST_GATHER, pkt, (size_t)n, NOW);
+		ztnet_input(root.address, RX_ID, ZT_VERB_MULTICAST_GATHER, pkt, (size_t)n, NOW);
 		p = sent(root.address, ZT_VERB_OK, &len);
 		ok(p && zt_packet_decode_ok(&o, p, len) == 0 &&
 		       o.in_re_verb == ZT_VERB_MULTICAST_GATHER && o.in_re_id == RX_ID &&
@@ -234,7 +229,7 @@ int main(void)
 		       zt_be_get(o.u.gather.addrs.p, 5) == m2.address,
 		   "OK(MULTICAST_GATHER) names m2");
 		node.n = 0;
-		ztnet_input(m2.address, ZT_VERB_MULTICAST_GATHER, pkt, (size_t)n, NOW);
+		ztnet_input(m2.address, RX_ID, ZT_VERB_MULTICAST_GATHER, pkt, (size_t)n, NOW);
 		p = sent(m2.address, ZT_VERB_OK, &len);
 		ok(p && zt_packet_decode_ok(&o, p, len) == 0 && o.u.gather.count == 0,
 		   "asked by m2 itself: nobody else to name");

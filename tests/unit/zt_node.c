@@ -43,8 +43,8 @@ static struct sim {
 	unsigned qn;
 	int64_t now;
 	/* what the callbacks saw */
-	unsigned echo_replies, echo_hops, user_msgs, user_hops;
-	uint64_t echo_id, echo_from, user_from, user_type;
+	unsigned echo_replies, echo_hops, user_msgs, user_hops, net_calls, net_verb;
+	uint64_t echo_id, echo_from, user_from, user_type, net_from, net_packet_id;
 	char echo_data[64], user_data[64];
 	unsigned sent_to_root_endpoint;
 	unsigned to_b; /* datagrams sent to B */
@@ -126,6 +126,15 @@ static void cb_user(void *ctx, uint64_t from, uint64_t type, const uint8_t *data
 	snprintf(S.user_data, sizeof(S.user_data), "%.*s", (int)len, (const char *)data);
 }
 
+static void cb_net(void *ctx, uint64_t from, uint64_t packet_id, unsigned verb,
+		   const uint8_t *payload, size_t len)
+{
+	S.net_calls++;
+	S.net_from = from;
+	S.net_packet_id = packet_id;
+	S.net_verb = verb;
+}
+
 static void cb_paths(void *ctx, const struct zt_identity *id, const struct zt_inetaddr *paths,
 		     unsigned count)
 {
@@ -191,6 +200,7 @@ static struct zt_node *start(int i)
 	    .send = cb_send,
 	    .echo_reply = cb_echo,
 	    .user_message = cb_user,
+	    .network = cb_net,
 	    .peer_paths = cb_paths,
 	};
 
@@ -499,6 +509,23 @@ int main(void)
 	ok(S.user_msgs == 1 && S.user_from == S.id[B].address && S.user_type == 0x1234 &&
 	       !strcmp(S.user_data, "hello A") && S.user_hops == 0,
 	   "USER_MESSAGE from B to A, direct");
+	{
+		/* A network verb reaches the network callback with the ID of its packet, which an
+		 * answer names in re. */
+		static const uint8_t frame[] = {0, 0, 0, 0, 0, 0, 0, 1, 0x08, 0x00, 'x'};
+		uint64_t frame_id = 0;
+
+		S.net_calls = 0;
+		ok(zt_node_send(S.node[A], S.id[B].address, ZT_VERB_FRAME, frame, sizeof(frame),
+				S.now, &frame_id) == 0 &&
+		       frame_id,
+		   "A sends B a FRAME");
+		pump();
+		ok(S.net_calls == 1 && S.net_from == S.id[A].address &&
+		       S.net_verb == ZT_VERB_FRAME && S.net_packet_id == frame_id,
+		   "B's network callback: from A, FRAME, the packet ID A sent (%u calls)",
+		   S.net_calls);
+	}
 
 	/* A tampered packet fails its MAC and is counted. */
 	zt_node_get_info(S.node[B], &info, S.now);
