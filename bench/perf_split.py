@@ -3,6 +3,7 @@
 """Where a netcon daemon's CPU goes: a perf.data file's samples summed into crypto, lwIP, copies,
 scheduler, other kernel work (syscalls, UDP/IP, Unix sockets), the daemon's own code and libc."""
 import collections
+import os
 import re
 import subprocess
 import sys
@@ -41,6 +42,24 @@ def split(path):
     return cat
 
 
+def top(path, n):
+    """The n symbols with the most samples, each with the daemon (PID) it ran in."""
+    out = subprocess.run(["perf", "report", "-i", path, "--no-children", "--sort", "pid,dso,sym",
+                          "-g", "none", "--stdio"], capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        m = re.match(r"\s+([\d.]+)%\s+(\d+):\S*\s+(\S+)\s+\[(.)\]\s+(\S+)", line)
+        if m:
+            rows.append((float(m[1]), m[2], m[3], m[5]))
+    for pct, pid, dso, sym in rows[:n]:
+        print("  %5.1f%%  %-7s %-22s %s" % (pct, pid, dso[-22:], sym))
+
+
 for path in sys.argv[1:]:
     for name, pct in split(path).most_common():
         print("  %5.1f%%  %s" % (pct, name))
+    # BENCH_PERF_TOP=N: the N hottest symbols as well (PID tells the daemons apart).
+    n = int(os.environ.get("BENCH_PERF_TOP", "0") or 0)
+    if n > 0:
+        print("  hottest symbols (PID, object, symbol):")
+        top(path, n)
