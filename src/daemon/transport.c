@@ -16,8 +16,10 @@
 
 /* Room for a whole unfragmented ZeroTier packet; anything longer is not one. */
 #define TRANSPORT_MTU (ZT_PACKET_MAX_LEN + 1)
-/* recvmmsg rounds per wake-up, so other sockets get their turn under a flood. */
+/* recvmmsg rounds per wake-up, and datagrams (GRO gives many per message), so other sockets get
+ * their turn under a flood. */
 #define TRANSPORT_RX_ROUNDS 8
+#define TRANSPORT_RX_BUDGET (TRANSPORT_RX_ROUNDS * TRANSPORT_BATCH)
 /* Segmentation offload (UDP GSO, Linux 4.18) and its receive side (UDP GRO, 5.0): datagrams of one
  * size to one address leave in one sendmsg as one buffer that the kernel cuts (on loopback it
  * reaches the peer's socket whole), and arrive as one buffer of up to 64 KiB with the size to cut
@@ -406,16 +408,17 @@ static void transport_rx_one(const struct zt_inetaddr *from, const uint8_t *data
 }
 
 /* A received message: one datagram, or with GRO several of one size (the last may be shorter)
- * that the kernel coalesced, cut at the size its cmsg gives. */
-static void transport_rx_msg(const struct zt_inetaddr *from, const struct mmsghdr *m,
-			     const uint8_t *data)
+ * that the kernel coalesced, cut at the size its cmsg gives. Returns the datagrams in it. */
+static unsigned transport_rx_msg(const struct zt_inetaddr *from, const struct mmsghdr *m,
+				 const uint8_t *data)
 {
 	size_t len = m->msg_len, seg = len;
 	struct msghdr *h = (struct msghdr *)&m->msg_hdr;
+	unsigned n = 0;
 
 	if (h->msg_flags & MSG_TRUNC) {
 		stats.rx_truncated++;
-		return;
+		return 1;
 	}
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
 		if (c->cmsg_level == IPPROTO_UDP && c->cmsg_type == UDP_GRO &&
@@ -427,13 +430,16 @@ static void transport_rx_msg(const struct zt_inetaddr *from, const struct mmsghd
 				seg = (size_t)g;
 		}
 	}
-	for (size_t off = 0; off < len; off += seg)
+	for (size_t off = 0; off < len; off += seg, n++)
 		transport_rx_one(from, data + off, len - off < seg ? len - off : seg);
+	return n;
 }
 
 void transport_event(struct loop_obj *obj, uint32_t events)
 {
-	for (int round = 0; round < TRANSPORT_RX_ROUNDS; round++) {
+	unsigned got = 0;
+
+	for (int round = 0; round < TRANSPORT_RX_ROUNDS && got < TRANSPORT_RX_BUDGET; round++) {
 		int n;
 
 		for (unsigned i = 0; i < TRANSPORT_BATCH; i++) {
@@ -454,7 +460,8 @@ void transport_event(struct loop_obj *obj, uint32_t events)
 
 			if (!transport_from_sockaddr(&from, &rx.addr[i]))
 				continue;
-			transport_rx_msg(&from, &rx.msg[i], (const uint8_t *)rx.iov[i].iov_base);
+			got += transport_rx_msg(&from, &rx.msg[i],
+						(const uint8_t *)rx.iov[i].iov_base);
 		}
 		transport_flush();
 		if (n < TRANSPORT_BATCH)
