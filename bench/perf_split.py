@@ -12,7 +12,10 @@ import sys
 RULES = [
     ("crypto (Salsa20/12, Poly1305)",
      lambda d, s, k: re.search(r"salsa|poly1305|crypto_|sodium", s) or "sodium" in d),
-    ("lwIP", lambda d, s, k: "lwip" in d),
+    # Debian's lwIP is a shared library; our own build is linked into netcon: its functions by name.
+    ("lwIP", lambda d, s, k: "lwip" in d or (not k and "netcon" in d and re.match(
+        r"(tcp|pbuf|ip4|ip6|ip_|netif|etharp|ethernet|lwip|mem_|memp|inet_|icmp|nd6|mld6|igmp|raw_|"
+        r"udp_|sys_|netcon_lwip)", s))),
     ("copies (memcpy, copy to/from user)",
      lambda d, s, k: re.search(r"memmove|memcpy|copy_to_iter|copy_from_iter|copy_user|_copy_", s)),
     ("scheduler (sleeping and waking)",
