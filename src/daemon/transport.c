@@ -226,6 +226,7 @@ static void transport_delay_init(void)
 	dq.rng = 0x9e3779b9u;
 	dq.delay_us = (uint32_t)(dms * 1000);
 	dq.jitter_us = (uint32_t)(jms * 1000);
+	loop_set_due(transport_run_due, transport_timeout_ms);
 	log_warn("NETCON_TEST_DELAY_MS: holding received UDP datagrams %.1f ms (+0..%.1f ms "
 		 "jitter, in order), a test knob",
 		 dq.delay_us / 1000.0, dq.jitter_us / 1000.0);

@@ -18,6 +18,10 @@ void loop_del(int fd)
 {
 }
 
+void loop_set_due(void (*run_due)(void), int (*timeout_ms)(int max_ms))
+{
+}
+
 #define T_MAX 200
 static uint8_t got[T_MAX][1500];
 static size_t got_len[T_MAX];
