@@ -10,7 +10,8 @@
 # tunnel's processes spend per GB (both netcon daemons; both wireguard-go processes). Prints
 # figures and ratios only. BENCH_ONLY=netcon skips wireguard-go; BENCH_PERF=1 profiles the
 # daemons during the one-stream transfer with perf and prints where their CPU went
-# (bench/perf_split.py).
+# (bench/perf_split.py; BENCH_PERF_TOP=N adds the N hottest symbols, BENCH_PERF_KEEP=FILE
+# keeps perf.data).
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 N=$B/netcon
@@ -215,6 +216,9 @@ echo
 k=$(python3 "$D/rr.py" conn 127.0.0.1 5212 "$CONNS") n=$($NR python3 "$D/rr.py" conn "$IP1" 5212 "$CONNS")
 echo "connections per second: kernel loopback $k /s   netcon $n /s   ratio $(ratio "$n" "$k")"
 if [ -f "$D/perf.data" ]; then
-	echo "where the daemons' CPU went during the one-stream transfer (perf, both daemons):"
+	echo "where the daemons' CPU went during the one-stream transfer (perf, both daemons;" \
+		"node 1, receiving, is PID $(cat "$N1/netcon.pid"), node 2 $(cat "$N2/netcon.pid")):"
 	python3 bench/perf_split.py "$D/perf.data"
+	# BENCH_PERF_KEEP=FILE keeps the profile for perf report.
+	[ -n "$BENCH_PERF_KEEP" ] && cp "$D/perf.data" "$BENCH_PERF_KEEP"
 fi

@@ -3,6 +3,7 @@
 """Where a netcon daemon's CPU goes: a perf.data file's samples summed into crypto, lwIP, copies,
 scheduler, other kernel work (syscalls, UDP/IP, Unix sockets), the daemon's own code and libc."""
 import collections
+import os
 import re
 import subprocess
 import sys
@@ -11,7 +12,10 @@ import sys
 RULES = [
     ("crypto (Salsa20/12, Poly1305)",
      lambda d, s, k: re.search(r"salsa|poly1305|crypto_|sodium", s) or "sodium" in d),
-    ("lwIP", lambda d, s, k: "lwip" in d),
+    # Debian's lwIP is a shared library; our own build is linked into netcon: its functions by name.
+    ("lwIP", lambda d, s, k: "lwip" in d or (not k and "netcon" in d and re.match(
+        r"(tcp|pbuf|ip4|ip6|ip_|netif|etharp|ethernet|lwip|mem_|memp|inet_|icmp|nd6|mld6|igmp|raw_|"
+        r"udp_|sys_|netcon_lwip)", s))),
     ("copies (memcpy, copy to/from user)",
      lambda d, s, k: re.search(r"memmove|memcpy|copy_to_iter|copy_from_iter|copy_user|_copy_", s)),
     ("scheduler (sleeping and waking)",
@@ -41,6 +45,24 @@ def split(path):
     return cat
 
 
+def top(path, n):
+    """The n symbols with the most samples, each with the daemon (PID) it ran in."""
+    out = subprocess.run(["perf", "report", "-i", path, "--no-children", "--sort", "pid,dso,sym",
+                          "-g", "none", "--stdio"], capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        m = re.match(r"\s+([\d.]+)%\s+(\d+):\S*\s+(\S+)\s+\[(.)\]\s+(\S+)", line)
+        if m:
+            rows.append((float(m[1]), m[2], m[3], m[5]))
+    for pct, pid, dso, sym in rows[:n]:
+        print("  %5.1f%%  %-7s %-22s %s" % (pct, pid, dso[-22:], sym))
+
+
 for path in sys.argv[1:]:
     for name, pct in split(path).most_common():
         print("  %5.1f%%  %s" % (pct, name))
+    # BENCH_PERF_TOP=N: the N hottest symbols as well (PID tells the daemons apart).
+    n = int(os.environ.get("BENCH_PERF_TOP", "0") or 0)
+    if n > 0:
+        print("  hottest symbols (PID, object, symbol):")
+        top(path, n)

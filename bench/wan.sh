@@ -18,6 +18,8 @@ case " $BUILDS " in *" build-sys "*)
 	[ -x build-sys/netcon ] || make -s B=build-sys LWIP=system build-sys/netcon build-sys/tests/integ/tcp_probe >/dev/null ;;
 esac
 D=$(mktemp -d /tmp/netcon-wan.XXXXXX)
+# Searchable: a daemon started as root runs as its own user and must reach its home in here.
+chmod 755 "$D"
 PIDS=""
 stop_nodes() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done

@@ -44,6 +44,10 @@
 #define LWIP_NETIF_TX_SINGLE_PBUF 1
 #define LWIP_RANDOMIZE_INITIAL_LOCAL_PORTS 1
 #define LWIP_CHECKSUM_ON_COPY 1
+/* Our checksum routine (lwip/src/chksum.c): 32-bit words instead of lwIP's 16-bit ones. With
+ * LWIP_CHECKSUM_ON_COPY the copy into a segment is a memcpy and then this. */
+#define LWIP_CHKSUM netcon_lwip_chksum
+unsigned short netcon_lwip_chksum(const void *data, int len);
 #define LWIP_MULTICAST_TX_OPTIONS 1
 #define SO_REUSE 1
 #define LWIP_TCP_KEEPALIVE 1

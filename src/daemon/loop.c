@@ -6,7 +6,6 @@
 
 #include "common/log.h"
 #include "daemon/loop.h"
-#include "daemon/transport.h"
 
 #define LOOP_BATCH 256
 
@@ -15,6 +14,8 @@ static int stopping;
 static bool again;
 static bool (*poll_fn)(void);
 static int (*timeout_fn)(int max_ms);
+static void (*due_fn)(void);
+static int (*due_timeout_fn)(int max_ms);
 
 int loop_init(void)
 {
@@ -52,6 +53,12 @@ void loop_set_poll(bool (*poll)(void), int (*timeout_ms)(int max_ms))
 	timeout_fn = timeout_ms;
 }
 
+void loop_set_due(void (*run_due)(void), int (*timeout_ms)(int max_ms))
+{
+	due_fn = run_due;
+	due_timeout_fn = timeout_ms;
+}
+
 void loop_again(void)
 {
 	again = true;
@@ -63,7 +70,11 @@ int loop_run(void (*dispatch)(struct loop_obj *obj, uint32_t events), void (*idl
 
 	while (!stopping) {
 		int wait = timeout_fn ? timeout_fn(1000) : 1000;
-		int n = epoll_wait(epfd, evs, LOOP_BATCH, transport_timeout_ms(wait));
+		int n;
+
+		if (due_timeout_fn)
+			wait = due_timeout_fn(wait);
+		n = epoll_wait(epfd, evs, LOOP_BATCH, wait);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -77,7 +88,8 @@ int loop_run(void (*dispatch)(struct loop_obj *obj, uint32_t events), void (*idl
 			if (!o->dead)
 				dispatch(o, evs[i].events);
 		}
-		transport_run_due(); /* the test knob's delayed datagrams */
+		if (due_fn)
+			due_fn(); /* e.g. the transport's delayed datagrams (a test knob) */
 		/* What the batch left to flush, then lwIP's loopback and due timers, which may leave
 		 * more: until one pass finds nothing to do. */
 		do {

@@ -35,6 +35,10 @@ void loop_stop(void);
  * if it did something (lwIP: looped-back packets delivered, due timers run); timeout_ms caps
  * epoll's wait at the next due time, at most max_ms. stack_init registers lwIP's. */
 void loop_set_poll(bool (*poll)(void), int (*timeout_ms)(int max_ms));
+/* Work held for a time, run after each batch: run_due does what is due, timeout_ms caps epoll's
+ * wait (at most max_ms) so the loop wakes for the next. The transport registers its delay
+ * queue (NETCON_TEST_DELAY_MS) when that knob is set. */
+void loop_set_due(void (*run_due)(void), int (*timeout_ms)(int max_ms));
 /* Work was queued for idle outside idle's own flush: idle runs once more before the loop
  * sleeps. */
 void loop_again(void);

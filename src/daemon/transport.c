@@ -2,6 +2,7 @@
 /* The ZeroTier UDP transport: one dual-stack socket in the epoll loop, batched receive and send. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -15,8 +16,20 @@
 
 /* Room for a whole unfragmented ZeroTier packet; anything longer is not one. */
 #define TRANSPORT_MTU (ZT_PACKET_MAX_LEN + 1)
-/* recvmmsg rounds per wake-up, so other sockets get their turn under a flood. */
+/* recvmmsg rounds per wake-up, and datagrams (GRO gives many per message), so other sockets get
+ * their turn under a flood. */
 #define TRANSPORT_RX_ROUNDS 8
+#define TRANSPORT_RX_BUDGET (TRANSPORT_RX_ROUNDS * TRANSPORT_BATCH)
+/* Segmentation offload (UDP GSO, Linux 4.18) and its receive side (UDP GRO, 5.0): datagrams of one
+ * size to one address leave in one sendmsg as one buffer that the kernel cuts (on loopback it
+ * reaches the peer's socket whole), and arrive as one buffer of up to 64 KiB with the size to cut
+ * at. Per datagram the kernel then walks the UDP/IP stack once per run instead of once each: the
+ * most of the daemons' CPU per byte. A run holds at most 64 datagrams (the kernel's
+ * UDP_MAX_SEGMENTS until 6.x) and one IP packet's payload. */
+#define TRANSPORT_GSO_SEGS 64
+#define TRANSPORT_GSO_BYTES (65535 - 40 - 8)
+/* A receive slot with GRO: the largest coalesced datagram. */
+#define TRANSPORT_GRO_LEN 65536
 
 static struct loop_obj udp_obj = {.type = LOOP_UDP};
 static int udp_fd = -1, udp_family;
@@ -46,13 +59,36 @@ static struct {
 	uint64_t last_due_us;
 } dq;
 
+/* The cmsg a GSO send carries (the segment size as a u16: any other length is EINVAL) and a GRO
+ * receive gets (an int). */
+union transport_cmsg {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+/* Receive slots: TRANSPORT_MTU each, or TRANSPORT_GRO_LEN with GRO (allocated at open; pages
+ * are touched only as far as datagrams fill them). */
 static struct {
 	struct mmsghdr msg[TRANSPORT_BATCH];
 	struct iovec iov[TRANSPORT_BATCH];
 	struct sockaddr_in6 addr[TRANSPORT_BATCH];
+	union transport_cmsg cmsg[TRANSPORT_BATCH];
+	uint8_t *buf;
+	size_t slot;
+} rx;
+/* Queued datagrams (iov, addr, buf: one per datagram) and the messages they leave in (msg,
+ * cmsg: one per run of datagrams sent with GSO, or per datagram). */
+static struct {
+	struct mmsghdr msg[TRANSPORT_BATCH];
+	struct iovec iov[TRANSPORT_BATCH];
+	struct sockaddr_in6 addr[TRANSPORT_BATCH];
+	socklen_t addrlen[TRANSPORT_BATCH];
+	union transport_cmsg cmsg[TRANSPORT_BATCH];
+	unsigned first[TRANSPORT_BATCH]; /* msg i sends datagrams first[i]..first[i+1]-1 */
 	uint8_t buf[TRANSPORT_BATCH][TRANSPORT_MTU];
-} rx, tx;
+} tx;
 static unsigned tx_n;
+static bool use_gso, use_gro;
 
 /* zt_inetaddr to a sockaddr for our socket (IPv4 as ::ffff:a.b.c.d on a dual-stack one). */
 static socklen_t transport_sockaddr(const struct zt_inetaddr *a, struct sockaddr_in6 *ss)
@@ -190,6 +226,7 @@ static void transport_delay_init(void)
 	dq.rng = 0x9e3779b9u;
 	dq.delay_us = (uint32_t)(dms * 1000);
 	dq.jitter_us = (uint32_t)(jms * 1000);
+	loop_set_due(transport_run_due, transport_timeout_ms);
 	log_warn("NETCON_TEST_DELAY_MS: holding received UDP datagrams %.1f ms (+0..%.1f ms "
 		 "jitter, in order), a test knob",
 		 dq.delay_us / 1000.0, dq.jitter_us / 1000.0);
@@ -266,6 +303,24 @@ int transport_timeout_ms(int max_ms)
 	return wait < (uint64_t)max_ms ? (int)wait : max_ms;
 }
 
+/* GSO and GRO where the kernel has them; NETCON_TEST_NO_OFFLOAD=1 turns both off (to measure
+ * what they save, and to test the plain path on a kernel that has them). */
+static void transport_offload_init(int fd)
+{
+	const char *off = getenv("NETCON_TEST_NO_OFFLOAD");
+	int one = 1, size = 0;
+	socklen_t sl = sizeof(size);
+
+	use_gso = use_gro = false;
+	if (off && *off && strcmp(off, "0") != 0)
+		return;
+	/* The socket-wide segment size stays 0 (no GSO): each send that wants it says so. */
+	use_gso = getsockopt(fd, IPPROTO_UDP, UDP_SEGMENT, &size, &sl) == 0;
+	use_gro = setsockopt(fd, IPPROTO_UDP, UDP_GRO, &one, sizeof(one)) == 0;
+	log_debug("udp: segmentation offload %s, receive offload %s", use_gso ? "on" : "off",
+		  use_gro ? "on" : "off");
+}
+
 int transport_open(uint16_t port, bool fallback, transport_rx_fn rx_cb)
 {
 	struct sockaddr_in6 ss;
@@ -296,19 +351,24 @@ int transport_open(uint16_t port, bool fallback, transport_rx_fn rx_cb)
 		close(fd);
 		return r;
 	}
+	transport_offload_init(fd);
+	rx.slot = use_gro ? TRANSPORT_GRO_LEN : TRANSPORT_MTU;
+	rx.buf = malloc(TRANSPORT_BATCH * rx.slot);
+	if (!rx.buf) {
+		loop_del(fd);
+		close(fd);
+		return -ENOMEM;
+	}
 	udp_fd = fd;
 	rx_fn = rx_cb;
 	transport_loss_init();
 	transport_delay_init();
 	for (unsigned i = 0; i < TRANSPORT_BATCH; i++) {
-		rx.iov[i].iov_base = rx.buf[i];
-		rx.iov[i].iov_len = TRANSPORT_MTU;
+		rx.iov[i].iov_base = rx.buf + i * rx.slot;
+		rx.iov[i].iov_len = rx.slot;
 		rx.msg[i].msg_hdr.msg_iov = &rx.iov[i];
 		rx.msg[i].msg_hdr.msg_iovlen = 1;
 		tx.iov[i].iov_base = tx.buf[i];
-		tx.msg[i].msg_hdr.msg_iov = &tx.iov[i];
-		tx.msg[i].msg_hdr.msg_iovlen = 1;
-		tx.msg[i].msg_hdr.msg_name = &tx.addr[i];
 	}
 	return ntohs(ss.sin6_port); /* sin_port sits at the same offset */
 }
@@ -329,17 +389,66 @@ void transport_close(void)
 	loop_del(udp_fd);
 	close(udp_fd);
 	udp_fd = -1;
+	free(rx.buf);
+	rx.buf = NULL;
+}
+
+/* One datagram to the node, or to the test knobs' queue. */
+static void transport_rx_one(const struct zt_inetaddr *from, const uint8_t *data, size_t len)
+{
+	if (len > ZT_PACKET_MAX_LEN) {
+		stats.rx_truncated++;
+		return;
+	}
+	if (transport_loss_drop())
+		return;
+	if (dq.ring)
+		transport_delay_push(from, data, len);
+	else
+		rx_fn(from, data, len);
+}
+
+/* A received message: one datagram, or with GRO several of one size (the last may be shorter)
+ * that the kernel coalesced, cut at the size its cmsg gives. Returns the datagrams in it. */
+static unsigned transport_rx_msg(const struct zt_inetaddr *from, const struct mmsghdr *m,
+				 const uint8_t *data)
+{
+	size_t len = m->msg_len, seg = len;
+	struct msghdr *h = (struct msghdr *)&m->msg_hdr;
+	unsigned n = 0;
+
+	if (h->msg_flags & MSG_TRUNC) {
+		stats.rx_truncated++;
+		return 1;
+	}
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+		if (c->cmsg_level == IPPROTO_UDP && c->cmsg_type == UDP_GRO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			int g;
+
+			memcpy(&g, CMSG_DATA(c), sizeof(g));
+			if (g > 0)
+				seg = (size_t)g;
+		}
+	}
+	for (size_t off = 0; off < len; off += seg, n++)
+		transport_rx_one(from, data + off, len - off < seg ? len - off : seg);
+	return n;
 }
 
 void transport_event(struct loop_obj *obj, uint32_t events)
 {
-	for (int round = 0; round < TRANSPORT_RX_ROUNDS; round++) {
+	unsigned got = 0;
+
+	for (int round = 0; round < TRANSPORT_RX_ROUNDS && got < TRANSPORT_RX_BUDGET; round++) {
 		int n;
 
 		for (unsigned i = 0; i < TRANSPORT_BATCH; i++) {
 			rx.msg[i].msg_hdr.msg_name = &rx.addr[i];
 			rx.msg[i].msg_hdr.msg_namelen = sizeof(rx.addr[i]);
 			rx.msg[i].msg_hdr.msg_flags = 0;
+			rx.msg[i].msg_hdr.msg_control = use_gro ? rx.cmsg[i].buf : NULL;
+			rx.msg[i].msg_hdr.msg_controllen = use_gro ? sizeof(rx.cmsg[i].buf) : 0;
 		}
 		n = recvmmsg(udp_fd, rx.msg, TRANSPORT_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0) {
@@ -349,20 +458,11 @@ void transport_event(struct loop_obj *obj, uint32_t events)
 		}
 		for (int i = 0; i < n; i++) {
 			struct zt_inetaddr from;
-			size_t len = rx.msg[i].msg_len;
 
-			if (len > ZT_PACKET_MAX_LEN || (rx.msg[i].msg_hdr.msg_flags & MSG_TRUNC)) {
-				stats.rx_truncated++;
-				continue;
-			}
-			if (transport_loss_drop())
-				continue;
 			if (!transport_from_sockaddr(&from, &rx.addr[i]))
 				continue;
-			if (dq.ring)
-				transport_delay_push(&from, rx.buf[i], len);
-			else
-				rx_fn(&from, rx.buf[i], len);
+			got += transport_rx_msg(&from, &rx.msg[i],
+						(const uint8_t *)rx.iov[i].iov_base);
 		}
 		transport_flush();
 		if (n < TRANSPORT_BATCH)
@@ -411,26 +511,123 @@ void transport_send(const struct zt_inetaddr *to, const uint8_t *data, size_t le
 	}
 	memcpy(tx.buf[tx_n], data, len);
 	tx.iov[tx_n].iov_len = len;
-	tx.msg[tx_n].msg_hdr.msg_namelen = sl;
+	tx.addrlen[tx_n] = sl;
 	tx_n++;
 }
 
-void transport_flush(void)
+/* Can datagram j join the run first..j-1 (sent as one with GSO)? Same address; every datagram
+ * but the run's last as long as the first; within the kernel's limits. */
+static bool transport_run_extends(unsigned first, unsigned j)
 {
-	unsigned done = 0;
+	size_t seg = tx.iov[first].iov_len, len = tx.iov[j].iov_len;
 
-	while (done < tx_n) {
-		int n = sendmmsg(udp_fd, tx.msg + done, tx_n - done, MSG_DONTWAIT);
+	return j - first < TRANSPORT_GSO_SEGS && tx.iov[j - 1].iov_len == seg && len <= seg &&
+	       (j - first + 1) * seg <= TRANSPORT_GSO_BYTES && tx.addrlen[j] == tx.addrlen[first] &&
+	       memcmp(&tx.addr[j], &tx.addr[first], tx.addrlen[j]) == 0;
+}
+
+/* Message m sends datagrams first..end-1: as one GSO buffer when gso and there are several. */
+static void transport_msg_set(unsigned m, unsigned first, unsigned end, bool gso)
+{
+	struct msghdr *h = &tx.msg[m].msg_hdr;
+
+	memset(h, 0, sizeof(*h));
+	h->msg_name = &tx.addr[first];
+	h->msg_namelen = tx.addrlen[first];
+	h->msg_iov = &tx.iov[first];
+	h->msg_iovlen = end - first;
+	tx.first[m] = first;
+	if (gso && end - first > 1) {
+		struct cmsghdr *c = (struct cmsghdr *)tx.cmsg[m].buf;
+		uint16_t seg = (uint16_t)tx.iov[first].iov_len;
+
+		h->msg_control = tx.cmsg[m].buf;
+		h->msg_controllen = CMSG_SPACE(sizeof(seg));
+		c->cmsg_level = IPPROTO_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(seg));
+		memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+	}
+}
+
+/* Datagrams first..end-1 one by one. */
+static void transport_send_plain(unsigned first, unsigned end)
+{
+	struct mmsghdr m[TRANSPORT_GSO_SEGS];
+	unsigned k = 0, done = 0;
+
+	for (unsigned j = first; j < end && k < TRANSPORT_GSO_SEGS; j++, k++) {
+		memset(&m[k], 0, sizeof(m[k]));
+		m[k].msg_hdr.msg_name = &tx.addr[j];
+		m[k].msg_hdr.msg_namelen = tx.addrlen[j];
+		m[k].msg_hdr.msg_iov = &tx.iov[j];
+		m[k].msg_hdr.msg_iovlen = 1;
+	}
+	while (done < k) {
+		int n = sendmmsg(udp_fd, m + done, k - done, MSG_DONTWAIT);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			/* EAGAIN or an unreachable destination: drop this one, as UDP may. */
 			stats.tx_errors++;
 			n = 1;
 		}
 		done += (unsigned)n;
 	}
+}
+
+/* Send messages 0..nmsg-1 (msg m covers datagrams first[m]..first[m+1]-1, first[nmsg] = tx_n).
+ * A message the kernel refuses is dropped, as UDP may; a refused GSO run is retried datagram by
+ * datagram, and GSO is given up when the kernel cannot do it at all. */
+static void transport_send_msgs(unsigned nmsg, bool gso)
+{
+	unsigned done = 0;
+
+	while (done < nmsg) {
+		int n = sendmmsg(udp_fd, tx.msg + done, nmsg - done, MSG_DONTWAIT);
+		unsigned first, end;
+
+		if (n >= 0) {
+			done += (unsigned)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		first = tx.first[done];
+		end = done + 1 < nmsg ? tx.first[done + 1] : tx_n;
+		if (gso && end - first > 1 && errno != EAGAIN && errno != ENOBUFS) {
+			/* EIO: no checksum offload on the route; EINVAL: a run longer than the
+			 * path MTU allows (or too many segments on an older kernel). */
+			int e = errno;
+
+			if (e == EIO || e == ENOPROTOOPT || e == EOPNOTSUPP) {
+				log_debug("udp: segmentation offload refused (%d), off", e);
+				use_gso = false;
+			}
+			stats.gso_fallbacks++;
+			transport_send_plain(first, end);
+		} else {
+			/* EAGAIN or an unreachable destination. */
+			stats.tx_errors += end - first;
+		}
+		done++;
+	}
+}
+
+void transport_flush(void)
+{
+	unsigned nmsg = 0;
+	bool gso = use_gso;
+
+	for (unsigned i = 0; i < tx_n;) {
+		unsigned end = i + 1;
+
+		while (gso && end < tx_n && transport_run_extends(i, end))
+			end++;
+		transport_msg_set(nmsg++, i, end, gso);
+		i = end;
+	}
+	transport_send_msgs(nmsg, gso);
 	tx_n = 0;
 }
 

@@ -46,7 +46,10 @@ struct vconn {
 	struct udp_pcb *upcb; /* UDP */
 	uint8_t nmc; /* UDP: groups joined, in mc[] */
 	struct vudp_mc *mc;
-	struct pbuf *rx; /* received, not yet written to fd */
+	/* Received, not yet written to fd; rx_tail its last pbuf. The chain is appended through
+	 * rx_tail and read by len and next only: its tot_len fields go stale (pbuf_cat would walk
+	 * all of it, 1,500 pbufs with a 4 MiB window, for every segment). */
+	struct pbuf *rx, *rx_tail;
 	uint32_t rx_off;
 	uint8_t *tx_left; /* read from fd but refused by tcp_write (rare) */
 	uint32_t tx_left_len;

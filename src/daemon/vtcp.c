@@ -184,9 +184,11 @@ static err_t vtcp_on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t 
 	} else {
 		vc->bytes_in += p->tot_len;
 		if (vc->rx)
-			pbuf_cat(vc->rx, p);
+			vc->rx_tail->next = p;
 		else
 			vc->rx = p;
+		for (vc->rx_tail = p; vc->rx_tail->next;)
+			vc->rx_tail = vc->rx_tail->next;
 		vc->ack_pending = true;
 	}
 	/* Written out at the end of the loop iteration, with what else arrives meanwhile:

@@ -293,6 +293,23 @@ unsigned zt_salsa2012_select(unsigned level)
 	return salsa_level();
 }
 
+/* out = in ^ ks for a tail shorter than a wide pass, 8 bytes at a time. */
+static void salsa_xor_tail(uint8_t *out, const uint8_t *in, const uint8_t *ks, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t a, b;
+
+		memcpy(&a, in + i, 8);
+		memcpy(&b, ks + i, 8);
+		a ^= b;
+		memcpy(out + i, &a, 8);
+	}
+	for (; i < n; i++)
+		out[i] = in[i] ^ ks[i];
+}
+
 void zt_salsa2012_xor_ic(uint8_t *out, const uint8_t *in, size_t len,
 			 const uint8_t nonce[ZT_SALSA2012_NONCE_LEN], uint64_t ic,
 			 const uint8_t key[ZT_SALSA2012_KEY_LEN])
@@ -302,20 +319,32 @@ void zt_salsa2012_xor_ic(uint8_t *out, const uint8_t *in, size_t len,
 	size_t done = 0;
 
 	if (len > 2 * ZT_SALSA2012_BLOCK_LEN && level >= ZT_SALSA2012_SSE2) {
+		salsa_v8_rounds_fn rounds =
+		    level == ZT_SALSA2012_AVX512VL ? salsa_v8_rounds_vl : salsa_v8_rounds_avx2;
+
 		salsa_state(st, nonce, key);
 		if (len >= 512 && level >= ZT_SALSA2012_AVX2)
-			done = salsa_avx2(out, in, len, st, ic,
-					  level == ZT_SALSA2012_AVX512VL ? salsa_v8_rounds_vl
-									 : salsa_v8_rounds_avx2);
+			done = salsa_avx2(out, in, len, st, ic, rounds);
+		if (len - done > 256 && level >= ZT_SALSA2012_AVX2) {
+			/* A tail of 5 to 8 blocks (a 2800-byte packet's payload ends in one):
+			 * one more 8-block pass into a keystream buffer costs about what a
+			 * 4-block one does, and leaves no block for the C code. */
+			uint8_t ks[512] = {0};
+
+			salsa_avx2(ks, ks, sizeof(ks), st, ic + done / 64, rounds);
+			salsa_xor_tail(out + done, in + done, ks, len - done);
+			done = len;
+			sodium_memzero(ks, sizeof(ks));
+		}
 		done += salsa_sse2(out + done, in + done, len - done, st, ic + done / 64);
-		if (len - done > 2 * ZT_SALSA2012_BLOCK_LEN) {
-			/* A tail of 3 or 4 blocks: one more wide pass into a keystream buffer
-			 * costs less than the blocks one by one. */
+		if (len - done > ZT_SALSA2012_BLOCK_LEN) {
+			/* A tail of 2 to 4 blocks: one more wide pass into a keystream buffer
+			 * costs less than the blocks one by one (a 4-block pass is about one
+			 * block of the C code). */
 			uint8_t ks[256] = {0};
 
 			salsa_sse2(ks, ks, sizeof(ks), st, ic + done / 64);
-			for (size_t i = 0; done + i < len; i++)
-				out[done + i] = in[done + i] ^ ks[i];
+			salsa_xor_tail(out + done, in + done, ks, len - done);
 			done = len;
 			sodium_memzero(ks, sizeof(ks));
 		}

@@ -107,6 +107,11 @@ void loop_set_poll(bool (*poll)(void), int (*timeout_ms)(int max_ms))
 {
 }
 
+/* The transport's delay knob is not set here. */
+void loop_set_due(void (*run_due)(void), int (*timeout_ms)(int max_ms))
+{
+}
+
 /* lwIP's clock: virtual, advanced by the input (the library calls this through its PLT). */
 static u32_t now_ms;
 
