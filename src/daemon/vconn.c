@@ -22,8 +22,6 @@
 #include "daemon/stack.h"
 #include "daemon/vconn.h"
 #include "daemon/vconn_int.h"
-#include "daemon/vtcp.h"
-#include "daemon/vudp.h"
 
 #define VCONN_HASH 65536
 /* Failed connects are kept this many at most until the program asks for SO_ERROR. */

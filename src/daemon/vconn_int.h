@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Virtual sockets, private to the socket modules: struct vconn and vconn.c's table and helpers,
- * for vconn.c (table, dispatch), vtcp.c and vudp.c (their own entry points: vtcp.h, vudp.h). */
+/* Virtual sockets, private to the socket modules: vconn.c (table, dispatch), vtcp.c, vudp.c. */
 #ifndef NETCON_VCONN_INT_H
 #define NETCON_VCONN_INT_H
 
@@ -129,5 +128,38 @@ void vconn_take_bound(struct vconn *vc);
  * after the sockets on it whose program has closed its end, hang-up not yet read, are closed:
  * Linux frees a port at close(). */
 err_t vconn_pcb_bind(struct vconn *vc, const ip_addr_t *ip, u16_t port);
+
+/* ---- vtcp.c: the TCP relay ---- */
+int vtcp_bind(const struct nc_sock_req *req, const struct vconn_client *who,
+	      struct nc_sock_reply *reply, int *fd_out);
+int vtcp_listen(const struct nc_sock_req *req, const struct vconn_client *who,
+		struct nc_sock_reply *reply, int *fd_out);
+int vtcp_connect(const struct nc_sock_req *req, const struct vconn_client *who,
+		 struct nc_sock_reply *reply, int *fd_out);
+void vtcp_apply_opts(struct vconn *vc);
+void vtcp_event(struct vconn *vc, uint32_t events);
+/* A dirty connection at the end of the loop iteration: write out what arrived, send ACKs and
+ * queued segments. */
+void vtcp_flush(struct vconn *vc);
+/* Daemon shutdown: the program reads a reset; the pcb is aborted (a listener closed). */
+void vtcp_shutdown(struct vconn *vc);
+/* Before the memory goes: no lwIP timer may still name it. */
+void vtcp_free(struct vconn *vc);
+
+/* ---- vudp.c: the UDP relay ---- */
+int vudp_bind(const struct nc_sock_req *req, const struct vconn_client *who,
+	      struct nc_sock_reply *reply, int *fd_out);
+int vudp_connect(const struct nc_sock_req *req, const struct vconn_client *who,
+		 struct nc_sock_reply *reply, int *fd_out);
+void vudp_apply_opts(struct vconn *vc);
+void vudp_event(struct vconn *vc, uint32_t events);
+void vudp_release(struct vconn *vc);
+/* A port unreachable for this connected socket: marks it and wakes the program (once until the
+ * program has taken it with NC_GETERR). */
+void vudp_refused(struct vconn *vc);
+/* NC_GETERR on a UDP socket: the refusal, once; a new reset slot generation for the next. */
+void vudp_geterr(struct vconn *vc, struct nc_sock_reply *reply);
+/* NC_MCAST on a UDP socket: join, leave, sending options. 0 or -errno. */
+int vudp_mcast(struct vconn *vc, const struct nc_mcast_req *req);
 
 #endif

@@ -22,7 +22,6 @@
 #include "daemon/rstab.h"
 #include "daemon/stack.h"
 #include "daemon/vconn_int.h"
-#include "daemon/vtcp.h"
 
 /* The program end's send buffer once connected (what the kernel gives a unix socket by default). */
 #define VTCP_SNDBUF_DEFAULT (212992 / 2)

@@ -19,7 +19,6 @@
 #include "daemon/rstab.h"
 #include "daemon/stack.h"
 #include "daemon/vconn_int.h"
-#include "daemon/vudp.h"
 
 /* Datagrams the program may have queued toward the network per wakeup, so one busy socket does
  * not starve the loop. */
