@@ -1120,26 +1120,16 @@ static void sc_bind(struct sc_call *c)
 	sc_reply(c, 0, r < 0 ? -r : 0);
 }
 
-/* shutdown() as Linux answers it where the daemon's end would read it otherwise (as the
- * intercept does): a virtual socket bound but neither connected nor listening is ENOTCONN and
- * stays, SHUT_WR on a listener does nothing; the rest reaches the unix end. */
+/* shutdown() on a virtual socket: the shared decision (route_shutdown), else the unix end. */
 static void sc_shutdown(struct sc_call *c)
 {
-	int how = (int)c->n.data.args[1];
 	struct nc_sock_reply rep;
+	int r;
 
-	if (sc_lookup(c, &rep) < 0) {
+	if (sc_lookup(c, &rep) < 0 || (r = route_shutdown(rep.state, (int)c->n.data.args[1])) > 0)
 		sc_continue(c);
-		return;
-	}
-	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
-		sc_reply(c, 0, EINVAL);
-	else if (rep.state == NC_ST_BOUND)
-		sc_reply(c, 0, ENOTCONN);
-	else if (rep.state == NC_ST_LISTEN && how == SHUT_WR)
-		sc_reply(c, 0, 0);
 	else
-		sc_continue(c);
+		sc_reply(c, 0, -r);
 }
 
 static void sc_listen(struct sc_call *c)

@@ -58,3 +58,14 @@ bool route_mcast_if(uint32_t ifindex, const struct nc_addr *ifaddr, bool listen_
 	return ifaddr->family && !addr_is_any(ifaddr) &&
 	       route_virtual(ifaddr, ROUTE_DEST, listen_host, subnets, n) == 1;
 }
+
+int route_shutdown(uint8_t nc_state, int how)
+{
+	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
+		return -EINVAL;
+	if (nc_state == NC_ST_BOUND)
+		return -ENOTCONN;
+	if (nc_state == NC_ST_LISTEN && how == SHUT_WR)
+		return 0;
+	return 1;
+}

@@ -37,4 +37,10 @@ int route_refusal(const struct nc_addr *a, enum route_op op, bool isolate);
 bool route_mcast_if(uint32_t ifindex, const struct nc_addr *ifaddr, bool listen_host,
 		    const struct nc_route *subnets, int n);
 
+/* shutdown(how) on a virtual socket in nc_state (enum nc_sock_state), as Linux answers it where
+ * the daemon's end would read a half-close otherwise: -EINVAL (bad how), -ENOTCONN (bound,
+ * neither connected nor listening: the socket stays), 0 (SHUT_WR on a listener: nothing to
+ * do), or 1: the unix end takes it, and the daemon carries the half-close to the peer. */
+int route_shutdown(uint8_t nc_state, int how);
+
 #endif

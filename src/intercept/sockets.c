@@ -164,23 +164,21 @@ NC_EXPORT int listen(int fd, int backlog)
 }
 
 /* Ask the daemon how a connect went; updates the entry. Returns 0 or -errno. */
-/* shutdown() as Linux answers it where the daemon's end would read it otherwise: on a socket
- * bound but neither connected nor listening (TCP, or unconnected UDP) it is ENOTCONN and the
- * socket stays; SHUT_WR on a listener does nothing. Everything else reaches the unix end, whose
- * half-close the daemon carries to the peer. */
+/* shutdown(): the shared decision (route_shutdown), else the unix end. */
 NC_EXPORT int shutdown(int fd, int how)
 {
 	struct fdent *e = fdtab_resolve(fd);
+	int r;
 
 	if (!e)
 		return REAL(shutdown)(fd, how);
-	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
-		RET_ERR(EINVAL);
-	if (e->state == FD_BOUND)
-		RET_ERR(ENOTCONN);
-	if (e->state == FD_LISTEN && how == SHUT_WR)
-		return 0;
-	return REAL(shutdown)(fd, how);
+	r = route_shutdown(e->state == FD_BOUND	   ? NC_ST_BOUND
+			   : e->state == FD_LISTEN ? NC_ST_LISTEN
+						   : NC_ST_CONNECTED,
+			   how);
+	if (r < 0)
+		RET_ERR(-r);
+	return r == 0 ? 0 : REAL(shutdown)(fd, how);
 }
 
 int icpt_refresh(int fd, struct fdent *e)
